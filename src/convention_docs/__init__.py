@@ -1,0 +1,1 @@
+"""convention_docs (public API assembled at integration)."""

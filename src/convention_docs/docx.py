@@ -1,0 +1,162 @@
+"""Convention → .docx through a docxtpl template, in a sandboxed Jinja environment.
+
+Safety: the environment is a ``SandboxedEnvironment`` with autoescape and ``StrictUndefined``;
+every value goes through ``wordml.finalize`` (XML escaping, braces as character references),
+and the rendered XML is re-parsed strictly before docxtpl's forgiving parser sees it, so a
+template that produces broken XML is an error instead of silently lost text (PITFALLS.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.resources
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import jinja2
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from lxml import etree
+from PIL import Image, UnidentifiedImageError
+
+from convention_docs import wordml
+from convention_docs.context import ImageSpec, build_context
+from convention_docs.errors import AssetError, TemplateError
+from convention_docs.model import Convention
+
+__all__ = ["DEFAULT_TEMPLATE", "logo_file", "render_docx", "template_file"]
+
+DEFAULT_TEMPLATE = "convention.docx"
+
+_STRICT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+@contextmanager
+def _resource(*parts: str) -> Iterator[Path]:
+    ref = importlib.resources.files("convention_docs").joinpath(*parts)
+    if not ref.is_file():
+        raise AssetError(f"ressource introuvable dans le paquet : {'/'.join(parts)}")
+    with importlib.resources.as_file(ref) as path:
+        yield path
+
+
+def template_file(name: str = DEFAULT_TEMPLATE) -> Any:
+    """Return a context manager giving the path of a template shipped in the package."""
+    return _resource("templates", name)
+
+
+def logo_file(name: str) -> Any:
+    """Return a context manager giving the path of a logo shipped in the package."""
+    return _resource("assets", "logos", name)
+
+
+class _Image(InlineImage):  # type: ignore[misc]
+    """docxtpl's InlineImage, with alternative text (read by screen readers, kept in PDFs)."""
+
+    def __init__(self, tpl: DocxTemplate, spec: ImageSpec) -> None:
+        try:
+            with Image.open(spec.path) as picture:
+                width_px, height_px = picture.size
+        except (OSError, UnidentifiedImageError) as exc:
+            raise AssetError(f"{spec.path} : image illisible ({exc})") from exc
+        scale = min(spec.max_width_mm / width_px, spec.max_height_mm / height_px)
+        super().__init__(tpl, str(spec.path), width=Mm(width_px * scale),
+                         height=Mm(height_px * scale))
+        self.spec = spec
+
+    def _insert_image(self) -> str:
+        xml: str = super()._insert_image()
+        alt = wordml.escape(self.spec.alt)
+        return xml.replace("<wp:docPr ", f'<wp:docPr descr="{alt}" title="{alt}" ', 1)
+
+
+class _StrictTemplate(DocxTemplate):  # type: ignore[misc]
+    template_name: str = ""
+
+    def fix_tables(self, xml: str) -> Any:
+        try:
+            etree.fromstring(xml.encode("utf-8"), parser=_STRICT_PARSER)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(
+                "le rendu du modèle produit un XML invalide (une balise Jinja est-elle placée "
+                f"dans un attribut ou coupe-t-elle un élément Word ?) : {exc}",
+                template=self.template_name) from exc
+        return super().fix_tables(xml)
+
+
+def _environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=wordml.finalize,
+        keep_trailing_newline=True,
+    )
+
+
+def _set_properties(doc: Any, convention: Convention) -> None:
+    meta = convention.metadata
+    core = doc.core_properties
+    core.title = f"{convention.title} {convention.object}"
+    core.subject = meta.subject or convention.object
+    core.author = meta.drafting_organisation or ""
+    core.last_modified_by = meta.drafting_organisation or ""
+    core.keywords = ", ".join(meta.keywords or convention.territories)
+    core.comments = ""
+    core.category = "Convention de partenariat"
+    core.identifier = meta.reference or ""
+    core.version = meta.version
+    core.language = "fr-FR"
+    core.revision = 1
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    core.created = core.modified = now
+
+
+def render_docx(convention: Convention, destination: str | Path | IO[bytes], *,
+                template: str | Path | None = None, draft: bool = False) -> None:
+    """Render ``convention`` with ``template`` (default: the shipped one) to ``destination``.
+
+    Raises ``TemplateError`` naming the template and the variable when the template uses a
+    variable the model does not provide, breaks the sandbox, or produces invalid XML.
+    """
+    with ExitStack() as stack:
+        if template is None:
+            template_path = stack.enter_context(template_file())
+            name = DEFAULT_TEMPLATE
+        else:
+            template_path = Path(template)
+            name = str(template)
+            if not template_path.is_file():
+                raise TemplateError("modèle introuvable", template=name)
+        try:
+            tpl = _StrictTemplate(str(template_path))
+            tpl.init_docx()
+        except Exception as exc:  # python-docx raises many kinds on a broken file
+            raise TemplateError(f"modèle illisible ({exc})", template=name) from exc
+        tpl.template_name = name
+
+        def logo_path(logo: str) -> Path:
+            return Path(stack.enter_context(logo_file(logo)))
+
+        context = build_context(convention, image=lambda spec: _Image(tpl, spec),
+                                logo_path=logo_path, draft=draft)
+        try:
+            tpl.render(context, _environment(), autoescape=True)
+        except jinja2.UndefinedError as exc:
+            variable = str(exc.message or "").split("'")[1] if "'" in str(exc.message) else None
+            raise TemplateError(
+                f"variable inconnue du modèle : {exc.message}", template=name,
+                variable=variable) from exc
+        except SecurityError as exc:
+            raise TemplateError(f"opération interdite dans le modèle : {exc}",
+                                template=name) from exc
+        except jinja2.TemplateSyntaxError as exc:
+            where = f" (ligne {exc.lineno})" if exc.lineno else ""
+            raise TemplateError(f"erreur de syntaxe Jinja{where} : {exc.message}",
+                                template=name) from exc
+        except jinja2.TemplateError as exc:
+            raise TemplateError(f"erreur de rendu du modèle : {exc}", template=name) from exc
+        _set_properties(tpl.docx, convention)
+        tpl.save(destination)

@@ -1,0 +1,125 @@
+"""Every error convention_docs raises, under one base class.
+
+The tree::
+
+    ConventionDocsError                 base of everything raised here
+    ├── SpecError                       a spec (YAML/JSON/dict) is not a valid convention
+    │                                   (.source, .issues: [(field path, message)])
+    ├── TemplateError                   a .docx template is unusable or fails to render
+    │                                   (.template, .variable)
+    ├── AssetError                      a logo or template file is missing or unreadable
+    ├── ConversionError                 LibreOffice could not turn a .docx into a PDF
+    │   ├── LibreOfficeNotFound         no soffice on this machine
+    │   └── ConversionTimeout           soffice did not finish in time (it was killed)
+    ├── DocumentError                   a file given to ``validate``/``check`` cannot be read
+    └── ConventionRejected              the validator found errors; nothing was written
+                                        (.report)
+
+Messages are in French: they are read by the administrative staff who use the tools built on
+this library. Class names and rule codes stay in English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from convention_docs.validate import Report
+
+__all__ = [
+    "AssetError",
+    "ConventionDocsError",
+    "ConventionRejected",
+    "ConversionError",
+    "ConversionTimeout",
+    "DocumentError",
+    "LibreOfficeNotFound",
+    "SpecError",
+    "TemplateError",
+]
+
+
+class ConventionDocsError(Exception):
+    """Base class of every error raised by convention_docs."""
+
+
+class SpecError(ConventionDocsError, ValueError):
+    """A spec is not a valid convention.
+
+    ``issues`` lists ``(field_path, message)`` pairs, e.g.
+    ``("parties[1].representative.last_name", "champ obligatoire")``.
+    """
+
+    def __init__(self, issues: Sequence[tuple[str, str]], source: str | Path | None = None):
+        self.issues: tuple[tuple[str, str], ...] = tuple(issues)
+        self.source = str(source) if source is not None else None
+        where = f"{self.source} : " if self.source else ""
+        lines = [f"{path or '(racine)'} : {message}" for path, message in self.issues]
+        if len(lines) == 1:
+            text = f"{where}spécification invalide, {lines[0]}"
+        else:
+            text = f"{where}spécification invalide ({len(lines)} erreurs)\n" + "\n".join(
+                f"  - {line}" for line in lines
+            )
+        super().__init__(text)
+
+
+class TemplateError(ConventionDocsError):
+    """A .docx template is unusable (syntax error, unknown variable, sandbox violation)."""
+
+    def __init__(self, message: str, *, template: str | Path | None = None,
+                 variable: str | None = None):
+        self.template = str(template) if template is not None else None
+        self.variable = variable
+        prefix = f"{self.template} : " if self.template else ""
+        super().__init__(prefix + message)
+
+
+class AssetError(ConventionDocsError):
+    """A logo, template or other resource file is missing or unreadable."""
+
+
+class ConversionError(ConventionDocsError):
+    """LibreOffice failed to convert a document (the message says which and why)."""
+
+    def __init__(self, message: str, *, source: str | Path | None = None,
+                 details: str = ""):
+        self.source = str(source) if source is not None else None
+        self.details = details
+        super().__init__(message)
+
+
+class LibreOfficeNotFound(ConversionError):
+    """No LibreOffice ``soffice`` executable was found."""
+
+
+class ConversionTimeout(ConversionError):
+    """LibreOffice did not finish in time; its whole process group was killed."""
+
+
+class DocumentError(ConventionDocsError):
+    """A document given to the validator cannot be read (not a .docx/.pdf, corrupt, encrypted)."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None):
+        self.path = str(path) if path is not None else None
+        prefix = f"{self.path} : " if self.path else ""
+        super().__init__(prefix + message)
+
+
+class ConventionRejected(ConventionDocsError):
+    """The validator found errors: the output was refused and nothing was written.
+
+    ``report`` holds every finding (``report.errors`` are the reasons for the refusal).
+    """
+
+    def __init__(self, report: Report, *, destination: str | Path | None = None):
+        self.report = report
+        self.destination = str(destination) if destination is not None else None
+        errors = report.errors
+        head = (f"{self.destination} : " if self.destination else "") + (
+            f"convention refusée, {len(errors)} erreur(s) bloquante(s)"
+        )
+        body = "\n".join(f"  - [{f.code}] {f.message}" for f in errors)
+        super().__init__(f"{head}\n{body}" if body else head)

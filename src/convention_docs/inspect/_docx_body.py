@@ -1,0 +1,289 @@
+"""Walk the story of a .docx part (body, header, footer): text lines and placed images.
+
+Paragraphs are visited in reading order, descending into tables (nested too), content controls
+and text boxes (the paragraphs of a text box follow the paragraph that anchors it). Each
+paragraph gives one :class:`TextLine`, numbered from 1 in its part; when it mixes visible and
+invisible characters it gives several lines with the same number: the visible text (hidden
+characters removed, their spaces kept), then one invisible line per stretch of hidden words
+(split where visible text intervenes or the reason changes).
+Alternate content is read once (``mc:Choice``; ``mc:Fallback`` is skipped), deleted text of
+tracked changes and field codes are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from convention_docs.inspect._docx_styles import (
+    ParagraphContext,
+    RunStyle,
+    StyleResolver,
+    W,
+    parse_hex_color,
+)
+from convention_docs.inspect._pixels import decode_bytes, placeholder
+from convention_docs.inspect._visibility import WHITE, image_reason, text_reason
+from convention_docs.inspect.view import Location, PlacedImage, TextLine
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from PIL import Image
+
+__all__ = ["PartWalker"]
+
+Element = Any
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_PIC = "{http://schemas.openxmlformats.org/drawingml/2006/picture}"
+_WPG = "{http://schemas.microsoft.com/office/word/2010/wordprocessingGroup}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_V = "{urn:schemas-microsoft-com:vml}"
+_O = "{urn:schemas-microsoft-com:office:office}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_EMU_PER_MM = 36000
+_MM_PER_UNIT = {"pt": 25.4 / 72, "in": 25.4, "cm": 10.0, "mm": 1.0, "px": 25.4 / 96, "pc": 25.4 / 6}
+
+_SKIP = {f"{W}pPr", f"{W}rPr", f"{W}del", f"{W}moveFrom", f"{_MC}Fallback", f"{W}tblPr",
+         f"{W}tblGrid", f"{W}trPr", f"{W}tcPr", f"{W}sectPr", f"{W}sdtPr", f"{W}sdtEndPr"}
+_TEXT = {f"{W}tab": "\t", f"{W}ptab": "\t", f"{W}br": "\n", f"{W}cr": "\n",
+         f"{W}noBreakHyphen": "-"}
+_NOT_INSIDE = {f"{_MC}Fallback", f"{W}txbxContent"}
+_PICTURES = {f"{W}drawing", f"{W}pict", f"{W}object"}
+
+
+@dataclass(frozen=True)
+class _Piece:
+    text: str
+    style: RunStyle
+    reason: str | None
+
+    @property
+    def weight(self) -> int:
+        return sum(not char.isspace() for char in self.text)
+
+
+class PartWalker:
+    """Collect lines and images of the parts of one document, in the order they are walked."""
+
+    def __init__(self, resolver: StyleResolver, file: str | None) -> None:
+        self.lines: list[TextLine] = []
+        self.images: list[PlacedImage] = []
+        self.undecoded = 0
+        self._resolver = resolver
+        self._file = file
+        self._decoded: dict[str, Image.Image | None] = {}
+        self._part: Any = None
+        self._count = 0
+        self._part_reason: str | None = None
+
+    def walk(self, root: Element, part: Any, region: str, hidden: str | None = None) -> None:
+        """Walk the story ``root`` of ``part``; ``hidden`` marks the whole part as never shown."""
+        self._part, self._count, self._part_reason = part, 0, hidden
+        self._blocks(root, region, None)
+
+    def _blocks(self, element: Element, region: str, cell: tuple[int, int, int] | None) -> None:
+        for child in element:
+            tag = child.tag
+            if tag == f"{W}p":
+                self._paragraph(child, region, cell)
+            elif tag == f"{W}tbl":
+                self._blocks(child, "table" if region == "body" else region, cell)
+            elif tag == f"{W}tc":
+                tcpr = child.find(f"{W}tcPr")
+                shd = None if tcpr is None else tcpr.find(f"{W}shd")
+                fill = None if shd is None else parse_hex_color(shd.get(f"{W}fill"))
+                self._blocks(child, region, fill or cell)
+            elif isinstance(tag, str) and tag not in _SKIP:
+                self._blocks(child, region, cell)
+
+    def _paragraph(self, p: Element, region: str, cell: tuple[int, int, int] | None) -> None:
+        self._count += 1
+        location = Location(file=self._file, paragraph=self._count)
+        context = self._resolver.paragraph(p, cell)
+        pieces: list[_Piece] = []
+        pictures: list[tuple[Element, RunStyle]] = []
+        self._inline(p, context, pieces, pictures)
+        self._emit_lines(pieces, context, location, region)
+        for picture, style in pictures:
+            self._emit_images(picture, style, location, region)
+        for picture, _ in pictures:
+            for box in _find(picture, f"{W}txbxContent"):
+                self._blocks(box, region, None)
+
+    def _inline(self, element: Element, context: ParagraphContext, pieces: list[_Piece],
+                pictures: list[tuple[Element, RunStyle]]) -> None:
+        for child in element:
+            if child.tag == f"{W}r":
+                style = self._resolver.run(child.find(f"{W}rPr"), context)
+                text: list[str] = []
+                self._run(child, style, text, pictures)
+                if text:
+                    reason = text_reason(hidden=style.hidden, size_pt=style.size_pt,
+                                         color=style.color, background=style.background or WHITE)
+                    pieces.append(_Piece("".join(text), style, reason or self._part_reason))
+            elif isinstance(child.tag, str) and child.tag not in _SKIP:
+                self._inline(child, context, pieces, pictures)
+
+    def _run(self, run: Element, style: RunStyle, text: list[str],
+             pictures: list[tuple[Element, RunStyle]]) -> None:
+        for child in run:
+            tag = child.tag
+            if tag == f"{W}t":
+                text.extend(child.xpath("text()"))  # not .text: keeps text after an entity node
+            elif tag in _TEXT:
+                text.append(_TEXT[tag])
+            elif tag == f"{W}sym":
+                code = child.get(f"{W}char", "")
+                if re.fullmatch(r"[0-9A-Fa-f]{1,5}", code):
+                    text.append(chr(int(code, 16)))
+            elif tag in _PICTURES:
+                pictures.append((child, style))
+            elif tag in (f"{_MC}AlternateContent", f"{_MC}Choice"):
+                self._run(child, style, text, pictures)
+
+    def _emit_lines(self, pieces: list[_Piece], context: ParagraphContext, location: Location,
+                    region: str) -> None:
+        shown = [p for p in pieces if p.reason is None and p.weight]
+        groups: list[list[_Piece]] = []  # runs of hidden pieces with one reason
+        for piece in pieces:
+            if piece.reason is None:
+                if piece.weight and groups and groups[-1]:
+                    groups.append([])
+                continue
+            if not groups or (groups[-1] and groups[-1][0].reason != piece.reason):
+                groups.append([])
+            if piece.weight or groups[-1]:
+                groups[-1].append(piece)
+        groups = [g for g in groups if g]
+        if not groups or (not shown and len(groups) == 1):
+            reason = groups[0][0].reason if groups else None
+            self._add_line("".join(p.text for p in pieces), pieces, context, location, region,
+                           reason)
+            return
+        if shown:
+            text = "".join(
+                p.text if p.reason is None else "".join(c for c in p.text if c.isspace())
+                for p in pieces
+            )
+            self._add_line(text, shown, context, location, region, None)
+        for group in groups:
+            self._add_line("".join(p.text for p in group).strip(), group, context, location,
+                           region, group[0].reason)
+
+    def _add_line(self, text: str, pieces: list[_Piece], context: ParagraphContext,
+                  location: Location, region: str, reason: str | None) -> None:
+        style = _majority(pieces, lambda p: p.style) or self._resolver.run(None, context)
+        self.lines.append(TextLine(
+            text=text, location=location, visible=reason is None, font_size=style.size_pt,
+            color=style.color or (0, 0, 0), font=style.font, bold=style.bold,
+            italic=style.italic, region=region, invisible_reason=reason,
+        ))
+
+    def _emit_images(self, picture: Element, style: RunStyle, location: Location,
+                     region: str) -> None:
+        if picture.tag == f"{W}drawing":
+            for container in picture:
+                extent = container.find(f"{_WP}extent")
+                size = (_emu(extent, "cx"), _emu(extent, "cy"))
+                doc_pr = container.find(f"{_WP}docPr")
+                alt = None if doc_pr is None else doc_pr.get("descr") or doc_pr.get("title")
+                hidden = doc_pr is not None and doc_pr.get("hidden") in ("1", "true")
+                blips = list(_find(container, f"{_A}blip"))
+                for blip in blips:
+                    width, height = size if len(blips) == 1 else _group_size(blip, container, size)
+                    self._add_image(blip.get(f"{_R}embed"), width, height, location, alt,
+                                    style.hidden or hidden, region)
+            return
+        for shape in _find(picture, f"{_V}shape"):
+            data = shape.find(f"{_V}imagedata")
+            if data is None:
+                continue
+            css = _css(shape.get("style", ""))
+            alt = shape.get("alt") or data.get(f"{_O}title")
+            self._add_image(data.get(f"{_R}id"), _css_mm(css.get("width")),
+                            _css_mm(css.get("height")), location, alt or None,
+                            style.hidden or css.get("visibility") == "hidden", region)
+
+    def _add_image(self, rid: str | None, width: float, height: float, location: Location,
+                   alt: str | None, hidden: bool, region: str) -> None:
+        if rid is None:  # a linked (not embedded) picture: nothing to show or to examine
+            return
+        image = self._decode(rid)
+        if image is None:
+            self.undecoded += 1
+            image = placeholder()
+        reason = image_reason(width_mm=width, height_mm=height, hidden=hidden)
+        reason = reason or self._part_reason
+        self.images.append(PlacedImage(
+            image=image, width_mm=round(width, 2), height_mm=round(height, 2), location=location,
+            visible=reason is None, alt=alt, region=region, invisible_reason=reason,
+        ))
+
+    def _decode(self, rid: str) -> Image.Image | None:
+        target = self._part.related_parts.get(rid)
+        if target is None:
+            return None
+        key = str(target.partname)
+        if key not in self._decoded:
+            self._decoded[key] = decode_bytes(target.blob)
+        return self._decoded[key]
+
+
+def _find(root: Element, tag: str) -> Iterator[Element]:
+    """Yield descendants ``tag`` of ``root``, not nested, outside fallbacks and text boxes."""
+    for child in root:
+        if child.tag == tag:
+            yield child
+        elif isinstance(child.tag, str) and child.tag not in _NOT_INSIDE:
+            yield from _find(child, tag)
+
+
+def _majority(pieces: list[_Piece], key: Any) -> Any:
+    counts: Counter[Any] = Counter()
+    for piece in pieces:
+        counts[key(piece)] += piece.weight or len(piece.text)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _emu(element: Element | None, name: str) -> float:
+    try:
+        return int(element.get(name)) / _EMU_PER_MM if element is not None else 0.0
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _group_size(blip: Element, container: Element, extent: tuple[float, float]
+                ) -> tuple[float, float]:
+    """Size of one picture of a group: its own extent, scaled like the group (one level)."""
+    pic = next(blip.iterancestors(f"{_PIC}pic"), None)
+    ext = None if pic is None else pic.find(f"{_PIC}spPr/{_A}xfrm/{_A}ext")
+    if ext is None:
+        return extent
+    scale_x = scale_y = 1.0
+    group = container.find(f".//{_WPG}grpSpPr/{_A}xfrm")
+    if group is not None:
+        outer, inner = group.find(f"{_A}ext"), group.find(f"{_A}chExt")
+        if _emu(inner, "cx") and _emu(inner, "cy"):
+            scale_x = _emu(outer, "cx") / _emu(inner, "cx")
+            scale_y = _emu(outer, "cy") / _emu(inner, "cy")
+    return _emu(ext, "cx") * scale_x, _emu(ext, "cy") * scale_y
+
+
+def _css(style: str) -> dict[str, str]:
+    pairs = (item.split(":", 1) for item in style.split(";") if ":" in item)
+    return {key.strip().lower(): value.strip() for key, value in pairs}
+
+
+def _css_mm(value: str | None) -> float:
+    match = re.fullmatch(r"([0-9.]+)\s*([a-z]*)", value or "")
+    if not match:
+        return 0.0
+    try:
+        number = float(match.group(1))
+    except ValueError:
+        return 0.0
+    return number * _MM_PER_UNIT.get(match.group(2) or "px", 25.4 / 96)

@@ -1,0 +1,164 @@
+"""Read a .docx into a :class:`DocumentView`: every paragraph, every placed image, metadata.
+
+Lines come in this order: page headers, the body, page footers. Body paragraphs (tables and
+text boxes included) are numbered 1, 2, 3 … in reading order (``location.paragraph``); the
+paragraphs of each header or footer part are numbered from 1 within that part, and ``region``
+(``"header"``/``"footer"``) tells them apart. A header or footer part that Word never shows
+(a first-page header without « première page différente », even pages without « pages paires
+et impaires différentes ») is listed with ``visible=False``.
+
+Formatting is resolved through the style chain (see :mod:`._docx_styles`); a paragraph's
+``font_size``, ``color``, ``font``, ``bold`` and ``italic`` are those of most of its
+characters. Visibility thresholds are in :mod:`._visibility`.
+
+Images: every ``w:drawing`` (inline or anchored; each picture of a group) and legacy
+``w:pict``/``w:object`` (``v:imagedata``), sized by ``wp:extent`` (VML: the shape's style), alt
+text from ``wp:docPr/@descr`` (or ``@title``). Hidden when the run is hidden, ``docPr/@hidden``
+or VML ``visibility:hidden`` is set, or the picture is tiny. Not detected: an anchored picture
+positioned off the page or behind another shape, cropping (``a:srcRect``), linked pictures.
+
+XML the reader parses itself (theme, ``app.xml``) goes through a parser that resolves no
+entity and never touches the network; python-docx's own parser resolves no entity either.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from lxml import etree
+
+from convention_docs.errors import DocumentError
+from convention_docs.inspect._docx_body import PartWalker
+from convention_docs.inspect._docx_styles import StyleResolver, W, safe_parser
+from convention_docs.inspect.view import DocumentView
+
+__all__ = ["read_docx"]
+
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MAX_UNZIPPED = 512 * 1024 * 1024  # refuse archives that would inflate beyond this
+_NOT_DOCX = "fichier illisible : ce n'est pas un document Word (.docx)"
+_APP_KEYS = {"Application": "application", "AppVersion": "app_version", "Company": "company",
+             "Template": "template", "Manager": "manager", "Pages": "app_pages"}
+
+
+def read_docx(path: str | Path) -> DocumentView:
+    """Return the :class:`DocumentView` of the .docx at ``path``.
+
+    Raises :class:`~convention_docs.errors.DocumentError` (French message naming the file) when
+    the file is missing, is not a .docx (plain text, Word 97-2003, password-protected), is a
+    damaged archive, lacks its main document part or holds malformed XML.
+    """
+    document = _open(path)
+    source = str(path)
+    resolver = StyleResolver(document.styles.element, _theme(document))
+    walker = PartWalker(resolver, source)
+    headers, footers = _header_footer_parts(document)
+    for part, hidden in headers:
+        walker.walk(part.element, part, "header", None if not hidden else "en-tête non affiché")
+    walker.walk(document.element.body, document.part, "body")
+    for part, hidden in footers:
+        walker.walk(part.element, part, "footer", None if not hidden else "pied de page non affiché")
+    metadata = _metadata(document)
+    if resolver.default_language:
+        metadata["default_language"] = resolver.default_language
+    if walker.undecoded:
+        metadata["undecoded_images"] = str(walker.undecoded)
+    return DocumentView("docx", source, tuple(walker.lines), tuple(walker.images), None, metadata)
+
+
+def _open(path: str | Path) -> Any:
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError as error:
+        raise DocumentError("fichier introuvable", path=path) from error
+    except OSError as error:
+        raise DocumentError(f"fichier illisible ({error.strerror})", path=path) from error
+    if data.startswith(_OLE_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            message = "document Word protégé par un mot de passe : impossible de le lire"
+        else:
+            message = ("fichier illisible : document Word 97-2003 (.doc) ou autre format OLE ; "
+                       "enregistrez-le au format .docx")
+        raise DocumentError(message, path=path)
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > _MAX_UNZIPPED:
+                raise DocumentError("fichier refusé : archive .docx démesurée une fois "
+                                    "décompressée", path=path)
+    except zipfile.BadZipFile as error:
+        raise DocumentError(_NOT_DOCX, path=path) from error
+    try:
+        return docx.Document(BytesIO(data))
+    except etree.XMLSyntaxError as error:
+        raise DocumentError("fichier illisible : XML mal formé dans le document Word",
+                            path=path) from error
+    except KeyError as error:
+        raise DocumentError("fichier illisible : archive sans document Word "
+                            "(word/document.xml manquant)", path=path) from error
+    except ValueError as error:  # python-docx: main part is not a WordprocessingML document
+        raise DocumentError(f"{_NOT_DOCX} ({error})", path=path) from error
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as error:
+        raise DocumentError("fichier illisible : archive .docx endommagée", path=path) from error
+
+
+def _header_footer_parts(document: Any) -> tuple[list[tuple[Any, bool]], list[tuple[Any, bool]]]:
+    """Header and footer parts in section order, each with "never shown"."""
+    even_odd = document.settings.odd_and_even_pages_header_footer
+    shown: dict[str, list[Any]] = {}
+    for sect_pr in document.element.body.iter(f"{W}sectPr"):
+        title_pg = sect_pr.find(f"{W}titlePg")
+        first = title_pg is not None and title_pg.get(f"{W}val", "1") not in ("0", "false", "off")
+        for ref in sect_pr:
+            if ref.tag not in (f"{W}headerReference", f"{W}footerReference"):
+                continue
+            part = document.part.related_parts.get(ref.get(f"{_R}id"))
+            if part is None:
+                continue
+            kind = ref.get(f"{W}type", "default")
+            visible = kind == "default" or (kind == "first" and first) or (
+                kind == "even" and even_odd)
+            entry = shown.setdefault(str(part.partname), [part, ref.tag, False])
+            entry[2] = entry[2] or visible
+    headers = [(p, not v) for p, tag, v in shown.values() if tag == f"{W}headerReference"]
+    footers = [(p, not v) for p, tag, v in shown.values() if tag == f"{W}footerReference"]
+    return headers, footers
+
+
+def _theme(document: Any) -> Any:
+    try:
+        blob = document.part.part_related_by(RT.THEME).blob
+        return etree.fromstring(blob, safe_parser())
+    except (KeyError, etree.XMLSyntaxError):
+        return None
+
+
+def _metadata(document: Any) -> dict[str, str]:
+    core = document.core_properties
+    values: dict[str, object] = {
+        "title": core.title, "subject": core.subject, "author": core.author,
+        "keywords": core.keywords, "language": core.language, "category": core.category,
+        "comments": core.comments, "last_modified_by": core.last_modified_by,
+        "created": core.created, "modified": core.modified,
+    }
+    metadata = {
+        key: value.isoformat() if hasattr(value, "isoformat") else str(value)
+        for key, value in values.items() if value
+    }
+    for part in document.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":
+            try:
+                root = etree.fromstring(part.blob, safe_parser())
+            except etree.XMLSyntaxError:
+                break
+            for child in root:
+                name = etree.QName(child).localname if isinstance(child.tag, str) else ""
+                if name in _APP_KEYS and child.text and child.text.strip():
+                    metadata[_APP_KEYS[name]] = child.text.strip()
+            break
+    return metadata

@@ -1,0 +1,552 @@
+"""The typed model of a partnership convention (pydantic v2, immutable, ``extra="forbid"``).
+
+Identifiers are English; every text a field holds is French, exactly as it will appear in the
+document. The model never knows about templates: ``context.py`` turns it into template variables.
+
+Inline text ("rich" text) is either a plain string, taken literally, or a list mixing strings and
+one-key mappings: ``{bold: …}``, ``{italic: …}``, ``{quote: …}`` (italic between « »),
+``{ref: article_key}`` (renders « l'article 4 »). A block is a plain string (a paragraph) or one of
+``{paragraph: rich}``, ``{bullets: [rich, …]}``, ``{quotation: text}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
+
+__all__ = [
+    "Article",
+    "Block",
+    "Bold",
+    "Bullets",
+    "Civility",
+    "Convention",
+    "Funding",
+    "FundingPeriod",
+    "Gender",
+    "Inline",
+    "Italic",
+    "LogoFile",
+    "Metadata",
+    "Paragraph",
+    "Party",
+    "Person",
+    "Preamble",
+    "Quotation",
+    "Quote",
+    "Ref",
+    "Rich",
+    "Signature",
+    "SignatureBlock",
+    "Typography",
+    "check_text",
+]
+
+# --------------------------------------------------------------------------------------------
+# Text types
+# --------------------------------------------------------------------------------------------
+
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]"
+)
+
+
+def check_text(value: str) -> str:
+    """Return ``value`` unchanged, or raise ``ValueError`` naming the first forbidden character.
+
+    Allowed: any Unicode text that XML can hold, plus ``\\n`` (line break) and ``\\t`` (tab).
+    Refused: other control characters (U+0000–U+001F, U+007F–U+009F), U+FFFE, U+FFFF and lone
+    surrogates.
+
+    >>> check_text("Dupont & Fils <SARL>")
+    'Dupont & Fils <SARL>'
+    >>> check_text("a\\x0bb")
+    Traceback (most recent call last):
+    ValueError: caractère de contrôle interdit U+000B à la position 2
+    """
+    match = _FORBIDDEN.search(value)
+    if match:
+        char = match.group()
+        raise ValueError(
+            f"caractère de contrôle interdit U+{ord(char):04X} à la position {match.start() + 1}"
+        )
+    return value
+
+
+def _check_line(value: str) -> str:
+    check_text(value)
+    for char, name in (("\n", "saut de ligne"), ("\t", "tabulation")):
+        if char in value:
+            raise ValueError(f"{name} interdit dans ce champ d'une seule ligne")
+    if not value.strip():
+        raise ValueError("texte vide")
+    return value
+
+
+Text = Annotated[str, AfterValidator(check_text)]
+"""Free text: may hold line breaks (``\\n``) and tabs, never other control characters."""
+
+Line = Annotated[str, AfterValidator(_check_line)]
+"""One line of text, not blank."""
+
+Key = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$"),
+]
+"""An identifier chosen by the author: lower-case ASCII letters, digits, ``_``."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False,
+                              use_enum_values=False, validate_default=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Inline text
+# --------------------------------------------------------------------------------------------
+
+
+class Bold(_Model):
+    """Bold text, e.g. a defined term: ``{bold: le facilitateur}``."""
+
+    bold: Text
+
+
+class Italic(_Model):
+    """Italic text: ``{italic: …}``."""
+
+    italic: Text
+
+
+class Quote(_Model):
+    """A quotation inside a sentence: italic, between French guillemets « ».
+
+    Write the words only; the guillemets and their non-breaking spaces are added.
+    """
+
+    quote: Text
+
+
+class Ref(_Model):
+    """A reference to another article by its key: renders « l'article 4 »."""
+
+    ref: Key
+
+
+def _inline_tag(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        for key in ("bold", "italic", "quote", "ref"):
+            if key in value:
+                return key
+        return None
+    for cls, tag in ((Bold, "bold"), (Italic, "italic"), (Quote, "quote"), (Ref, "ref")):
+        if isinstance(value, cls):
+            return tag
+    return None
+
+
+Inline = Annotated[
+    Annotated[Text, Tag("text")]
+    | Annotated[Bold, Tag("bold")]
+    | Annotated[Italic, Tag("italic")]
+    | Annotated[Quote, Tag("quote")]
+    | Annotated[Ref, Tag("ref")],
+    Discriminator(
+        _inline_tag,
+        custom_error_type="inline",
+        custom_error_message=(
+            "attendu : un texte, ou une des formes {bold: …}, {italic: …}, {quote: …}, {ref: …}"
+        ),
+    ),
+]
+
+
+def _as_spans(value: Any) -> Any:
+    if isinstance(value, str):
+        return (value,)
+    return value
+
+
+Rich = Annotated[tuple[Inline, ...], Field(min_length=1)]
+"""Inline text: a plain string (taken literally) or a list of strings and emphasis spans."""
+
+RichInput = Annotated[Rich, Field(min_length=1)]
+
+
+def _rich_before(value: Any) -> Any:
+    return _as_spans(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Blocks
+# --------------------------------------------------------------------------------------------
+
+
+class Paragraph(_Model):
+    """A paragraph of body text: ``{paragraph: rich}`` (a plain string is a paragraph too)."""
+
+    paragraph: Rich
+
+    @model_validator(mode="before")
+    @classmethod
+    def _spans(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "paragraph" in data:
+            return {**data, "paragraph": _as_spans(data["paragraph"])}
+        return data
+
+
+class Bullets(_Model):
+    """A bulleted list: ``{bullets: [rich, …]}``."""
+
+    bullets: Annotated[tuple[Rich, ...], Field(min_length=1)]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _spans(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("bullets"), list | tuple):
+            return {**data, "bullets": tuple(_as_spans(item) for item in data["bullets"])}
+        return data
+
+
+class Quotation(_Model):
+    """A quotation set apart as its own paragraph (italic, between « »)."""
+
+    quotation: Text
+    source: Line | None = None
+
+
+def _block_tag(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        for key in ("paragraph", "bullets", "quotation"):
+            if key in value:
+                return key
+        return None
+    for cls, tag in ((Paragraph, "paragraph"), (Bullets, "bullets"), (Quotation, "quotation")):
+        if isinstance(value, cls):
+            return tag
+    return None
+
+
+Block = Annotated[
+    Annotated[Text, Tag("text")]
+    | Annotated[Paragraph, Tag("paragraph")]
+    | Annotated[Bullets, Tag("bullets")]
+    | Annotated[Quotation, Tag("quotation")],
+    Discriminator(
+        _block_tag,
+        custom_error_type="block",
+        custom_error_message=(
+            "attendu : un paragraphe (texte), ou une des formes {paragraph: …}, "
+            "{bullets: […]}, {quotation: …}"
+        ),
+    ),
+]
+Blocks = Annotated[tuple[Block, ...], Field(min_length=1)]
+
+# --------------------------------------------------------------------------------------------
+# People and parties
+# --------------------------------------------------------------------------------------------
+
+
+class Gender(StrEnum):
+    """Grammatical gender of a party's name: drives « représenté(e) », « dénommé(e) »."""
+
+    MASCULINE = "masculine"
+    FEMININE = "feminine"
+
+
+class Civility(StrEnum):
+    """Civility as written in French administrative documents (no « Mr », no « Mlle »)."""
+
+    M = "M."
+    MME = "Mme"
+
+
+class Person(_Model):
+    """A representative or signatory."""
+
+    civility: Civility
+    first_name: Line
+    last_name: Line = Field(description="Nom de famille, rendu en capitales.")
+    function: Line = Field(description="Fonction, par ex. « préfet de la région … ».")
+
+
+class Party(_Model):
+    """A party to the convention."""
+
+    key: Key = Field(description="Identifiant (champ de signature, références), ex. « etat ».")
+    name: Line = Field(description="Nom avec son article : « L'État », « La Métropole … ».")
+    gender: Gender
+    representative: Person
+    designation: Line = Field(description="Dénomination : « l'État », « le facilitateur ».")
+
+
+# --------------------------------------------------------------------------------------------
+# Preamble, articles
+# --------------------------------------------------------------------------------------------
+
+
+class Preamble(_Model):
+    """The preamble: considerations, legal references, quotations."""
+
+    title: Line = "PRÉAMBULE"
+    blocks: Blocks
+
+
+class Article(_Model):
+    """An article. Never numbered by the author: the library numbers articles 1er, 2, 3 …"""
+
+    key: Key | None = Field(default=None, description="Pour y renvoyer : {ref: clé}.")
+    title: Line
+    blocks: Blocks
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_number(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "number" in data:
+            raise ValueError(
+                "les articles sont numérotés automatiquement (Article 1er, 2, 3 …) : "
+                "retirez le champ « number »"
+            )
+        return data
+
+
+# --------------------------------------------------------------------------------------------
+# Signature
+# --------------------------------------------------------------------------------------------
+
+
+class SignatureBlock(_Model):
+    """One signatory's block: « Pour l'État, » / function / name, and room to sign."""
+
+    party: Key
+    signatory: Person | None = Field(
+        default=None, description="Par défaut, le représentant de la partie."
+    )
+    label: Line | None = Field(default=None, description="Par défaut « Pour l'État, ».")
+    function: Text | None = Field(
+        default=None,
+        description="Fonction telle qu'écrite sous « Pour … » (sauts de ligne permis).",
+    )
+
+
+class Signature(_Model):
+    """Where and when the convention is signed, in how many originals, by whom."""
+
+    place: Line
+    date: dt.date | None = Field(default=None, description="Absente : « le » suivi d'un blanc.")
+    originals: Annotated[int, Field(ge=1, le=99)] | None = Field(
+        default=None, description="Nombre d'exemplaires originaux (par défaut : un par partie)."
+    )
+    blocks: tuple[SignatureBlock, ...] | None = Field(
+        default=None, description="Par défaut : un bloc par partie, dans l'ordre des parties."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# European funding
+# --------------------------------------------------------------------------------------------
+
+
+class FundingPeriod(StrEnum):
+    """The programming period of the European Social Fund that finances the facilitator."""
+
+    FSE_2014_2020 = "FSE 2014-2020"
+    FSE_PLUS_2021_2027 = "FSE+ 2021-2027"
+
+
+class LogoFile(_Model):
+    """A logo file supplied by the user (an official artwork, a partner's logo)."""
+
+    path: Path
+    alt: Line = Field(description="Texte alternatif, lu par les lecteurs d'écran.")
+
+
+STATEMENTS = ("Cofinancé par l'Union européenne", "Financé par l'Union européenne")
+
+
+class Funding(_Model):
+    """European funding and the visibility it requires (see ``convention_docs.funding``)."""
+
+    period: FundingPeriod
+    statement: Literal[
+        "Cofinancé par l'Union européenne", "Financé par l'Union européenne"
+    ] = "Cofinancé par l'Union européenne"
+    mention: Text | None = Field(
+        default=None,
+        description="Mention écrite sous le bandeau ; par défaut celle de la période.",
+    )
+    fse_logo: LogoFile | None = Field(
+        default=None,
+        description="Logo officiel du FSE 2014-2020 (sinon le logo dessiné par le projet).",
+    )
+    partner_logos: tuple[LogoFile, ...] = Field(
+        default=(), description="Autres logos du bandeau (jamais plus grands que l'emblème)."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Typography, metadata, convention
+# --------------------------------------------------------------------------------------------
+
+
+class Typography(_Model):
+    """Typographic normalisation applied when rendering (documented in docs/model.md)."""
+
+    non_breaking_spaces: bool = Field(
+        default=True,
+        description="Espace insécable avant « : » et fine insécable avant « ; ! ? ».",
+    )
+    guillemet_space: Literal["thin", "normal"] = Field(
+        default="normal", description="Espace à l'intérieur des guillemets « » : fine ou normale."
+    )
+    apostrophe: Literal["keep", "typographic"] = Field(
+        default="keep", description="« keep » : apostrophes inchangées ; « typographic » : ’."
+    )
+
+
+class Metadata(_Model):
+    """What the outputs say about themselves (PDF/.docx properties)."""
+
+    reference: Line | None = Field(default=None, description="Référence interne, ex. « PACA-2026-01 ».")
+    version: Line = "1"
+    drafting_organisation: Line | None = Field(
+        default=None, description="Auteur des fichiers produits (service rédacteur)."
+    )
+    subject: Line | None = None
+    keywords: tuple[Line, ...] = ()
+
+
+class Convention(_Model):
+    """A partnership convention: parties, preamble, articles, signature, funding."""
+
+    title: Line = Field(description="Ex. « CONVENTION DE PARTENARIAT ».")
+    object: Line = Field(description="Ex. « relative à la mise en œuvre de la clause sociale … ».")
+    parties: Annotated[tuple[Party, ...], Field(min_length=2)]
+    agreement_formula: Line = "Il est convenu ce qui suit"
+    preamble: Preamble | None = None
+    articles: Annotated[tuple[Article, ...], Field(min_length=1)]
+    signature: Signature
+    funding: Funding | None = None
+    territories: tuple[Line, ...] = ()
+    metadata: Metadata = Metadata()
+    typography: Typography = Typography()
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Convention:
+        problems: list[tuple[str, str]] = []
+        seen: dict[str, int] = {}
+        for index, party in enumerate(self.parties):
+            if party.key in seen:
+                problems.append((f"parties[{index}].key",
+                                 f"clé « {party.key} » déjà utilisée par parties[{seen[party.key]}]"))
+            seen[party.key] = index
+        article_keys: dict[str, int] = {}
+        for index, article in enumerate(self.articles):
+            if article.key is None:
+                continue
+            if article.key in article_keys:
+                problems.append((f"articles[{index}].key",
+                                 f"clé « {article.key} » déjà utilisée par "
+                                 f"articles[{article_keys[article.key]}]"))
+            article_keys[article.key] = index
+        for path, ref in _iter_refs(self):
+            if ref not in article_keys:
+                known = ", ".join(sorted(article_keys)) or "aucune"
+                problems.append((path, f"renvoi vers un article inconnu « {ref} » "
+                                       f"(clés connues : {known})"))
+        if self.signature.blocks is not None:
+            signed: set[str] = set()
+            for index, block in enumerate(self.signature.blocks):
+                if block.party not in seen:
+                    problems.append((f"signature.blocks[{index}].party",
+                                     f"partie inconnue « {block.party} » "
+                                     f"(parties : {', '.join(seen)})"))
+                if block.party in signed:
+                    problems.append((f"signature.blocks[{index}].party",
+                                     f"la partie « {block.party} » a déjà un bloc de signature"))
+                signed.add(block.party)
+            for key in seen:
+                if key not in signed:
+                    problems.append(("signature.blocks",
+                                     f"la partie « {key} » n'a pas de bloc de signature"))
+        if problems:
+            # Raised as ValueError so pydantic reports it; spec.py turns the
+            # « path : message » lines back into field paths.
+            raise ValueError("\n".join(f"{p} :: {m}" for p, m in problems))
+        return self
+
+    # Derived values, used by context.py and the validator ---------------------------------
+
+    def party(self, key: str) -> Party:
+        """Return the party whose key is ``key`` (``KeyError`` if none)."""
+        for party in self.parties:
+            if party.key == key:
+                return party
+        raise KeyError(key)
+
+    def article_numbers(self) -> dict[str, int]:
+        """Return ``{article key: number}`` for the articles that have a key."""
+        return {a.key: i for i, a in enumerate(self.articles, start=1) if a.key is not None}
+
+    def signature_blocks(self) -> tuple[SignatureBlock, ...]:
+        """Return the signature blocks: the explicit ones, or one per party in party order."""
+        if self.signature.blocks is not None:
+            return self.signature.blocks
+        return tuple(SignatureBlock(party=p.key) for p in self.parties)
+
+    def originals(self) -> int:
+        """Return the number of originals: as stated, else one per party."""
+        return self.signature.originals or len(self.parties)
+
+
+def _iter_refs(convention: Convention) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+
+    def spans(path: str, rich: tuple[Any, ...]) -> None:
+        for i, span in enumerate(rich):
+            if isinstance(span, Ref):
+                found.append((f"{path}[{i}].ref", span.ref))
+
+    def blocks(path: str, items: tuple[Any, ...]) -> None:
+        for i, block in enumerate(items):
+            if isinstance(block, Paragraph):
+                spans(f"{path}[{i}].paragraph", block.paragraph)
+            elif isinstance(block, Bullets):
+                for j, item in enumerate(block.bullets):
+                    spans(f"{path}[{i}].bullets[{j}]", item)
+
+    if convention.preamble is not None:
+        blocks("preamble.blocks", convention.preamble.blocks)
+    for index, article in enumerate(convention.articles):
+        blocks(f"articles[{index}].blocks", article.blocks)
+    return found
+
+
+def normalise_for_compare(text: str) -> str:
+    """Return ``text`` with every run of white space (incl. U+00A0, U+202F) as one space, NFC.
+
+    >>> normalise_for_compare("a\\u00a0:  b\\u202f;")
+    'a : b ;'
+    """
+    text = unicodedata.normalize("NFC", text)
+    return re.sub(r"[\s\u00a0\u202f\u2007]+", " ", text).strip()

@@ -1,0 +1,214 @@
+"""``load()``: a YAML or JSON spec file (or a mapping) → a validated ``Convention``.
+
+YAML is read with ``yaml.SafeLoader`` (no object construction); aliases are bounded, and files
+larger than ``MAX_SPEC_BYTES`` are refused before parsing. Relative logo paths are resolved
+against the spec file's folder. Every problem is reported with the file, the field path
+(``parties[1].representative.last_name``) and what was expected, in French.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from convention_docs.errors import SpecError
+from convention_docs.model import Convention
+
+__all__ = ["MAX_SPEC_BYTES", "load", "load_data"]
+
+MAX_SPEC_BYTES = 2_000_000
+"""A spec larger than this is refused (a real convention is a few tens of kilobytes)."""
+
+_MAX_ALIASES = 100
+_MAX_EXPANDED_NODES = 200_000
+
+_MESSAGES = {
+    "missing": "champ obligatoire manquant",
+    "extra_forbidden": "champ inconnu",
+    "string_type": "attendu : un texte",
+    "int_type": "attendu : un nombre entier",
+    "int_parsing": "attendu : un nombre entier",
+    "bool_type": "attendu : vrai ou faux (true/false)",
+    "bool_parsing": "attendu : vrai ou faux (true/false)",
+    "date_type": "attendu : une date AAAA-MM-JJ",
+    "date_from_datetime_parsing": "attendu : une date AAAA-MM-JJ",
+    "date_parsing": "attendu : une date AAAA-MM-JJ",
+    "tuple_type": "attendu : une liste",
+    "list_type": "attendu : une liste",
+    "dict_type": "attendu : un objet (clé: valeur)",
+    "model_type": "attendu : un objet (clé: valeur)",
+    "model_attributes_type": "attendu : un objet (clé: valeur)",
+    "frozen_instance": "valeur non modifiable",
+}
+
+
+def _describe(error: Mapping[str, Any]) -> str:
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind == "enum" or kind == "literal_error":
+        expected = ctx.get("expected", "")
+        return f"valeur non reconnue {error.get('input')!r}, attendu : {expected}"
+    if kind == "string_pattern_mismatch":
+        return ("attendu : un identifiant en minuscules sans accent (lettres, chiffres, « _ »), "
+                f"reçu {error.get('input')!r}")
+    if kind == "too_short":
+        return f"au moins {ctx.get('min_length')} élément(s) attendu(s)"
+    if kind == "too_long":
+        return f"au plus {ctx.get('max_length')} élément(s) attendu(s)"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = ctx.get("ge", ctx.get("le"))
+        word = "au moins" if kind == "greater_than_equal" else "au plus"
+        return f"attendu : un nombre {word} égal à {bound}"
+    if kind == "value_error":
+        message = str(error.get("msg", ""))
+        return message.removeprefix("Value error, ")
+    if kind in _MESSAGES:
+        return _MESSAGES[kind]
+    return str(error.get("msg", kind))
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _issues(exc: ValidationError) -> list[tuple[str, str]]:
+    raw = exc.errors(include_url=False)
+    locs = [tuple(e["loc"]) for e in raw]
+    issues: list[tuple[str, str]] = []
+    for error, loc in zip(raw, locs, strict=True):
+        # pydantic also reports a container as "too short" when one of its items failed:
+        # keep only the item's own error.
+        if error["type"] == "too_short" and any(
+            other != loc and other[: len(loc)] == loc for other in locs
+        ):
+            continue
+        message = _describe(error)
+        if error["type"] == "value_error" and " :: " in message:
+            # Cross-field checks of Convention report "path :: message" lines.
+            for line in message.splitlines():
+                sub_path, _, sub_message = line.partition(" :: ")
+                prefix = _path(loc)
+                issues.append((f"{prefix}.{sub_path}" if prefix else sub_path, sub_message))
+            continue
+        issues.append((_path(loc), message))
+    return issues
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses documents using more than ``_MAX_ALIASES`` aliases."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > _MAX_ALIASES:
+                raise yaml.YAMLError(f"plus de {_MAX_ALIASES} alias YAML (*ancre) : refusé")
+        return super().compose_node(parent, index)
+
+
+def _expanded_size(data: Any) -> int:
+    """Return how many values ``data`` holds once YAML aliases are expanded (memoised)."""
+    memo: dict[int, int] = {}
+
+    def size(value: Any) -> int:
+        if not isinstance(value, dict | list):
+            return 1
+        key = id(value)
+        if key not in memo:
+            memo[key] = 0  # a cycle counts once
+            children = value.values() if isinstance(value, dict) else value
+            memo[key] = 1 + sum(size(child) for child in children)
+        return memo[key]
+
+    return size(data)
+
+
+def _resolve_paths(data: Any, base: Path) -> Any:
+    """Resolve ``path`` entries of logo files relative to ``base``."""
+    funding = data.get("funding") if isinstance(data, dict) else None
+    if not isinstance(funding, dict):
+        return data
+
+    def fix(entry: Any) -> Any:
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+            path = Path(entry["path"])
+            return {**entry, "path": str(path if path.is_absolute() else base / path)}
+        return entry
+
+    funding = dict(funding)
+    if "fse_logo" in funding:
+        funding["fse_logo"] = fix(funding["fse_logo"])
+    if isinstance(funding.get("partner_logos"), list):
+        funding["partner_logos"] = [fix(e) for e in funding["partner_logos"]]
+    return {**data, "funding": funding}
+
+
+def load_data(data: Any, *, source: str | Path | None = None) -> Convention:
+    """Return the ``Convention`` described by ``data`` (a mapping), or raise ``SpecError``."""
+    if isinstance(data, Convention):
+        return data
+    if not isinstance(data, Mapping):
+        raise SpecError([("", "attendu : un objet (clé: valeur) décrivant la convention")],
+                        source)
+    try:
+        return Convention.model_validate(dict(data))
+    except ValidationError as exc:
+        raise SpecError(_issues(exc), source) from exc
+
+
+def load(path: str | Path) -> Convention:
+    """Return the ``Convention`` of a YAML (``.yaml``/``.yml``) or JSON (``.json``) spec file.
+
+    Raises ``SpecError`` naming the file, the field path and what was expected.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SpecError([("", f"fichier introuvable ou illisible ({exc.strerror})")],
+                        path) from exc
+    if size > MAX_SPEC_BYTES:
+        raise SpecError([("", f"fichier trop volumineux ({size} octets ; maximum "
+                              f"{MAX_SPEC_BYTES} octets)")], path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecError([("", "le fichier n'est pas en UTF-8")], path) from exc
+    except OSError as exc:
+        raise SpecError([("", f"fichier illisible ({exc.strerror})")], path) from exc
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            data = json.loads(text)
+        elif suffix in (".yaml", ".yml"):
+            data = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - SafeLoader subclass
+        else:
+            raise SpecError([("", f"extension « {path.suffix} » non reconnue, attendu : "
+                                  ".yaml, .yml ou .json")], path)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"ligne {mark.line + 1}, colonne {mark.column + 1} : " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SpecError([("", f"{where}YAML invalide ({problem})")], path) from exc
+    except json.JSONDecodeError as exc:
+        raise SpecError([("", f"ligne {exc.lineno}, colonne {exc.colno} : JSON invalide "
+                              f"({exc.msg})")], path) from exc
+    if _expanded_size(data) > _MAX_EXPANDED_NODES:
+        raise SpecError([("", "trop de valeurs une fois les alias YAML (*ancre) développés "
+                              f"(plus de {_MAX_EXPANDED_NODES}) : refusé")], path)
+    data = _resolve_paths(data, path.parent)
+    return load_data(data, source=path)

@@ -1,0 +1,83 @@
+"""``validate()``: the same rules for a ``Convention``, a .docx and a PDF, in one ``Report``.
+
+Rule codes are stable and documented in docs/rules.md. Errors refuse a document; warnings
+(outdated references, typography, usual clauses) are for the drafter to read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from convention_docs.errors import DocumentError
+from convention_docs.inspect import read_docx, read_pdf
+from convention_docs.inspect.view import DocumentView
+from convention_docs.logos import LogoLibrary
+from convention_docs.model import Convention
+from convention_docs.validate.currency import check_clauses, check_currency, check_typography
+from convention_docs.validate.form import check_form
+from convention_docs.validate.model_rules import check_model, model_view
+from convention_docs.validate.report import Finding, Report, Severity
+from convention_docs.validate.visibility import check_visibility
+
+__all__ = ["Finding", "Report", "Severity", "validate", "validate_view"]
+
+_DEFAULT_LIBRARY: LogoLibrary | None = None
+
+
+def _library(library: LogoLibrary | None, convention: Convention | None) -> LogoLibrary:
+    global _DEFAULT_LIBRARY
+    if library is None:
+        if _DEFAULT_LIBRARY is None:
+            _DEFAULT_LIBRARY = LogoLibrary.default()
+        library = _DEFAULT_LIBRARY
+    if convention is not None and convention.funding is not None \
+            and convention.funding.fse_logo is not None:
+        library = library.copy()
+        library.register("fse", convention.funding.fse_logo.path)
+    return library
+
+
+def validate_view(view: DocumentView, *, convention: Convention | None = None,
+                  library: LogoLibrary | None = None) -> Report:
+    """Return the report of a document already read into a ``DocumentView``."""
+    findings: list[Finding] = []
+    findings += check_form(view)
+    period = convention.funding.period if convention and convention.funding else None
+    date = convention.signature.date if convention else None
+    findings += check_visibility(view, period=period, library=_library(library, convention),
+                                 date=date)
+    findings += check_currency(view.lines)
+    findings += check_typography(view.lines)
+    findings += check_clauses(view.lines)
+    if view.source is not None:
+        findings = [f if f.location.file else replace(f, location=replace(f.location,
+                                                                           file=view.source))
+                    for f in findings]
+    return Report.of(view.source, view.kind, findings)
+
+
+def validate(source: Convention | str | Path, *, convention: Convention | None = None,
+             library: LogoLibrary | None = None) -> Report:
+    """Return the validation report of a ``Convention``, a .docx or a .pdf file.
+
+    ``convention``, when given with a file, is the model the file was rendered from: its
+    funding period is then the one checked. Raises ``DocumentError`` for a file that cannot be
+    read (not a .docx/.pdf, corrupt, encrypted).
+    """
+    if isinstance(source, Convention):
+        view = model_view(source)
+        findings = check_model(source)
+        findings += check_currency(view.lines)
+        findings += check_typography(view.lines)
+        findings += check_clauses(view.lines)
+        return Report.of(None, "model", findings)
+    path = Path(source)
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        view = read_docx(path)
+    elif suffix == ".pdf":
+        view = read_pdf(path)
+    else:
+        raise DocumentError("format non reconnu : attendu un fichier .docx ou .pdf", path=path)
+    return validate_view(view, convention=convention, library=library)

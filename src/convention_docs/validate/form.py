@@ -1,0 +1,207 @@
+"""Form rules: article numbering, parties and agreement, signature blocks, place, originals.
+
+They read the visible text lines of a ``DocumentView`` (a .docx, a PDF or a model), so the same
+rules judge our own outputs and conventions written elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+
+from convention_docs.inspect.view import DocumentView, TextLine
+from convention_docs.validate.report import Finding, Severity
+
+__all__ = ["check_form", "norm"]
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009]+")
+
+
+def norm(text: str) -> str:
+    """Return ``text`` NFC-normalised, spaces folded, typographic apostrophes made straight."""
+    text = unicodedata.normalize("NFC", text).replace("\u2019", "'").replace("\u02bc", "'")
+    return _SPACES.sub(" ", text).strip()
+
+
+_ARTICLE = re.compile(
+    r"^article\s+(?P<num>1\s*er|premier|\d{1,3})(?=\s*(?:[:.\-–—]|$))", re.IGNORECASE)
+_MADE_AT = re.compile(r"\bfait\s+à\s+(?P<place>[^,\n]+?)\s*,?\s+le\b", re.IGNORECASE)
+_ORIGINALS = re.compile(
+    r"\ben\s+(?P<n>\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+"
+    r"exemplaires?(\s+originaux|\s+original)?", re.IGNORECASE)
+_REPRESENTED = re.compile(r"\b(?P<word>représenté(?P<fem>e?)s?)\s+par\b", re.IGNORECASE)
+_DENOMINATED = re.compile(r"\bdénommé(?P<fem>e?)s?\b", re.IGNORECASE)
+_CIVIL_NAME = re.compile(
+    r"\b(?:M\.|Mme|Monsieur|Madame)\s+(?P<first>[A-ZÀ-Ý][\w'’\-]+(?:\s+[A-ZÀ-Ý][\w'’\-]+)?)\s+"
+    r"(?P<last>[A-ZÀ-Ý][A-ZÀ-Ý'’\-]+(?:\s+[A-ZÀ-Ý][A-ZÀ-Ý'’\-]+)*)\b")
+
+_FEMININE_ARTICLES = ("la ", "une ")
+_MASCULINE_ARTICLES = ("le ", "un ")
+# Nouns that follow « L' » in party names, with their gender.
+_ELIDED_NOUNS = {
+    "état": "m", "etat": "m", "établissement": "m", "etablissement": "m", "office": "m",
+    "observatoire": "m", "institut": "m", "agence": "f", "association": "f", "union": "f",
+    "entreprise": "f", "académie": "f", "université": "f", "école": "f", "intercommunalité": "f",
+    "assemblée": "f",
+}
+
+
+def _gender_of(name: str) -> str | None:
+    """Return "m", "f" or None from a party name's article (« La Métropole » → "f")."""
+    low = norm(name).lower()
+    if low.startswith(_FEMININE_ARTICLES):
+        return "f"
+    if low.startswith(_MASCULINE_ARTICLES):
+        return "m"
+    if low.startswith("l'"):
+        noun = re.split(r"[\s,\-]", low[2:], maxsplit=1)[0]
+        return _ELIDED_NOUNS.get(noun)
+    return None
+
+
+def _visible(view: DocumentView) -> list[TextLine]:
+    return [line for line in view.lines if line.visible and line.text.strip()]
+
+
+def _finding(code: str, severity: Severity, message: str, line: TextLine | None) -> Finding:
+    if line is None:
+        return Finding(code, severity, message)
+    return Finding(code, severity, message, line.location)
+
+
+def _article_number(token: str) -> tuple[int, bool]:
+    token = token.replace(" ", "").lower()
+    if token in ("1er", "premier"):
+        return 1, True
+    return int(token), False
+
+
+def check_articles(lines: Sequence[TextLine]) -> Iterator[Finding]:
+    """Articles numbered 1er, 2, 3 … with no gap and no repeat."""
+    found: list[tuple[int, bool, TextLine]] = []
+    for line in lines:
+        for part in norm(line.text).split("\n"):
+            match = _ARTICLE.match(part.strip())
+            if match:
+                number, ordinal = _article_number(match.group("num"))
+                found.append((number, ordinal, line))
+    if not found:
+        yield Finding("ARTICLES_MISSING", Severity.ERROR,
+                      "aucun article numéroté trouvé (« Article 1er : … »)")
+        return
+    expected = 1
+    for number, ordinal, line in found:
+        if number == expected:
+            if number == 1 and not ordinal:
+                yield _finding("ARTICLE_FIRST_NOT_1ER", Severity.WARNING,
+                               "le premier article s'écrit « Article 1er », pas « Article 1 »",
+                               line)
+            expected += 1
+        elif number > expected:
+            missing = (f"l'article {expected} manque" if number == expected + 1 else
+                       f"les articles {expected} à {number - 1} manquent")
+            yield _finding("ARTICLE_NUMBERING_GAP", Severity.ERROR,
+                           f"numérotation des articles interrompue : {missing} "
+                           f"(on passe de l'article {expected - 1} à l'article {number})", line)
+            expected = number + 1
+        else:
+            yield _finding("ARTICLE_NUMBER_REPEATED", Severity.ERROR,
+                           f"l'article {number} apparaît plusieurs fois ou hors d'ordre "
+                           f"(article {expected} attendu)", line)
+
+
+def _signature_part(lines: Sequence[TextLine]) -> tuple[TextLine | None, list[TextLine]]:
+    for index in range(len(lines) - 1, -1, -1):
+        if _MADE_AT.search(norm(lines[index].text)):
+            return lines[index], list(lines[index + 1:])
+    return None, []
+
+
+def check_parties_and_signatures(lines: Sequence[TextLine]) -> Iterator[Finding]:
+    """Agreement of « représenté(e) »/« dénommé(e) »; place, originals, one block per party."""
+    parties: list[tuple[str, TextLine, str | None]] = []  # (name, line, representative)
+    made_at, after = _signature_part(lines)
+    limit = lines.index(made_at) if made_at is not None else len(lines)
+    for index, line in enumerate(lines[:limit]):
+        text = norm(line.text)
+        match = _REPRESENTED.search(text)
+        if not match:
+            continue
+        before = text[: match.start()].strip().rstrip(",").strip()
+        name = before
+        if not name and index > 0:
+            name = norm(lines[index - 1].text).rstrip(",").strip()
+        if not name or len(name) > 120:
+            continue
+        gender = _gender_of(name)
+        person = _CIVIL_NAME.search(text[match.end():])
+        parties.append((name, line, person.group("last") if person else None))
+        if gender is not None:
+            fem = bool(match.group("fem"))
+            if fem != (gender == "f"):
+                right = "représentée" if gender == "f" else "représenté"
+                yield _finding("AGREEMENT_REPRESENTED", Severity.ERROR,
+                               f"accord : « {name} », {right} par … (et non "
+                               f"« {match.group('word')} »)", line)
+            for follow in lines[index: index + 3]:
+                denominated = _DENOMINATED.search(norm(follow.text))
+                if denominated:
+                    if bool(denominated.group("fem")) != (gender == "f"):
+                        right = "dénommée" if gender == "f" else "dénommé"
+                        yield _finding("AGREEMENT_DENOMINATED", Severity.ERROR,
+                                       f"accord : « {name} », ci-après {right} (et non "
+                                       f"« {denominated.group(0)} »)", follow)
+                    break
+
+    if made_at is None:
+        yield Finding("SIGNATURE_PLACE_MISSING", Severity.ERROR,
+                      "lieu de signature absent : « Fait à …, le … » attendu")
+    else:
+        text = norm(made_at.text)
+        if not _ORIGINALS.search(text) and not any(
+                _ORIGINALS.search(norm(line.text)) for line in after[:2]):
+            yield _finding("ORIGINALS_MISSING", Severity.ERROR,
+                           "nombre d'exemplaires originaux absent : « Fait à …, le …, en "
+                           "deux exemplaires originaux » (code civil, art. 1375)", made_at)
+        elif parties:
+            count = _ORIGINALS.search(text)
+            words = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+                     "sept": 7, "huit": 8, "neuf": 9, "dix": 10}
+            if count:
+                raw = count.group("n").lower()
+                n = int(raw) if raw.isdigit() else words[raw]
+                if n < len(parties):
+                    yield _finding("ORIGINALS_TOO_FEW", Severity.ERROR,
+                                   f"{n} exemplaire(s) original(aux) pour {len(parties)} parties "
+                                   "(un original par partie, code civil art. 1375)", made_at)
+        if not re.search(r"\ble\s+\d", text) and not re.search(
+                r"\ble\s+(1er|\d{1,2})\s", text):
+            yield _finding("SIGNATURE_DATE_BLANK", Severity.INFO,
+                           "date de signature laissée en blanc, à compléter à la main",
+                           made_at)
+
+    block_text = "\n".join(norm(line.text) for line in after)
+    # Blocks side by side may share a PDF line: count each « Pour l'…/la …/le … ».
+    labels = re.findall(r"(?:^|[\s,])Pour\s+(?:l'|la\s|le\s|les\s|[A-ZÀ-Ý])", block_text)
+    if made_at is not None and not labels:
+        yield _finding("SIGNATURE_BLOCK_MISSING", Severity.ERROR,
+                       "aucun bloc de signature (« Pour …, » suivi de la fonction et du nom) "
+                       "après « Fait à … »", made_at)
+    elif made_at is not None and parties and len(labels) < len(parties):
+        yield _finding("SIGNATURE_BLOCK_MISSING", Severity.ERROR,
+                       f"{len(labels)} bloc(s) de signature pour {len(parties)} parties",
+                       made_at)
+    for name, line, last in parties:
+        if made_at is not None and last and last.upper() not in block_text.upper():
+            yield _finding("SIGNATORY_NAME_MISSING", Severity.ERROR,
+                           f"le nom du signataire de « {name} » ({last}) n'apparaît pas dans les "
+                           "blocs de signature", line)
+
+
+def check_form(view: DocumentView) -> list[Finding]:
+    """Return the form findings of ``view``."""
+    lines = _visible(view)
+    findings = list(check_articles(lines))
+    findings.extend(check_parties_and_signatures(lines))
+    return findings

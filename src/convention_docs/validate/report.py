@@ -1,0 +1,113 @@
+"""Findings and the report the validator returns."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from convention_docs.errors import ConventionRejected
+from convention_docs.inspect.view import Location
+
+__all__ = ["Finding", "Report", "Severity"]
+
+
+class Severity(StrEnum):
+    """How serious a finding is: an error refuses the document, a warning does not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+_SEVERITY_FR = {Severity.ERROR: "erreur", Severity.WARNING: "avertissement",
+                Severity.INFO: "information"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding: a stable rule code, its severity, a French message, where it is."""
+
+    code: str
+    severity: Severity
+    message: str
+    location: Location = field(default_factory=Location)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the finding as plain JSON-able data."""
+        loc = self.location
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "location": {k: v for k, v in (("file", loc.file), ("page", loc.page),
+                                           ("paragraph", loc.paragraph), ("field", loc.field))
+                         if v is not None},
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the validator found in one document (or model)."""
+
+    source: str | None
+    kind: str
+    findings: tuple[Finding, ...] = ()
+
+    @classmethod
+    def of(cls, source: str | None, kind: str, findings: Iterable[Finding]) -> Report:
+        """Return a report with ``findings`` sorted: errors first, then by code."""
+        order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+        ranked = sorted(findings, key=lambda f: (order[f.severity], f.code))
+        return cls(source, kind, tuple(ranked))
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """The findings that refuse the document."""
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        """The findings worth reading that do not refuse the document."""
+        return tuple(f for f in self.findings if f.severity is Severity.WARNING)
+
+    @property
+    def ok(self) -> bool:
+        """True when the report has no error."""
+        return not self.errors
+
+    def codes(self) -> set[str]:
+        """Return the set of rule codes found."""
+        return {f.code for f in self.findings}
+
+    def raise_for_errors(self) -> Report:
+        """Return this report, or raise ``ConventionRejected`` if it has errors."""
+        if self.errors:
+            raise ConventionRejected(self, destination=self.source)
+        return self
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the report as plain JSON-able data."""
+        return {"source": self.source, "kind": self.kind, "ok": self.ok,
+                "errors": len(self.errors), "warnings": len(self.warnings),
+                "findings": [f.as_dict() for f in self.findings]}
+
+    def to_json(self) -> str:
+        """Return the report as JSON (UTF-8 text, accents kept)."""
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
+
+    def summary(self) -> str:
+        """Return one French line: « refusée : 2 erreurs, 1 avertissement »."""
+        status = "conforme" if self.ok else "refusée"
+        return (f"{status} : {len(self.errors)} erreur(s), "
+                f"{len(self.warnings)} avertissement(s)")
+
+    def __str__(self) -> str:
+        lines = [f"{self.source or '(modèle)'} — {self.summary()}"]
+        for f in self.findings:
+            where = str(f.location)
+            lines.append(f"  [{f.code}] {_SEVERITY_FR[f.severity]} : {f.message}"
+                         + (f" ({where})" if where else ""))
+        return "\n".join(lines)

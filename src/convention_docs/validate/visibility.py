@@ -1,0 +1,287 @@
+"""European funding visibility rules (the validator's core).
+
+2021-2027 (FSE+, Reg. (EU) 2021/1060 art. 47, 50, Annex IX): the EU emblem, visible, with the
+statement « Cofinancé par l'Union européenne » (or « Financé par … ») written next to it, on the
+first page; the emblem at least as high or wide as the largest other logo; no other logo
+signalling EU support. 2014-2020 (FSE, Reg. 1303/2013 Annex XII, Reg. 821/2014 art. 4): the EU
+emblem, the FSE logo, and a mention of the Fonds social européen.
+
+Logos are recognised by their image content (``logos.find_emblems``, ``LogoLibrary.match``),
+never by file name or alternative text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from babel.dates import get_month_names
+
+from convention_docs.funding import FSE_PLUS_START
+from convention_docs.inspect.view import DocumentView, PlacedImage, TextLine
+from convention_docs.logos import LogoLibrary, find_emblems
+from convention_docs.model import FundingPeriod
+from convention_docs.validate.form import norm
+from convention_docs.validate.report import Finding, Severity
+
+__all__ = ["MIN_EMBLEM_HEIGHT_MM", "check_visibility", "infer_period", "signature_date"]
+
+MIN_EMBLEM_HEIGHT_MM = 8.0
+"""An emblem drawn less than this high does not count (« a logo shrunk to a few millimetres »)."""
+
+ALLOWED_FONTS = ("arial", "liberation sans", "liberationsans", "auto", "calibri", "carlito",
+                 "garamond", "trebuchet", "tahoma", "verdana", "ubuntu")
+ALLOWED_COLOURS = ((0x00, 0x33, 0x99), (0, 0, 0), (255, 255, 255))
+
+_STATEMENT = re.compile(r"\b(?:co-?)?financ[ée]\s+par\s+l'union\s+europ[ée]enne\b",
+                        re.IGNORECASE)
+_FSE_PLUS = re.compile(r"\bFSE\s?\+|\bfonds\s+social\s+europ[ée]en\s+plus\b", re.IGNORECASE)
+_FSE = re.compile(r"\bfonds\s+social\s+europ[ée]en\b|\bFSE\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Emblem:
+    placed: PlacedImage
+    width_mm: float
+    height_mm: float
+    whole: bool
+    """True when the picture is the emblem alone; False for an emblem inside a wider picture."""
+
+
+def _emblems(view: DocumentView) -> tuple[list[_Emblem], list[PlacedImage]]:
+    cache: dict[int, list[tuple[float, float, bool]]] = {}
+    emblems: list[_Emblem] = []
+    others: list[PlacedImage] = []
+    for placed in view.images:
+        key = id(placed.image)
+        if key not in cache:
+            width_px, height_px = placed.image.size
+            found = []
+            for match in find_emblems(placed.image):
+                left, top, right, bottom = match.bbox
+                fraction_w = (right - left) / max(width_px, 1)
+                fraction_h = (bottom - top) / max(height_px, 1)
+                found.append((fraction_w, fraction_h,
+                              fraction_w > 0.85 and fraction_h > 0.85))
+            cache[key] = found
+        matches = cache[key]
+        if not matches:
+            others.append(placed)
+        for fraction_w, fraction_h, whole in matches:
+            emblems.append(_Emblem(placed, placed.width_mm * fraction_w,
+                                   placed.height_mm * fraction_h, whole))
+    return emblems, others
+
+
+def _lines(view: DocumentView, pattern: re.Pattern[str]) -> tuple[list[TextLine], list[TextLine]]:
+    visible, hidden = [], []
+    for line in view.lines:
+        if pattern.search(norm(line.text)):
+            (visible if line.visible else hidden).append(line)
+    return visible, hidden
+
+
+def infer_period(view: DocumentView) -> FundingPeriod | None:
+    """Return the programming period a document's visible text points to, if any."""
+    text = "\n".join(norm(line.text) for line in view.lines if line.visible)
+    if _STATEMENT.search(text) or _FSE_PLUS.search(text):
+        return FundingPeriod.FSE_PLUS_2021_2027
+    if _FSE.search(text):
+        return FundingPeriod.FSE_2014_2020
+    return None
+
+
+def signature_date(view: DocumentView) -> dt.date | None:
+    """Return the date written after « Fait à …, le », if there is one."""
+    months = {name.lower(): number for number, name in get_month_names("wide",
+                                                                         locale="fr").items()}
+    pattern = re.compile(r"fait\s+à\s+[^,\n]+,?\s+le\s+(1er|\d{1,2})\s+(\w+)\s+(\d{4})",
+                         re.IGNORECASE)
+    for line in view.lines:
+        match = pattern.search(norm(line.text))
+        if match:
+            day = 1 if match.group(1) == "1er" else int(match.group(1))
+            month = months.get(match.group(2).lower())
+            if month:
+                try:
+                    return dt.date(int(match.group(3)), month, day)
+                except ValueError:
+                    return None
+    return None
+
+
+def _near(view: DocumentView, emblem: _Emblem, line: TextLine) -> bool:
+    a, b = emblem.placed.location, line.location
+    if view.kind == "pdf":
+        if a.page != b.page or emblem.placed.bbox_mm is None or line.bbox_mm is None:
+            return a.page == b.page and emblem.placed.bbox_mm is None
+        ex0, ey0, ex1, ey1 = emblem.placed.bbox_mm
+        lx0, ly0, lx1, ly1 = line.bbox_mm
+        gap_x = max(lx0 - ex1, ex0 - lx1, 0.0)
+        gap_y = max(ly0 - ey1, ey0 - ly1, 0.0)
+        reach = max(emblem.height_mm, 10.0)
+        return gap_x <= 4 * reach and gap_y <= reach
+    if a.paragraph is None or b.paragraph is None:
+        return emblem.placed.region == line.region
+    return abs(a.paragraph - b.paragraph) <= 2
+
+
+def _first_page(view: DocumentView, item: PlacedImage | TextLine) -> bool:
+    if view.kind == "pdf":
+        return item.location.page == 1
+    if item.region == "header":
+        return True
+    first_article = next((line.location.paragraph for line in view.lines
+                          if re.match(r"(?i)article\s+(1\s*er|premier|1)\b", norm(line.text))
+                          and line.location.paragraph is not None), None)
+    paragraph = item.location.paragraph
+    return paragraph is not None and (first_article is None or paragraph <= first_article)
+
+
+def _reason(item: PlacedImage | TextLine) -> str:
+    return f" ({item.invisible_reason})" if item.invisible_reason else ""
+
+
+def check_visibility(view: DocumentView, *, period: FundingPeriod | None,
+                     library: LogoLibrary, date: dt.date | None = None) -> list[Finding]:
+    """Return the funding-visibility findings of ``view`` for ``period`` (inferred if None)."""
+    return list(_check(view, period or infer_period(view), library,
+                       date or signature_date(view)))
+
+
+def _check(view: DocumentView, period: FundingPeriod | None, library: LogoLibrary,
+           date: dt.date | None) -> Iterator[Finding]:
+    emblems, others = _emblems(view)
+    shown = [e for e in emblems if e.placed.visible]
+    big = [e for e in shown if e.height_mm >= MIN_EMBLEM_HEIGHT_MM]
+    if not emblems:
+        yield Finding("EU_EMBLEM_MISSING", Severity.ERROR,
+                      "emblème de l'Union européenne absent (reconnu d'après le contenu des "
+                      "images : douze étoiles en cercle)")
+    elif not shown:
+        hidden = emblems[0].placed
+        yield Finding("EU_EMBLEM_INVISIBLE", Severity.ERROR,
+                      f"emblème de l'Union européenne présent mais invisible{_reason(hidden)}",
+                      hidden.location)
+    elif not big:
+        small = max(shown, key=lambda e: e.height_mm)
+        yield Finding("EU_EMBLEM_TOO_SMALL", Severity.ERROR,
+                      f"emblème de l'Union européenne trop petit ({small.height_mm:.1f} mm de "
+                      f"haut ; au moins {MIN_EMBLEM_HEIGHT_MM:g} mm)", small.placed.location)
+
+    fse_logos = [p for p in others if library.match(p.image) == "fse"]
+    partners = [p for p in others if p not in fse_logos and p.visible]
+
+    if period is None:
+        yield Finding("FUNDING_MENTION_MISSING", Severity.ERROR,
+                      "aucune mention du financement européen : « Cofinancé par l'Union "
+                      "européenne » à côté de l'emblème (FSE+ 2021-2027) ou mention du Fonds "
+                      "social européen (FSE 2014-2020)")
+        return
+
+    if period is FundingPeriod.FSE_PLUS_2021_2027:
+        yield from _check_fse_plus(view, big or shown, fse_logos, partners)
+    else:
+        yield from _check_fse(view, fse_logos, date)
+
+
+def _check_fse_plus(view: DocumentView, emblems: Sequence[_Emblem],
+                    fse_logos: Sequence[PlacedImage],
+                    partners: Sequence[PlacedImage]) -> Iterator[Finding]:
+    visible, hidden = _lines(view, _STATEMENT)
+    if not visible:
+        in_picture = [e for e in emblems if not e.whole]
+        if hidden:
+            yield Finding("FUNDING_STATEMENT_INVISIBLE", Severity.ERROR,
+                          "la mention « Cofinancé par l'Union européenne » est présente mais "
+                          f"illisible{_reason(hidden[0])}", hidden[0].location)
+        elif in_picture:
+            yield Finding("FUNDING_STATEMENT_UNCONFIRMED", Severity.WARNING,
+                          "l'emblème de l'Union européenne figure dans une image plus large "
+                          "(bandeau) mais la mention « Cofinancé par l'Union européenne » n'est "
+                          "pas écrite en texte : si elle n'est que dans l'image, elle n'a pas pu "
+                          "être vérifiée, contrôlez-la à l'œil", in_picture[0].placed.location)
+        else:
+            yield Finding("FUNDING_STATEMENT_MISSING", Severity.ERROR,
+                          "mention « Cofinancé par l'Union européenne » (ou « Financé par "
+                          "l'Union européenne ») absente à côté de l'emblème (règlement (UE) "
+                          "2021/1060, annexe IX)")
+    elif emblems:
+        pairs = [(e, line) for e in emblems for line in visible if _near(view, e, line)]
+        if not pairs:
+            yield Finding("FUNDING_STATEMENT_NOT_NEAR_EMBLEM", Severity.ERROR,
+                          "la mention « Cofinancé par l'Union européenne » doit être écrite à "
+                          "côté de l'emblème, pas ailleurs dans le document",
+                          visible[0].location)
+        elif not any(_first_page(view, e.placed) and _first_page(view, line)
+                     for e, line in pairs):
+            emblem, line = pairs[0]
+            yield Finding("FUNDING_NOT_ON_FIRST_PAGE", Severity.ERROR,
+                          "l'emblème et la mention « Cofinancé par l'Union européenne » doivent "
+                          "figurer sur la première page", emblem.placed.location)
+        for line in visible[:1]:
+            yield from _statement_style(line)
+    if emblems:
+        largest = max(emblems, key=lambda e: e.height_mm * e.width_mm)
+        for logo in partners:
+            if (logo.height_mm > largest.height_mm + 0.5
+                    and logo.width_mm > largest.width_mm + 0.5):
+                yield Finding("EU_EMBLEM_SMALLER_THAN_LOGO", Severity.ERROR,
+                              f"un logo ({logo.width_mm:.0f} × {logo.height_mm:.0f} mm) est plus "
+                              f"grand que l'emblème de l'Union européenne "
+                              f"({largest.width_mm:.0f} × {largest.height_mm:.0f} mm) : "
+                              "l'emblème doit être au moins aussi haut ou aussi large",
+                              logo.location)
+                break
+    if fse_logos:
+        yield Finding("OTHER_EU_LOGO", Severity.ERROR,
+                      "logo du FSE 2014-2020 sur une convention FSE+ 2021-2027 : aucun autre "
+                      "logo ne doit signaler le soutien de l'Union européenne",
+                      fse_logos[0].location)
+
+
+def _statement_style(line: TextLine) -> Iterator[Finding]:
+    if line.italic:
+        yield Finding("FUNDING_STATEMENT_STYLE", Severity.WARNING,
+                      "la mention « Cofinancé par l'Union européenne » ne doit pas être en "
+                      "italique (annexe IX)", line.location)
+    if line.font and not any(name in line.font.lower().replace("-", " ")
+                             for name in ALLOWED_FONTS):
+        yield Finding("FUNDING_STATEMENT_FONT", Severity.WARNING,
+                      f"police « {line.font} » non prévue pour la mention (annexe IX : Arial, "
+                      "Auto, Calibri, Garamond, Trebuchet, Tahoma, Verdana, Ubuntu)",
+                      line.location)
+    if line.color and not any(sum(abs(a - b) for a, b in zip(line.color, allowed, strict=True))
+                              <= 60 for allowed in ALLOWED_COLOURS):
+        yield Finding("FUNDING_STATEMENT_COLOUR", Severity.WARNING,
+                      "couleur de la mention hors annexe IX (bleu Reflex, noir ou blanc)",
+                      line.location)
+
+
+def _check_fse(view: DocumentView, fse_logos: Sequence[PlacedImage],
+               date: dt.date | None) -> Iterator[Finding]:
+    visible, hidden = _lines(view, _FSE)
+    if not visible:
+        if hidden:
+            yield Finding("FUNDING_MENTION_INVISIBLE", Severity.ERROR,
+                          f"la mention du Fonds social européen est illisible{_reason(hidden[0])}",
+                          hidden[0].location)
+        else:
+            yield Finding("FUNDING_MENTION_MISSING", Severity.ERROR,
+                          "mention de la participation du Fonds social européen absente")
+    shown = [p for p in fse_logos if p.visible]
+    if not fse_logos:
+        yield Finding("FSE_LOGO_MISSING", Severity.ERROR,
+                      "logo du Fonds social européen absent (reconnu d'après le contenu des "
+                      "images ; enregistrez votre fichier officiel s'il diffère du logo fourni)")
+    elif not shown:
+        yield Finding("FSE_LOGO_INVISIBLE", Severity.ERROR,
+                      f"logo du Fonds social européen invisible{_reason(fse_logos[0])}",
+                      fse_logos[0].location)
+    if date is not None and date >= FSE_PLUS_START:
+        yield Finding("OUTDATED_FSE_2014_2020", Severity.WARNING,
+                      f"convention datée du {date:%d/%m/%Y} avec les logos et la mention du FSE "
+                      "2014-2020 : depuis 2021 s'applique le FSE+ 2021-2027 (emblème et "
+                      "« Cofinancé par l'Union européenne »)")

@@ -1,0 +1,98 @@
+"""WordprocessingML fragments for docxtpl: escaped text and runs, never evaluated as markup.
+
+docxtpl post-processes the rendered XML: it turns ``{_{`` into ``{{`` and reinterprets tabs,
+line breaks, ``\\a`` and ``\\f`` inside ``<w:t>`` (PITFALLS.md). Everything our data puts into a
+document goes through ``escape()``, which also writes ``{`` and ``}`` as character references,
+so that no text of a convention can ever be read as template syntax or markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+__all__ = ["Run", "Runs", "escape", "finalize"]
+
+_TABLE = str.maketrans({
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#39;",
+    "{": "&#123;",
+    "}": "&#125;",
+    "%": "&#37;",
+})
+
+
+def escape(text: str) -> str:
+    """Return ``text`` escaped for the inside of a ``<w:t>`` element (and for attributes).
+
+    >>> escape("R&D {{ x }} <b>")
+    'R&amp;D &#123;&#123; x &#125;&#125; &lt;b&gt;'
+    """
+    return text.translate(_TABLE)
+
+
+def finalize(value: object) -> object:
+    """Jinja ``finalize`` hook: text values become escaped markup; markup stays as it is."""
+    if hasattr(value, "__html__"):
+        return value
+    if value is None:
+        return Markup("")
+    return Markup(escape(str(value)))
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run of text with its emphasis."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    color: str | None = None
+
+    def xml(self) -> str:
+        """Return the ``<w:r>`` elements of this run (line breaks and tabs as elements)."""
+        props = ""
+        if self.bold:
+            props += "<w:b/><w:bCs/>"
+        if self.italic:
+            props += "<w:i/><w:iCs/>"
+        if self.color:
+            props += f'<w:color w:val="{escape(self.color)}"/>'
+        rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+        parts: list[str] = []
+        for line_index, line in enumerate(self.text.split("\n")):
+            if line_index:
+                parts.append("<w:br/>")
+            for tab_index, chunk in enumerate(line.split("\t")):
+                if tab_index:
+                    parts.append("<w:tab/>")
+                if chunk:
+                    parts.append(f'<w:t xml:space="preserve">{escape(chunk)}</w:t>')
+        return f"<w:r>{rpr}{''.join(parts)}</w:r>"
+
+
+@dataclass(frozen=True)
+class Runs:
+    """Inline rich text for a docxtpl ``{{r value }}`` tag; ``str()`` gives the plain text.
+
+    ``bookmark`` (name, id) wraps the runs in a Word bookmark, which LibreOffice exports as a
+    PDF named destination: signature blocks use it so a PDF reader can find them.
+    """
+
+    runs: tuple[Run, ...]
+    bookmark: tuple[str, int] | None = None
+
+    def __html__(self) -> str:
+        body = "".join(run.xml() for run in self.runs)
+        if self.bookmark is not None:
+            name, ident = self.bookmark
+            body = (f'<w:bookmarkStart w:id="{ident}" w:name="{escape(name)}"/>{body}'
+                    f'<w:bookmarkEnd w:id="{ident}"/>')
+        return body
+
+    def __str__(self) -> str:
+        return "".join(run.text for run in self.runs)

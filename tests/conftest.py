@@ -1,0 +1,49 @@
+"""Shared fixtures: the examples, a minimal valid spec, and helpers to read outputs back."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SEED = ROOT.parent / "shared" / "seed" / "000_22954209336d223a.txt"
+
+MINIMAL: dict[str, Any] = {
+    "title": "CONVENTION DE PARTENARIAT",
+    "object": "relative à la clause sociale",
+    "parties": [
+        {"key": "etat", "name": "L'État", "gender": "masculine", "designation": "l'État",
+         "representative": {"civility": "M.", "first_name": "Pierre", "last_name": "Durand",
+                            "function": "préfet de région"}},
+        {"key": "plie", "name": "La Maison de l'emploi", "gender": "feminine",
+         "designation": "le facilitateur",
+         "representative": {"civility": "Mme", "first_name": "Anne", "last_name": "Martin",
+                            "function": "présidente"}},
+    ],
+    "articles": [
+        {"key": "objet", "title": "OBJET", "blocks": ["La présente convention a un objet."]},
+        {"key": "duree", "title": "DURÉE",
+         "blocks": ["Elle prend effet le 1er janvier 2027 pour une durée d'un an."]},
+    ],
+    "signature": {"place": "Marseille", "date": "2026-12-01"},
+    "funding": {"period": "FSE+ 2021-2027"},
+}
+
+
+@pytest.fixture
+def minimal() -> dict[str, Any]:
+    """A small valid spec (a fresh deep copy for each test)."""
+    return copy.deepcopy(MINIMAL)
+
+
+def soffice_available() -> bool:
+    return shutil.which("soffice") is not None or shutil.which("libreoffice") is not None
+
+
+needs_libreoffice = pytest.mark.skipif(not soffice_available(),
+                                       reason="LibreOffice (soffice) absent")

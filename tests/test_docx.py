@@ -1,0 +1,227 @@
+"""The Word document: structure, French formatting, hostile text, templates."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from convention_docs.docx import render_docx
+from convention_docs.errors import TemplateError
+from convention_docs.spec import load, load_data
+
+from .conftest import EXAMPLES
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def paragraphs(path: Path) -> list[tuple[str, str]]:
+    document = docx.Document(str(path))
+    return [(p.style.name, p.text) for p in document.paragraphs]
+
+
+def all_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def test_2026_example_structure(tmp_path: Path) -> None:
+    out = tmp_path / "c.docx"
+    render_docx(load(EXAMPLES / "paca-2026.yaml"), out)
+    paras = paragraphs(out)
+    headings = [text for style, text in paras if style == "Heading 1"]
+    assert headings[0] == "Article 1er\u00a0: OBJET DE LA CONVENTION"
+    assert [h.split("\u00a0")[0] for h in headings] == [
+        "Article 1er"] + [f"Article {n}" for n in range(2, len(headings) + 1)]
+    texts = [text for _, text in paras]
+    assert "Représentée par Mme\u00a0Claire MODÈLE, vice-présidente de la Métropole déléguée " \
+           "à l'emploi, à l'insertion et à l'économie sociale et solidaire" in texts
+    assert "Ci-après dénommée «\u00a0le facilitateur\u00a0»" in texts
+    assert "Ci-après dénommé «\u00a0l'État\u00a0»" in texts
+    assert "Fait à Marseille, le 1er\u00a0décembre\u00a02026, en deux exemplaires originaux." \
+        in texts
+    # the reference {ref: suivi} names the article by its number
+    suivi = next(h for h in headings if "SUIVI" in h).split("\u00a0")[0].split()[1]
+    assert any(f"définis à l'article\u00a0{suivi}." in t for t in texts)
+
+
+def test_page_setup_language_and_properties(tmp_path: Path) -> None:
+    out = tmp_path / "c.docx"
+    convention = load(EXAMPLES / "paca-2026.yaml")
+    render_docx(convention, out)
+    document = docx.Document(str(out))
+    section = document.sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+    core = document.core_properties
+    assert core.author == "Préfecture de la région Provence-Alpes-Côte d'Azur"
+    assert core.title.startswith("CONVENTION DE PARTENARIAT relative à")
+    assert core.language == "fr-FR"
+    assert "python-docx" not in (core.comments + core.author + core.last_modified_by)
+    with zipfile.ZipFile(out) as archive:
+        styles = archive.read("word/styles.xml").decode()
+        footer = "".join(archive.read(n).decode() for n in archive.namelist()
+                         if n.startswith("word/footer"))
+    assert 'w:lang w:val="fr-FR"' in styles
+    assert "PAGE" in footer and "NUMPAGES" in footer and "sur" in footer
+
+
+def test_signature_blocks_carry_bookmarks(tmp_path: Path) -> None:
+    out = tmp_path / "c.docx"
+    render_docx(load(EXAMPLES / "paca-2026.yaml"), out)
+    with zipfile.ZipFile(out) as archive:
+        body = archive.read("word/document.xml").decode()
+    assert 'w:name="signature_metropole"' in body
+    assert 'w:name="signature_etat"' in body
+    assert body.index("signature_metropole") < body.index("signature_etat")
+
+
+def test_funding_block_fse_plus(tmp_path: Path) -> None:
+    out = tmp_path / "c.docx"
+    render_docx(load(EXAMPLES / "paca-2026.yaml"), out)
+    document = docx.Document(str(out))
+    first_table = document.tables[0]
+    assert first_table.rows[0].cells[1].text == "Cofinancé par l'Union européenne"
+    blips = first_table._tbl.xpath(".//a:blip")
+    assert len(blips) == 1
+    descr = first_table._tbl.xpath(".//wp:docPr/@descr")
+    assert descr == ["Emblème de l'Union européenne"]
+    statement_run = first_table.rows[0].cells[1].paragraphs[0]
+    assert statement_run.style.font.color.rgb == docx.shared.RGBColor(0x00, 0x33, 0x99)
+    assert statement_run.style.font.name == "Arial"
+
+
+def test_funding_block_fse_2014_2020(tmp_path: Path) -> None:
+    out = tmp_path / "c.docx"
+    render_docx(load(EXAMPLES / "paca-clause-sociale.yaml"), out)
+    document = docx.Document(str(out))
+    table = document.tables[0]
+    assert table.rows[0].cells[1].text == "UNION EUROPÉENNE"
+    assert len(table._tbl.xpath(".//a:blip")) == 2
+    assert "Fonds social européen" in all_text(out)
+
+
+HOSTILE = [
+    "Dupont & Fils",
+    "R&D",
+    "a < b > c",
+    "<b>gras</b>",
+    "<SARL> sans fin",
+    "l'apostrophe \"droite\" et « chevrons »",
+    "{{ convention.title }}",
+    "{% for x in y %}boucle{% endfor %}",
+    "{_{ x }_} {_% y %_}",
+    "{{r x }} {%p if %}",
+    "emoji 🇪🇺 ✅",
+    "mixte \u200fעברית\u200f et arabe \u202bعربي\u202c",
+    "  espaces  multiples  ",
+    "combinés : e\u0301 a\u0300",
+    "x" * 5000,
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_round_trips_exactly(tmp_path: Path, minimal: dict[str, Any],
+                                          text: str) -> None:
+    minimal["typography"] = {"non_breaking_spaces": False}
+    minimal["articles"][0]["blocks"] = [text, {"paragraph": [{"bold": text}, text]}]
+    minimal["parties"][1]["name"] = "La " + text.strip() if text.strip() else "La X"
+    out = tmp_path / "c.docx"
+    render_docx(load_data(minimal), out)
+    texts = [t for _, t in paragraphs(out)]
+    assert text in texts
+    assert text + text in texts
+    assert f"La {text.strip()}," in texts
+    # nothing was evaluated: the article count is unchanged and no stray template text appears
+    assert sum(1 for style, _ in paragraphs(out) if style == "Heading 1") == 2
+
+
+def test_line_breaks_and_tabs_are_kept(tmp_path: Path, minimal: dict[str, Any]) -> None:
+    minimal["articles"][0]["blocks"] = ["ligne 1\nligne 2\tcolonne"]
+    out = tmp_path / "c.docx"
+    render_docx(load_data(minimal), out)
+    assert "ligne 1\nligne 2\tcolonne" in [t for _, t in paragraphs(out)]
+
+
+safe_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"),
+                           blacklist_characters="\ufffe\uffff"),
+    min_size=1, max_size=60,
+).filter(lambda s: s.strip() != "")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=safe_text)
+def test_any_accepted_text_round_trips(tmp_path: Path, text: str) -> None:
+    from .conftest import MINIMAL
+    import copy
+    spec = copy.deepcopy(MINIMAL)
+    spec["typography"] = {"non_breaking_spaces": False}
+    spec["articles"][0]["blocks"] = [text]
+    out = tmp_path / "h.docx"
+    render_docx(load_data(spec), out)
+    assert text in [t for _, t in paragraphs(out)]
+
+
+def test_unknown_variable_in_user_template(tmp_path: Path, minimal: dict[str, Any]) -> None:
+    template = tmp_path / "mine.docx"
+    document = docx.Document()
+    document.add_paragraph("{{ title }} {{ budget_total }}")
+    document.save(str(template))
+    with pytest.raises(TemplateError) as info:
+        render_docx(load_data(minimal), tmp_path / "out.docx", template=template)
+    assert info.value.variable == "budget_total"
+    assert "mine.docx" in str(info.value) and "budget_total" in str(info.value)
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_sandbox_blocks_internals(tmp_path: Path, minimal: dict[str, Any]) -> None:
+    template = tmp_path / "evil.docx"
+    document = docx.Document()
+    document.add_paragraph("{{ title.__class__.__mro__[1].__subclasses__() }}")
+    document.save(str(template))
+    with pytest.raises(TemplateError, match="opération interdite|variable inconnue"):
+        render_docx(load_data(minimal), tmp_path / "out.docx", template=template)
+
+
+def test_template_syntax_error(tmp_path: Path, minimal: dict[str, Any]) -> None:
+    template = tmp_path / "broken.docx"
+    document = docx.Document()
+    document.add_paragraph("{% for x in %}")
+    document.save(str(template))
+    with pytest.raises(TemplateError, match="erreur de syntaxe Jinja"):
+        render_docx(load_data(minimal), tmp_path / "out.docx", template=template)
+
+
+def test_missing_and_unreadable_templates(tmp_path: Path, minimal: dict[str, Any]) -> None:
+    with pytest.raises(TemplateError, match="modèle introuvable"):
+        render_docx(load_data(minimal), tmp_path / "o.docx", template=tmp_path / "none.docx")
+    bad = tmp_path / "bad.docx"
+    bad.write_text("pas un docx", encoding="utf-8")
+    with pytest.raises(TemplateError, match="modèle illisible"):
+        render_docx(load_data(minimal), tmp_path / "o.docx", template=bad)
+
+
+def test_user_template_with_its_own_letterhead(tmp_path: Path, minimal: dict[str, Any]) -> None:
+    template = tmp_path / "letterhead.docx"
+    document = docx.Document()
+    document.add_paragraph("Préfecture — papier à en-tête")
+    document.add_paragraph("{{ title }}")
+    document.add_paragraph("{%p for article in articles %}")
+    document.add_paragraph("{{ article.heading }}")
+    document.add_paragraph("{%p endfor %}")
+    document.add_paragraph("{{ signature.made_at }}")
+    document.save(str(template))
+    out = tmp_path / "o.docx"
+    render_docx(load_data(minimal), out, template=template)
+    texts = [t for _, t in paragraphs(out)]
+    assert texts[0] == "Préfecture — papier à en-tête"
+    assert "Article 1er\u00a0: OBJET" in texts and "Article 2\u00a0: DURÉE" in texts

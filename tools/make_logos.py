@@ -35,7 +35,8 @@ Point = tuple[float, float]
 REFLEX_BLUE = "#003399"
 GOLD = "#FFCC00"
 FSE_TEAL = "#0B6E69"
-SUPERSAMPLE = 4
+SUPERSAMPLE = 4  # the FSE drawing is drawn at 4x then reduced
+STAR_SUPERSAMPLE = 16  # each star is drawn at 16x then reduced
 EMBLEM_SIZE = (1200, 800)
 FSE_SIZE = (900, 600)
 # Star inner vertices of a regular pentagram: cos(72°) / cos(36°) of the outer radius.
@@ -99,38 +100,54 @@ def star_polygon(cx: float, cy: float, radius: float) -> list[Point]:
     return points
 
 
+def star_centres(width: float, height: float) -> list[Point]:
+    """Return the centres of the 12 stars of a ``width`` × ``height`` emblem, 12 o'clock first.
+
+    On a circle centred on the rectangle, of radius 1/3 of the height, at the clock hours.
+    """
+    return [(width / 2 + height / 3 * math.sin(math.radians(30 * hour)),
+             height / 2 - height / 3 * math.cos(math.radians(30 * hour))) for hour in range(12)]
+
+
 def emblem_stars(width: float, height: float) -> list[list[Point]]:
     """Return the 12 star polygons of an emblem of ``width`` × ``height`` (12 o'clock first)."""
-    cx, cy = width / 2, height / 2
-    circle, star = height / 3, height / 18
-    return [
-        star_polygon(
-            cx + circle * math.sin(math.radians(30 * hour)),
-            cy - circle * math.cos(math.radians(30 * hour)),
-            star,
-        )
-        for hour in range(12)
-    ]
+    return [star_polygon(x, y, height / 18) for x, y in star_centres(width, height)]
 
 
 def _reduce(image: Image.Image) -> Image.Image:
     return image.reduce(SUPERSAMPLE)
 
 
+def _star_coverage(cx: float, cy: float, radius: float) -> tuple[Image.Image, tuple[int, int]]:
+    """Return a star's coverage (``L`` tile, 0-255) and where the tile goes.
+
+    Drawn at 16x with Pillow, then reduced with a box filter. Pillow puts pixel centres at
+    integer coordinates, hence the half-pixel shift.
+    """
+    x0, y0 = math.floor(cx - radius) - 1, math.floor(cy - radius) - 1
+    side = math.ceil(2 * radius) + 3
+    tile = Image.new("L", (side * STAR_SUPERSAMPLE, side * STAR_SUPERSAMPLE), 0)
+    ImageDraw.Draw(tile).polygon(
+        [((x - x0) * STAR_SUPERSAMPLE - 0.5, (y - y0) * STAR_SUPERSAMPLE - 0.5)
+         for x, y in star_polygon(cx, cy, radius)], fill=255)
+    return tile.reduce(STAR_SUPERSAMPLE), (x0, y0)
+
+
 def render_emblem(background: str, star_colour: str, size: tuple[int, int] = EMBLEM_SIZE,
                   ) -> Image.Image:
     """Return the emblem as an RGB image of ``size`` (must be 3:2), antialiased."""
-    width, height = size[0] * SUPERSAMPLE, size[1] * SUPERSAMPLE
+    width, height = size
     if width * 2 != height * 3:
         raise ValueError(f"the emblem is 3:2, not {size}")
-    image = Image.new("RGB", (width, height), background)
-    draw = ImageDraw.Draw(image)
-    for star in emblem_stars(width, height):
-        draw.polygon(star, fill=star_colour)
+    mask = Image.new("L", size, 0)
+    for x, y in star_centres(width, height):
+        tile, corner = _star_coverage(x, y, height / 18)
+        mask.paste(tile, corner)
     if background.upper() == "#FFFFFF":  # monochrome black: outline the rectangle
-        line = round(height / 150)
-        draw.rectangle((0, 0, width - 1, height - 1), outline=star_colour, width=line)
-    return _reduce(image)
+        ImageDraw.Draw(mask).rectangle((0, 0, width - 1, height - 1), outline=255,
+                                       width=round(height / 150))
+    return Image.composite(Image.new("RGB", size, star_colour),
+                           Image.new("RGB", size, background), mask)
 
 
 def _fmt(value: float) -> str:

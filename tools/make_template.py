@@ -149,7 +149,7 @@ def _styles(doc):
     _paragraph_format(signature, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, keep_next=True)
     signatory = _style(doc, "Signataire", base="Signature")
     _font(signatory, bold=True)
-    _paragraph_format(signatory, align=WD_ALIGN_PARAGRAPH.CENTER, before=72, after=0)
+    _paragraph_format(signatory, align=WD_ALIGN_PARAGRAPH.CENTER, before=0, after=0)
 
     statement = _style(doc, "Bandeau", base="Normal")
     _font(statement, size=11, color=REFLEX_BLUE)
@@ -284,18 +284,30 @@ def build(path: Path) -> None:
     _p(doc, "{%p endfor %}")
 
     _p(doc, "{{ signature.made_at }}", "Fait a")
-    table = doc.add_table(rows=1, cols=3)
+    # One column per signatory; three rows so that names line up whatever the length of the
+    # functions: label and function, room to sign (where a signature field will go), name.
+    table = doc.add_table(rows=3, cols=3)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _no_borders(table)
-    first, middle, last = table.rows[0].cells
-    first.paragraphs[0].add_run("{%tc for block in signature.blocks %}")
-    _cell_paragraph(middle, "{{ block.label }}", "Signature")
-    _cell_paragraph(middle, "{{r block.function }}", "Signature")
-    _cell_paragraph(middle, "{{r block.name }}", "Signataire")
-    last.paragraphs[0].add_run("{%tc endfor %}")
-    _cant_split(table.rows[0])
-    for cell in (first, middle, last):
-        cell.width = Mm(80)
+    contents = (
+        (("{{ block.label }}", "Signature"), ("{{r block.function }}", "Signature")),
+        (("", "Signature"),),
+        (("{{r block.name }}", "Signataire"),),
+    )
+    for row, paragraphs in zip(table.rows, contents, strict=True):
+        first, middle, last = row.cells
+        first.paragraphs[0].add_run("{%tc for block in signature.blocks %}")
+        for text, style in paragraphs:
+            _cell_paragraph(middle, text, style).paragraph_format.keep_with_next = True
+        last.paragraphs[0].add_run("{%tc endfor %}")
+        _cant_split(row)
+        for cell in (first, middle, last):
+            cell.width = Mm(80)
+    space = table.rows[1]._tr.get_or_add_trPr()
+    space.append(parse_xml(f'<w:trHeight {nsdecls("w")} w:val="{int(Mm(28).twips)}" '
+                           'w:hRule="exact"/>'))
+    name_paragraph = table.rows[2].cells[1].paragraphs[0]
+    name_paragraph.paragraph_format.keep_with_next = False
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
 

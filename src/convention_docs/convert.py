@@ -24,6 +24,7 @@ document at a time). For parallel conversions use one ``Converter`` per thread o
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import json
@@ -126,7 +127,6 @@ class PdfOptions:
         return "pdf:writer_pdf_Export:" + json.dumps(self.filter_data(), separators=(",", ":"))
 
 
-_DEFAULT_OPTIONS = PdfOptions()
 _URL_UNSAFE = frozenset(' "#%<>[\\]^`{|}')
 
 
@@ -176,20 +176,16 @@ def _uno_problem(python: str) -> str | None:
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _kill_group(proc: subprocess.Popen[bytes], grace: float = _KILL_GRACE) -> None:
     """Stop the process group led by ``proc`` (SIGTERM, SIGKILL after ``grace``) and reap it."""
     if proc.poll() is None:
         _signal_group(proc.pid, signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(grace)
-        except subprocess.TimeoutExpired:
-            pass
     _signal_group(proc.pid, signal.SIGKILL)  # also what outlived its leader (soffice.bin)
     proc.wait()
 
@@ -228,7 +224,7 @@ def _move(produced: Path, destination: Path) -> None:
     """Put ``produced`` at ``destination`` atomically (copy then rename across file systems)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     try:
-        os.replace(produced, destination)
+        produced.replace(destination)
         return
     except OSError as exc:
         if exc.errno != errno.EXDEV:
@@ -236,7 +232,7 @@ def _move(produced: Path, destination: Path) -> None:
     part = destination.with_name(f".{destination.name}.{uuid.uuid4().hex}.part")
     try:
         shutil.copyfile(produced, part)
-        os.replace(part, destination)
+        part.replace(destination)
     finally:
         part.unlink(missing_ok=True)
         produced.unlink(missing_ok=True)
@@ -248,7 +244,7 @@ class _Job:
     pdf: Path
 
 
-class _Crash(Exception):
+class _CrashError(Exception):
     """The warm LibreOffice or its worker died (internal, turned into ConversionError)."""
 
 
@@ -295,27 +291,24 @@ class _Resources:
         """Stop the warm LibreOffice and its worker; ``graceful`` asks them to quit first."""
         worker, soffice = self.worker, self.soffice
         self.worker = self.soffice = self.reader = None
+        quitting = False  # LibreOffice was asked to quit and the worker says it did
         if worker is not None:
             if graceful and worker.poll() is None and worker.stdin is not None:
                 try:
                     worker.stdin.write(b'{"terminate": true}\n')
                     worker.stdin.flush()
-                    worker.wait(_STOP_WAIT)
+                    quitting = worker.wait(_STOP_WAIT) == 0
                 except (OSError, subprocess.TimeoutExpired):
                     pass
             _kill_group(worker, grace=0)
             for pipe in (worker.stdin, worker.stdout):
                 if pipe is not None:
-                    try:
+                    with contextlib.suppress(OSError):
                         pipe.close()
-                    except OSError:
-                        pass
         if soffice is not None:
-            if graceful:
-                try:
+            if quitting:
+                with contextlib.suppress(subprocess.TimeoutExpired):
                     soffice.wait(_STOP_WAIT)
-                except subprocess.TimeoutExpired:
-                    pass
             _kill_group(soffice)
 
     def release(self) -> None:
@@ -335,9 +328,12 @@ class _ColdRun:
 class Converter:
     """Converts .docx files to PDF with LibreOffice; a context manager (see the module doc).
 
-    ``soffice`` defaults to ``find_soffice()``; ``timeout`` (seconds) bounds each document;
-    ``warm`` asks for a long-lived LibreOffice (``mode`` says whether it got one, and
-    ``mode_reason`` why not). ``startup_seconds`` is how long the last warm start took.
+    ``soffice`` defaults to ``find_soffice()``. ``timeout`` (seconds, may be changed later)
+    bounds each document: in a cold batch, soffice is stopped when no new PDF appeared for that
+    long; a warm start gets at least 30 s. ``warm`` asks for a long-lived LibreOffice: ``mode``
+    says whether it got one (``"warm"``/``"cold"``) and ``mode_reason`` why not.
+    ``startup_seconds`` is how long the last warm start took; ``workdir`` is the private folder
+    (profile and scratch files) that ``close()`` removes.
     """
 
     def __init__(self, soffice: str | None = None, *, timeout: float = 120.0,
@@ -397,7 +393,7 @@ class Converter:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def convert(self, docx: Path, pdf: Path, options: PdfOptions = _DEFAULT_OPTIONS) -> Path:
+    def convert(self, docx: Path, pdf: Path, options: PdfOptions = PdfOptions()) -> Path:
         """Convert ``docx`` into exactly ``pdf`` and return ``pdf``.
 
         Raises ``ConversionTimeout`` or ``ConversionError``; then nothing is written at ``pdf``.
@@ -414,7 +410,7 @@ class Converter:
         return result
 
     def convert_many(self, pairs: Iterable[tuple[Path, Path]],
-                     options: PdfOptions = _DEFAULT_OPTIONS) -> list[Path | ConversionError]:
+                     options: PdfOptions = PdfOptions()) -> list[Path | ConversionError]:
         """Convert each ``(docx, pdf)`` pair; one result per pair, in order.
 
         A result is the PDF's path or the ``ConversionError`` that document met: a failure
@@ -491,13 +487,16 @@ class Converter:
         started = time.monotonic()
         deadline = started + max(self.timeout, _MIN_START_TIMEOUT)
         with (self._workdir / "soffice.log").open("ab") as log:
-            resources.soffice = subprocess.Popen(
-                [self.soffice, self._profile_arg, "--headless", "--invisible", "--nologo",
-                 "--norestore", "--nodefault", "--nolockcheck",
-                 f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+            try:
+                resources.soffice = subprocess.Popen(
+                    [self.soffice, self._profile_arg, "--headless", "--invisible", "--nologo",
+                     "--norestore", "--nodefault", "--nolockcheck",
+                     f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
+                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            except OSError as exc:
+                raise ConversionError(f"soffice n'a pas pu être lancé ({exc})") from exc
         with (self._workdir / "worker.log").open("ab") as log:
             try:
                 worker = subprocess.Popen(
@@ -514,7 +513,7 @@ class Converter:
         resources.reader = _LineReader(worker.stdout)
         try:
             reply = self._await_reply(deadline)
-        except _Crash as crash:
+        except _CrashError as crash:
             resources.stop(graceful=False)
             raise ConversionError(
                 f"LibreOffice n'a pas démarré ({crash})", details=self._logs()) from None
@@ -525,25 +524,25 @@ class Converter:
         self.startup_seconds = time.monotonic() - started
 
     def _await_reply(self, deadline: float) -> dict[str, Any] | None:
-        """The worker's next reply; None at ``deadline``; ``_Crash`` if soffice or it died."""
+        """The worker's next reply; None at ``deadline``; ``_CrashError`` if soffice or it died."""
         resources = self._resources
         assert resources.reader is not None and resources.soffice is not None
         while time.monotonic() < deadline:
             try:
                 line = resources.reader.readline(min(deadline, time.monotonic() + 0.2))
             except EOFError:
-                raise _Crash("le pont UNO s'est arrêté") from None
+                raise _CrashError("le pont UNO s'est arrêté") from None
             if line is not None:
                 try:
                     reply = json.loads(line)
                 except ValueError:
-                    raise _Crash(f"réponse illisible du pont UNO : {line[:200]!r}") from None
+                    raise _CrashError(f"réponse illisible du pont UNO : {line[:200]!r}") from None
                 if not isinstance(reply, dict):
-                    raise _Crash(f"réponse illisible du pont UNO : {line[:200]!r}")
+                    raise _CrashError(f"réponse illisible du pont UNO : {line[:200]!r}")
                 return reply
             code = resources.soffice.poll()
             if code is not None:
-                raise _Crash(f"soffice s'est arrêté, code de sortie {code}")
+                raise _CrashError(f"soffice s'est arrêté, code de sortie {code}")
         return None
 
     def _logs(self) -> str:
@@ -569,7 +568,7 @@ class Converter:
             worker.stdin.write(json.dumps(request).encode() + b"\n")
             worker.stdin.flush()
             reply = self._await_reply(time.monotonic() + self.timeout)
-        except (OSError, _Crash) as exc:
+        except (OSError, _CrashError) as exc:
             resources.stop(graceful=False)
             produced.unlink(missing_ok=True)
             raise ConversionError(
@@ -577,6 +576,10 @@ class Converter:
                 "il sera relancé pour le document suivant",
                 source=job.docx, details=self._logs(),
             ) from None
+        except BaseException:  # e.g. KeyboardInterrupt: a late reply would desynchronise
+            resources.stop(graceful=False)
+            produced.unlink(missing_ok=True)
+            raise
         if reply is None:
             resources.stop(graceful=False)
             produced.unlink(missing_ok=True)
@@ -626,8 +629,15 @@ class Converter:
                 staged[index] = name
         if not staged:
             return []
-        run = self._run_cold([indir / f"{name}.docx" for name in staged.values()], outdir,
-                             options)
+        try:
+            run = self._run_cold([indir / f"{name}.docx" for name in staged.values()], outdir,
+                                 options)
+        except OSError as exc:
+            for index in staged:
+                results[index] = ConversionError(
+                    f"{jobs[index].docx} : soffice n'a pas pu être lancé ({exc})",
+                    source=jobs[index].docx)
+            return []
         stopped_early = run.returncode != 0
         retry: list[int] = []
         blamed = False

@@ -7,7 +7,9 @@ invisible characters it gives several lines with the same number: the visible te
 characters removed, their spaces kept), then one invisible line per stretch of hidden words
 (split where visible text intervenes or the reason changes).
 Alternate content is read once (``mc:Choice``; ``mc:Fallback`` is skipped), deleted text of
-tracked changes and field codes are skipped.
+tracked changes and field codes are skipped. A paragraph of an automatically numbered list
+starts with its label and the label's suffix (a tab, a space or nothing; see
+:mod:`._docx_numbering`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from convention_docs.inspect._docx_numbering import Numbering
 from convention_docs.inspect._docx_styles import (
     ParagraphContext,
     RunStyle,
@@ -69,11 +72,12 @@ class _Piece:
 class PartWalker:
     """Collect lines and images of the parts of one document, in the order they are walked."""
 
-    def __init__(self, resolver: StyleResolver, file: str | None) -> None:
+    def __init__(self, resolver: StyleResolver, numbering: Numbering, file: str | None) -> None:
         self.lines: list[TextLine] = []
         self.images: list[PlacedImage] = []
         self.undecoded = 0
         self._resolver = resolver
+        self._numbering = numbering
         self._file = file
         self._decoded: dict[str, Image.Image | None] = {}
         self._part: Any = None
@@ -83,6 +87,7 @@ class PartWalker:
     def walk(self, root: Element, part: Any, region: str, hidden: str | None = None) -> None:
         """Walk the story ``root`` of ``part``; ``hidden`` marks the whole part as never shown."""
         self._part, self._count, self._part_reason = part, 0, hidden
+        self._numbering.restart()
         self._blocks(root, region, None)
 
     def _blocks(self, element: Element, region: str, cell: tuple[int, int, int] | None) -> None:
@@ -106,6 +111,9 @@ class PartWalker:
         context = self._resolver.paragraph(p, cell)
         pieces: list[_Piece] = []
         pictures: list[tuple[Element, RunStyle]] = []
+        label = self._numbering.label(context.num_id, context.num_level)
+        if label:
+            self._add_piece(pieces, label, self._resolver.run(None, context))
         self._inline(p, context, pieces, pictures)
         self._emit_lines(pieces, context, location, region)
         for picture, style in pictures:
@@ -122,11 +130,14 @@ class PartWalker:
                 text: list[str] = []
                 self._run(child, style, text, pictures)
                 if text:
-                    reason = text_reason(hidden=style.hidden, size_pt=style.size_pt,
-                                         color=style.color, background=style.background or WHITE)
-                    pieces.append(_Piece("".join(text), style, reason or self._part_reason))
+                    self._add_piece(pieces, "".join(text), style)
             elif isinstance(child.tag, str) and child.tag not in _SKIP:
                 self._inline(child, context, pieces, pictures)
+
+    def _add_piece(self, pieces: list[_Piece], text: str, style: RunStyle) -> None:
+        reason = text_reason(hidden=style.hidden, size_pt=style.size_pt, color=style.color,
+                             background=style.background or WHITE)
+        pieces.append(_Piece(text, style, reason or self._part_reason))
 
     def _run(self, run: Element, style: RunStyle, text: list[str],
              pictures: list[tuple[Element, RunStyle]]) -> None:
@@ -177,6 +188,7 @@ class PartWalker:
     def _add_line(self, text: str, pieces: list[_Piece], context: ParagraphContext,
                   location: Location, region: str, reason: str | None) -> None:
         style = _majority(pieces, lambda p: p.style) or self._resolver.run(None, context)
+        reason = reason or self._part_reason
         self.lines.append(TextLine(
             text=text, location=location, visible=reason is None, font_size=style.size_pt,
             color=style.color or (0, 0, 0), font=style.font, bold=style.bold,

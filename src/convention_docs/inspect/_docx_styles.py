@@ -12,12 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from lxml import etree
-
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["ParagraphContext", "RunStyle", "StyleResolver", "W", "safe_parser"]
+__all__ = ["ParagraphContext", "RunStyle", "StyleResolver", "W", "parse_hex_color"]
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -33,11 +31,6 @@ HIGHLIGHT_RGB: dict[str, tuple[int, int, int]] = {
 }
 
 Element = Any  # lxml elements as python-docx hands them out (typed loosely on purpose)
-
-
-def safe_parser() -> etree.XMLParser:
-    """Return an XML parser that resolves no entity, loads no DTD and touches no network."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def parse_hex_color(value: str | None) -> tuple[int, int, int] | None:
@@ -69,6 +62,8 @@ class ParagraphContext:
 
     chain: tuple[Element, ...]  # rPr elements of the paragraph style chain, then docDefaults
     background: tuple[int, int, int] | None
+    num_id: str | None = None  # the automatic numbering list, if any
+    num_level: int = 0
 
 
 class StyleResolver:
@@ -129,7 +124,18 @@ class StyleResolver:
         style_id = style_ref.get(f"{W}val") if style_ref is not None else self._default_paragraph
         pprs = [ppr, *(self._ppr.get(s) for s in self._style_ids(style_id))]
         background = _shading(_first(pprs, "shd")) or inherited
-        return ParagraphContext(self._chain(style_id) + self._defaults, background)
+        num_id = level = None
+        for props in pprs:
+            numbering = None if props is None else props.find(f"{W}numPr")
+            if numbering is not None:
+                num_id = num_id or _value(numbering, "numId")
+                level = level or _value(numbering, "ilvl")
+        try:
+            num_level = int(level or 0)
+        except ValueError:
+            num_level = 0
+        return ParagraphContext(self._chain(style_id) + self._defaults, background,
+                                None if num_id == "0" else num_id, num_level)
 
     def run(self, rpr: Element | None, paragraph: ParagraphContext) -> RunStyle:
         """Return the effective formatting of a run whose direct properties are ``rpr``."""
@@ -145,7 +151,7 @@ class StyleResolver:
             size_pt = _DEFAULT_SIZE_PT
         color = _first(chain, "color")
         highlight = _first(chain, "highlight")
-        background = HIGHLIGHT_RGB.get(highlight.get(f"{W}val", "")) if highlight is not None else None
+        background = None if highlight is None else HIGHLIGHT_RGB.get(highlight.get(f"{W}val", ""))
         return RunStyle(
             color=parse_hex_color(color.get(f"{W}val")) if color is not None else None,
             size_pt=size_pt,
@@ -178,6 +184,11 @@ def _first(chain: Iterable[Element | None], name: str) -> Element | None:
             if found is not None:
                 return found
     return None
+
+
+def _value(element: Element, name: str) -> str | None:
+    found = element.find(f"{W}{name}")
+    return None if found is None else found.get(f"{W}val")
 
 
 def _on(element: Element | None) -> bool:

@@ -2,8 +2,9 @@
 
 Text is invisible when it is hidden (``w:vanish``, PDF render mode 3 or 7, optional content
 switched off), smaller than :data:`MIN_FONT_PT`, drawn outside the page, (PDF) painted with an
-opacity under :data:`MIN_ALPHA`, or when its colour is within :data:`COLOR_TOLERANCE` of its
-background on every channel (white background by default, so each channel >= 240 on white).
+opacity under :data:`MIN_ALPHA` or covered by opaque paint drawn after it, or when its colour
+is within :data:`COLOR_TOLERANCE` of its background on every channel (white background by
+default, so each channel >= 240 on white).
 
 An image is invisible when it fits in a :data:`MIN_IMAGE_MM` square or one side is under
 :data:`MIN_IMAGE_SIDE_MM`, when it is hidden, drawn mostly outside the page, transparent, or
@@ -75,6 +76,7 @@ def text_reason(
     background: tuple[int, int, int] | None = WHITE,
     outside: bool = False,
     alpha: float = 1.0,
+    covered: bool = False,
     hidden_reason: str = "texte masqué",
 ) -> str | None:
     """Return why text with these properties is unseen, or ``None`` when it is visible.
@@ -86,6 +88,8 @@ def text_reason(
         return hidden_reason
     if outside:
         return OUTSIDE
+    if covered:
+        return "texte recouvert"
     if size_pt is not None and size_pt < MIN_FONT_PT:
         return f"corps de {fr_number(size_pt)} pt"
     if alpha < MIN_ALPHA:

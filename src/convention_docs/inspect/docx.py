@@ -7,6 +7,10 @@ paragraphs of each header or footer part are numbered from 1 within that part, a
 (a first-page header without « première page différente », even pages without « pages paires
 et impaires différentes ») is listed with ``visible=False``.
 
+Paragraphs of automatically numbered lists start with their label (« Article 1 » and its tab
+or space), which Word draws from ``numbering.xml`` (see :mod:`._docx_numbering`). Footnotes,
+endnotes and comments are not read.
+
 Formatting is resolved through the style chain (see :mod:`._docx_styles`); a paragraph's
 ``font_size``, ``color``, ``font``, ``bold`` and ``italic`` are those of most of its
 characters. Visibility thresholds are in :mod:`._visibility`.
@@ -16,6 +20,12 @@ Images: every ``w:drawing`` (inline or anchored; each picture of a group) and le
 text from ``wp:docPr/@descr`` (or ``@title``). Hidden when the run is hidden, ``docPr/@hidden``
 or VML ``visibility:hidden`` is set, or the picture is tiny. Not detected: an anchored picture
 positioned off the page or behind another shape, cropping (``a:srcRect``), linked pictures.
+
+Metadata keys: ``title``, ``subject``, ``author``, ``keywords``, ``language``, ``category``,
+``comments``, ``last_modified_by``, ``created``, ``modified`` (ISO 8601) from the core
+properties; ``application``, ``app_version``, ``company``, ``template``, ``manager``,
+``app_pages`` from ``docProps/app.xml``; ``default_language`` (``w:docDefaults``, what a PDF
+export writes as ``/Lang``); ``undecoded_images`` when some picture could not be decoded.
 
 XML the reader parses itself (theme, ``app.xml``) goes through a parser that resolves no
 entity and never touches the network; python-docx's own parser resolves no entity either.
@@ -34,7 +44,9 @@ from lxml import etree
 
 from convention_docs.errors import DocumentError
 from convention_docs.inspect._docx_body import PartWalker
-from convention_docs.inspect._docx_styles import StyleResolver, W, safe_parser
+from convention_docs.inspect._docx_numbering import Numbering
+from convention_docs.inspect._docx_styles import StyleResolver, W
+from convention_docs.inspect._xml import safe_parser
 from convention_docs.inspect.view import DocumentView
 
 __all__ = ["read_docx"]
@@ -43,6 +55,7 @@ _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAX_UNZIPPED = 512 * 1024 * 1024  # refuse archives that would inflate beyond this
 _NOT_DOCX = "fichier illisible : ce n'est pas un document Word (.docx)"
+_Story = tuple[Any, Any, bool]  # a header or footer part, its XML root, whether never shown
 _APP_KEYS = {"Application": "application", "AppVersion": "app_version", "Company": "company",
              "Template": "template", "Manager": "manager", "Pages": "app_pages"}
 
@@ -56,14 +69,18 @@ def read_docx(path: str | Path) -> DocumentView:
     """
     document = _open(path)
     source = str(path)
-    resolver = StyleResolver(document.styles.element, _theme(document))
-    walker = PartWalker(resolver, source)
-    headers, footers = _header_footer_parts(document)
-    for part, hidden in headers:
-        walker.walk(part.element, part, "header", None if not hidden else "en-tête non affiché")
-    walker.walk(document.element.body, document.part, "body")
-    for part, hidden in footers:
-        walker.walk(part.element, part, "footer", None if not hidden else "pied de page non affiché")
+    body = document.element.find(f"{W}body")
+    if body is None:
+        raise DocumentError("fichier illisible : document Word sans corps de texte (w:body)",
+                            path=path)
+    resolver = StyleResolver(_part_xml(document, RT.STYLES), _part_xml(document, RT.THEME))
+    walker = PartWalker(resolver, Numbering(_part_xml(document, RT.NUMBERING)), source)
+    headers, footers = _header_footer_parts(document, body)
+    for part, root, hidden in headers:
+        walker.walk(root, part, "header", "en-tête non affiché" if hidden else None)
+    walker.walk(body, document.part, "body")
+    for part, root, hidden in footers:
+        walker.walk(root, part, "footer", "pied de page non affiché" if hidden else None)
     metadata = _metadata(document)
     if resolver.default_language:
         metadata["default_language"] = resolver.default_language
@@ -105,47 +122,66 @@ def _open(path: str | Path) -> Any:
         raise DocumentError(f"{_NOT_DOCX} ({error})", path=path) from error
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as error:
         raise DocumentError("fichier illisible : archive .docx endommagée", path=path) from error
+    except (AttributeError, TypeError) as error:  # python-docx on mangled relationships
+        raise DocumentError("fichier illisible : structure du document Word endommagée",
+                            path=path) from error
 
 
-def _header_footer_parts(document: Any) -> tuple[list[tuple[Any, bool]], list[tuple[Any, bool]]]:
-    """Header and footer parts in section order, each with "never shown"."""
-    even_odd = document.settings.odd_and_even_pages_header_footer
+def _header_footer_parts(document: Any, body: Any) -> tuple[list[_Story], list[_Story]]:
+    """Header and footer parts in section order: (part, its XML, never shown)."""
+    settings = _part_xml(document, RT.SETTINGS)
+    even_odd = settings is not None and _on(settings.find(f"{W}evenAndOddHeaders"))
     shown: dict[str, list[Any]] = {}
-    for sect_pr in document.element.body.iter(f"{W}sectPr"):
-        title_pg = sect_pr.find(f"{W}titlePg")
-        first = title_pg is not None and title_pg.get(f"{W}val", "1") not in ("0", "false", "off")
+    for sect_pr in body.iter(f"{W}sectPr"):
+        first = _on(sect_pr.find(f"{W}titlePg"))
         for ref in sect_pr:
             if ref.tag not in (f"{W}headerReference", f"{W}footerReference"):
                 continue
             part = document.part.related_parts.get(ref.get(f"{_R}id"))
-            if part is None:
+            root = None if part is None else _xml(part)
+            if root is None:
                 continue
             kind = ref.get(f"{W}type", "default")
             visible = kind == "default" or (kind == "first" and first) or (
                 kind == "even" and even_odd)
-            entry = shown.setdefault(str(part.partname), [part, ref.tag, False])
-            entry[2] = entry[2] or visible
-    headers = [(p, not v) for p, tag, v in shown.values() if tag == f"{W}headerReference"]
-    footers = [(p, not v) for p, tag, v in shown.values() if tag == f"{W}footerReference"]
-    return headers, footers
+            entry = shown.setdefault(str(part.partname), [part, root, ref.tag, False])
+            entry[3] = entry[3] or visible
+    stories = [(part, root, tag, not visible) for part, root, tag, visible in shown.values()]
+    return ([(p, r, h) for p, r, tag, h in stories if tag == f"{W}headerReference"],
+            [(p, r, h) for p, r, tag, h in stories if tag == f"{W}footerReference"])
 
 
-def _theme(document: Any) -> Any:
+def _on(element: Any) -> bool:
+    return element is not None and element.get(f"{W}val", "1") not in ("0", "false", "off")
+
+
+def _xml(part: Any) -> Any:
+    """The XML root of ``part``: python-docx's when it parsed it, else parsed here (safely)."""
+    element = getattr(part, "element", None)
+    if element is not None:
+        return element
     try:
-        blob = document.part.part_related_by(RT.THEME).blob
-        return etree.fromstring(blob, safe_parser())
-    except (KeyError, etree.XMLSyntaxError):
+        return etree.fromstring(part.blob, safe_parser())
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _part_xml(document: Any, relationship: str) -> Any:
+    """The XML of the part the main document relates to by ``relationship``, if any."""
+    try:
+        return _xml(document.part.part_related_by(relationship))
+    except KeyError:
         return None
 
 
 def _metadata(document: Any) -> dict[str, str]:
-    core = document.core_properties
-    values: dict[str, object] = {
-        "title": core.title, "subject": core.subject, "author": core.author,
-        "keywords": core.keywords, "language": core.language, "category": core.category,
-        "comments": core.comments, "last_modified_by": core.last_modified_by,
-        "created": core.created, "modified": core.modified,
-    }
+    try:
+        core = document.core_properties
+    except AttributeError:  # docProps/core.xml with a wrong content type: no core properties
+        core = None
+    names = ("title", "subject", "author", "keywords", "language", "category", "comments",
+             "last_modified_by", "created", "modified")
+    values: dict[str, object] = {name: getattr(core, name, None) for name in names}
     metadata = {
         key: value.isoformat() if hasattr(value, "isoformat") else str(value)
         for key, value in values.items() if value

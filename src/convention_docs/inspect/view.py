@@ -14,8 +14,9 @@ document would see the item; when it is ``False``, ``invisible_reason`` says why
 'page 2, paragraphe 3'
 >>> loc.describe()
 'convention.pdf, page 2, paragraphe 3'
->>> view = DocumentView("model", None, (TextLine("Article 1er", Location(field="title")),
-...                                      TextLine("caché", Location(), visible=False)), (), None, {})
+>>> lines = (TextLine("Article 1er", Location(field="title")),
+...          TextLine("caché", Location(), visible=False))
+>>> view = DocumentView("model", None, lines, (), None, {})
 >>> view.text()
 'Article 1er'
 """

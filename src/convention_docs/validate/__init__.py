@@ -33,7 +33,7 @@ def _library(library: LogoLibrary | None, convention: Convention | None) -> Logo
         library = _DEFAULT_LIBRARY
     if convention is not None and convention.funding is not None \
             and convention.funding.fse_logo is not None:
-        library = library.copy()
+        library = LogoLibrary.default()  # the user's official file replaces the drawing
         library.register("fse", convention.funding.fse_logo.path)
     return library
 

@@ -82,7 +82,21 @@ CLAUSES: tuple[tuple[str, re.Pattern[str], str], ...] = (
 
 
 def _lines(lines: Iterable[TextLine]) -> list[tuple[TextLine, str]]:
-    return [(line, norm(line.text)) for line in lines if line.visible and line.text.strip()]
+    """Return (line, text) pairs to search; a PDF's lines are joined page by page, so that
+    words wrapped onto the next line (« Pôle / emploi ») are still found together."""
+    pairs: list[tuple[TextLine, str]] = []
+    for line in lines:
+        if not (line.visible and line.text.strip()):
+            continue
+        text = norm(line.text)
+        previous = pairs[-1][0] if pairs else None
+        if previous is not None and line.location.page is not None \
+                and line.location.page == previous.location.page \
+                and line.location.paragraph is None:
+            pairs[-1] = (previous, f"{pairs[-1][1]} {text}")
+        else:
+            pairs.append((line, text))
+    return pairs
 
 
 def check_currency(lines: Iterable[TextLine]) -> Iterator[Finding]:

@@ -1,0 +1,137 @@
+"""Labels of automatically numbered paragraphs (« Article 1 », « 2.3 », « b) »).
+
+Word draws these labels from ``numbering.xml``; they are not in the paragraph's text. The label
+of a paragraph whose ``w:numPr`` (direct or from its style) names a list is rebuilt from the
+level's ``w:lvlText``, ``w:numFmt``, ``w:start`` (or the list's ``w:startOverride``) and
+``w:suff``, with one counter per list (``numId``) and deeper levels restarting when a level
+advances. Formats: decimal, decimalZero, upper/lowerRoman, upper/lowerLetter, ordinal (French:
+« 1er », « 2e »); others count in decimal; bullets and ``none`` give no label. ``lvlRestart``,
+``w:lvl`` overrides and style-linked lists (``numStyleLink``) are not applied.
+
+>>> roman(1994), letters(28), ordinal(1), ordinal(2)
+('MCMXCIV', 'BB', '1er', '2e')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from convention_docs.inspect._docx_styles import W
+
+__all__ = ["Numbering", "letters", "ordinal", "roman"]
+
+_SUFFIX = {"tab": "\t", "space": " ", "nothing": ""}
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+          (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def roman(number: int) -> str:
+    """Return ``number`` in upper-case Roman numerals."""
+    out = []
+    for value, digits in _ROMAN:
+        count, number = divmod(number, value)
+        out.append(digits * count)
+    return "".join(out)
+
+
+def letters(number: int) -> str:
+    """Return Word's letter numbering: A … Z, then AA, BB … ZZ, then AAA …"""
+    if number < 1:
+        return ""
+    return chr(ord("A") + (number - 1) % 26) * ((number - 1) // 26 + 1)
+
+
+def ordinal(number: int) -> str:
+    """Return a French ordinal number: « 1er », « 2e »."""
+    return f"{number}er" if number == 1 else f"{number}e"
+
+
+def _format(number: int, fmt: str) -> str:
+    formats = {
+        "decimalZero": lambda n: f"{n:02d}", "upperRoman": roman,
+        "lowerRoman": lambda n: roman(n).lower(), "upperLetter": letters,
+        "lowerLetter": lambda n: letters(n).lower(), "ordinal": ordinal,
+    }
+    return formats.get(fmt, str)(number)
+
+
+@dataclass(frozen=True)
+class _Level:
+    start: int
+    fmt: str
+    text: str
+    suffix: str
+    legal: bool
+
+
+def _val(element: Any, name: str) -> str | None:
+    found = element.find(f"{W}{name}")
+    return None if found is None else found.get(f"{W}val")
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+class Numbering:
+    """The lists of one document and their running counters."""
+
+    def __init__(self, root: Any | None) -> None:
+        abstract: dict[str, dict[int, _Level]] = {}
+        self._lists: dict[str, tuple[dict[int, _Level], dict[int, int]]] = {}
+        self._counters: dict[str, dict[int, int]] = {}
+        if root is None:
+            return
+        for definition in root.iterfind(f"{W}abstractNum"):
+            levels: dict[int, _Level] = {}
+            for level in definition.iterfind(f"{W}lvl"):
+                legal = level.find(f"{W}isLgl")
+                levels[_int(level.get(f"{W}ilvl"), 0)] = _Level(
+                    start=_int(_val(level, "start"), 1), fmt=_val(level, "numFmt") or "decimal",
+                    text=_val(level, "lvlText") or "",
+                    suffix=_SUFFIX.get(_val(level, "suff") or "tab", "\t"),
+                    legal=legal is not None and legal.get(f"{W}val", "1") not in ("0", "false"),
+                )
+            abstract[str(definition.get(f"{W}abstractNumId"))] = levels
+        for num in root.iterfind(f"{W}num"):
+            overrides = {
+                _int(override.get(f"{W}ilvl"), 0): _int(_val(override, "startOverride"), 1)
+                for override in num.iterfind(f"{W}lvlOverride")
+                if override.find(f"{W}startOverride") is not None
+            }
+            levels = abstract.get(str(_val(num, "abstractNumId")), {})
+            self._lists[str(num.get(f"{W}numId"))] = (levels, overrides)
+
+    def restart(self) -> None:
+        """Forget every counter (each story part numbers its lists on its own)."""
+        self._counters.clear()
+
+    def label(self, num_id: str | None, level: int) -> str:
+        """Advance the list ``num_id`` at ``level`` and return the label with its suffix."""
+        if num_id is None or num_id not in self._lists:
+            return ""
+        levels, overrides = self._lists[num_id]
+        definition = levels.get(level)
+        if definition is None or definition.fmt in ("bullet", "none"):
+            return ""
+        counters = self._counters.setdefault(num_id, {})
+
+        def start(lvl: int) -> int:
+            return overrides.get(lvl, levels[lvl].start if lvl in levels else 1)
+
+        counters[level] = counters[level] + 1 if level in counters else start(level)
+        for deeper in [lvl for lvl in counters if lvl > level]:
+            del counters[deeper]
+
+        def substitute(match: re.Match[str]) -> str:
+            lvl = int(match.group(1)) - 1
+            fmt = levels[lvl].fmt if lvl in levels else "decimal"
+            return _format(counters.get(lvl, start(lvl)), "decimal" if definition.legal else fmt)
+
+        text = re.sub(r"%([1-9])", substitute, definition.text)
+        return text + definition.suffix if text else ""

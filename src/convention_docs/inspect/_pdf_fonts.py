@@ -1,0 +1,120 @@
+"""PDF fonts: character codes of a shown string to Unicode text and glyph widths.
+
+Decoding follows pypdf's own text extraction (``pypdf._cmap.get_encoding``: the font's
+``/Encoding`` with ``/Differences``, then its ``/ToUnicode`` map), so U+00A0, U+202F, « », accents
+and ligatures (``fi``) come out as the producer declared them. Codes are one byte for simple
+fonts, two bytes for composite fonts with a UTF-16-like CMap (``Identity-H``); other CMaps are
+decoded as a whole string with default widths. Widths come from ``/Widths`` (simple fonts),
+``/W`` and ``/DW`` (composite fonts), the standard-14 metrics shipped with pypdf, else 500/1000.
+Type 3 font matrices are not applied (sizes of Type 3 text are approximate).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pypdf._cmap import get_encoding
+
+try:
+    from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS as _CORE
+except ImportError:  # pragma: no cover
+    _CORE = {}
+
+from convention_docs.inspect._pdf_util import get, number, resolve
+
+__all__ = ["Glyph", "PdfFont"]
+
+Glyph = tuple[str, float, bool]
+"""One shown character code: its Unicode text, its width in 1/1000 em, whether it is byte 32."""
+
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_ITALIC = re.compile(r"italic|oblique", re.IGNORECASE)
+
+
+class PdfFont:
+    """A font resource, ready to turn the bytes of ``Tj``/``TJ`` into glyphs."""
+
+    def __init__(self, font: Any) -> None:
+        base = str(get(font, "/BaseFont", "")).lstrip("/")
+        self.name: str | None = _SUBSET.sub("", base) or None
+        descriptor = get(font, "/FontDescriptor", {})
+        self._widths: dict[int, float] = {}
+        self._default = 500.0
+        self._core = _CORE.get(self.name or "")
+        encoding: Any = {}
+        self._cmap: dict[Any, Any] = {}
+        try:
+            encoding, self._cmap = get_encoding(font)
+        except Exception:  # a damaged encoding or CMap: fall back to Latin-1 codes
+            encoding, self._cmap = {}, {}
+        self._encoding = encoding
+        self.two_bytes = encoding == "utf-16-be"
+        if get(font, "/Subtype") == "/Type0":
+            descendants = get(font, "/DescendantFonts", [])
+            cid_font = resolve(descendants[0]) if descendants else {}
+            descriptor = get(cid_font, "/FontDescriptor", descriptor)
+            self._default = number(get(cid_font, "/DW"), 1000.0)
+            self._read_cid_widths(get(cid_font, "/W", []))
+        else:
+            first = int(number(get(font, "/FirstChar"), 0))
+            widths = get(font, "/Widths", [])
+            for offset, width in enumerate(widths if isinstance(widths, list) else []):
+                self._widths[first + offset] = number(width, 0.0)
+        if "/MissingWidth" in descriptor:
+            self._default = number(get(descriptor, "/MissingWidth"), self._default)
+        flags = int(number(get(descriptor, "/Flags"), 0))
+        weight = number(get(descriptor, "/FontWeight"), 400)
+        angle = number(get(descriptor, "/ItalicAngle"), 0)
+        name = self.name or ""
+        self.bold = bool(_BOLD.search(name)) or weight >= 600 or bool(flags & (1 << 18))
+        self.italic = bool(_ITALIC.search(name)) or bool(flags & 64) or angle != 0
+
+    def _read_cid_widths(self, widths: Any) -> None:
+        items = [resolve(item) for item in widths] if isinstance(widths, list) else []
+        index = 0
+        while index + 1 < len(items):
+            first = int(number(items[index], 0))
+            following = items[index + 1]
+            if isinstance(following, list):
+                for offset, width in enumerate(following):
+                    self._widths[first + offset] = number(width, self._default)
+                index += 2
+            elif index + 2 < len(items):
+                last = int(number(following, first))
+                width = number(items[index + 2], self._default)
+                for code in range(first, min(last, first + 65535) + 1):
+                    self._widths[code] = width
+                index += 3
+            else:
+                break
+
+    def glyphs(self, data: bytes) -> list[Glyph]:
+        """Return the glyphs of a shown string."""
+        encoding = self._encoding
+        if isinstance(encoding, dict):
+            return [self._simple(code) for code in data]
+        if self.two_bytes:
+            if len(data) % 2:
+                data += b"\x00"
+            return [self._composite(data[i : i + 2]) for i in range(0, len(data), 2)]
+        text = data.decode(encoding if encoding else "latin-1", "replace")
+        return [(self._cmap.get(char, char), self._default, False) for char in text]
+
+    def _simple(self, code: int) -> Glyph:
+        char = self._encoding.get(code, chr(code))
+        if not isinstance(char, str) or (len(char) > 1 and char.startswith("/")):
+            char = "\ufffd"  # a glyph name pypdf could not map
+        text = self._cmap.get(char, char)
+        width = self._widths.get(code)
+        if width is None:
+            core = self._core.character_widths if self._core is not None else {}
+            width = core.get(text, core.get("default", self._default))
+        return str(text), float(width), code == 32
+
+    def _composite(self, pair: bytes) -> Glyph:
+        key = pair.decode("utf-16-be", "surrogatepass")
+        text = self._cmap.get(key, key)
+        width = self._widths.get(int.from_bytes(pair, "big"), self._default)
+        return str(text), width, False

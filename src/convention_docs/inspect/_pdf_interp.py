@@ -1,0 +1,475 @@
+"""Interpret a PDF page's content stream into paint events: text runs, images, filled rectangles.
+
+Tracked: the graphics state stack (``q``/``Q``), the CTM (``cm``), fill and stroke colours in
+DeviceGray/RGB/CMYK, ICCBased, CalRGB/CalGray and Indexed spaces (``g rg k cs sc scn`` and
+their stroke twins; Separation, DeviceN and patterns give an unknown colour), opacity from
+``gs`` (``/ca``, ``/CA``), the text state (``BT ET Tf Tc Tw Tz TL Ts Tr Td TD Tm T* Tj TJ ' "``),
+optional content (``BDC /OC`` and ``/OC`` on XObjects, against the catalog's default
+configuration), image XObjects and inline images (``Do``, ``BI … EI``), Form XObjects
+(recursively, their ``/Matrix`` applied, at most 12 deep; at most two million operators a
+page are executed, forms included) and filled paths made of axis-aligned
+rectangles (``re`` or four straight segments, then ``f F f* B B* b b*``). Clipping paths, shading
+fills (``sh``), soft masks in ``gs`` and blend modes are not interpreted.
+
+An operator whose operands are malformed is skipped, as viewers do.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pypdf.generic import ContentStream, DictionaryObject, IndirectObject, NameObject
+
+from convention_docs.inspect._pdf_color import RGB, color_space, to_rgb
+from convention_docs.inspect._pdf_fonts import PdfFont
+from convention_docs.inspect._pdf_tokens import UnsupportedStreamError, parse
+from convention_docs.inspect._pdf_util import IDENTITY, Matrix, apply, get, mult, number, resolve
+
+__all__ = ["Fill", "ImageDraw", "Interpreter", "TextRun", "identify"]
+
+Rect = tuple[float, float, float, float]
+_MAX_DEPTH = 12
+_MAX_OPERATIONS = 2_000_000  # per page; what lies beyond is not read
+_SPACE_GAP = 150  # a TJ adjustment opening more than 0.15 em means a space (TeX: 0.22 em)
+_INLINE_KEYS = {"/BPC": "/BitsPerComponent", "/CS": "/ColorSpace", "/D": "/Decode",
+                "/DP": "/DecodeParms", "/F": "/Filter", "/H": "/Height", "/W": "/Width",
+                "/I": "/Interpolate", "/IM": "/ImageMask", "/L": "/Length"}
+_INLINE_VALUES = {"/G": "/DeviceGray", "/RGB": "/DeviceRGB", "/CMYK": "/DeviceCMYK",
+                  "/I": "/Indexed", "/AHx": "/ASCIIHexDecode", "/A85": "/ASCII85Decode",
+                  "/LZW": "/LZWDecode", "/Fl": "/FlateDecode", "/RL": "/RunLengthDecode",
+                  "/CCF": "/CCITTFaxDecode", "/DCT": "/DCTDecode"}
+
+
+@dataclass(frozen=True, slots=True)
+class TextRun:
+    """The text of one ``Tj``/``TJ``/``'``/``"``, with where and how it was drawn."""
+
+    text: str
+    start: tuple[float, float]  # baseline start, default user space (points)
+    end: tuple[float, float]  # baseline end
+    up: tuple[float, float]  # one em upwards (device vector)
+    size: float  # effective size in points
+    color: RGB | None
+    alpha: float
+    hidden: str | None  # "texte masqué" (render mode 3/7), "calque masqué" (optional content)
+    font: PdfFont
+
+
+@dataclass(frozen=True, slots=True)
+class ImageDraw:
+    """One image painted: the unit square mapped by ``matrix``."""
+
+    key: Hashable
+    stream: Any
+    matrix: Matrix
+    alpha: float
+    hidden: bool
+    opaque: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    """Axis-aligned rectangles filled opaquely, in default user space."""
+
+    rects: tuple[Rect, ...]
+    color: RGB | None
+
+
+Event = TextRun | ImageDraw | Fill
+
+
+@dataclass(slots=True)
+class _State:
+    ctm: Matrix = IDENTITY
+    fill: RGB | None = (0, 0, 0)
+    stroke: RGB | None = (0, 0, 0)
+    fill_space: tuple[Any, ...] = ("gray",)
+    stroke_space: tuple[Any, ...] = ("gray",)
+    fill_alpha: float = 1.0
+    stroke_alpha: float = 1.0
+    font: PdfFont | None = None
+    size: float = 0.0
+    char_spacing: float = 0.0
+    word_spacing: float = 0.0
+    scale: float = 1.0
+    leading: float = 0.0
+    rise: float = 0.0
+    render: int = 0
+
+
+def identify(ref: Any) -> Hashable:
+    """Return a key naming a PDF object: its object number, else its Python identity."""
+    if isinstance(ref, IndirectObject):
+        return ("ref", ref.idnum, ref.generation)
+    indirect = getattr(ref, "indirect_reference", None)
+    if indirect is not None:
+        return ("ref", indirect.idnum, indirect.generation)
+    return ("id", id(ref))
+
+
+class Interpreter:
+    """Run the content streams of one document's pages; fonts and forms are cached across pages."""
+
+    def __init__(self, reader: Any, off_groups: set[Hashable]) -> None:
+        self._reader = reader
+        self._off = off_groups
+        self._fonts: dict[Hashable, PdfFont] = {}
+        self._forms: dict[Hashable, list[Any]] = {}
+        self._default_font = PdfFont(DictionaryObject())
+        self._ops: dict[bytes, Callable[[list[Any]], None]] = {
+            b"q": self._q, b"Q": self._big_q, b"cm": self._cm, b"gs": self._gs,
+            b"g": lambda o: self._color(o, "fill", ("gray",)),
+            b"G": lambda o: self._color(o, "stroke", ("gray",)),
+            b"rg": lambda o: self._color(o, "fill", ("rgb",)),
+            b"RG": lambda o: self._color(o, "stroke", ("rgb",)),
+            b"k": lambda o: self._color(o, "fill", ("cmyk",)),
+            b"K": lambda o: self._color(o, "stroke", ("cmyk",)),
+            b"cs": lambda o: self._space(o, "fill"), b"CS": lambda o: self._space(o, "stroke"),
+            b"sc": lambda o: self._color(o, "fill", None),
+            b"scn": lambda o: self._color(o, "fill", None),
+            b"SC": lambda o: self._color(o, "stroke", None),
+            b"SCN": lambda o: self._color(o, "stroke", None),
+            b"BT": self._bt, b"Tf": self._tf, b"Tc": self._tc, b"Tw": self._tw, b"Tz": self._tz,
+            b"TL": self._tl, b"Ts": self._ts, b"Tr": self._tr, b"Td": self._td, b"TD": self._big_td,
+            b"Tm": self._tm, b"T*": self._t_star, b"Tj": self._tj, b"TJ": self._big_tj,
+            b"'": self._quote, b'"': self._double_quote,
+            b"m": self._move, b"l": self._line, b"c": self._curve, b"v": self._curve,
+            b"y": self._curve, b"h": self._close, b"re": self._re,
+            b"f": self._fill, b"F": self._fill, b"f*": self._fill, b"B": self._fill,
+            b"B*": self._fill, b"b": self._fill, b"b*": self._fill,
+            b"n": self._end_path, b"S": self._end_path, b"s": self._end_path,
+            b"BMC": self._bmc, b"BDC": self._bdc, b"EMC": self._emc, b"Do": self._do,
+            b"INLINE IMAGE": self._inline_image,
+        }
+        self._reset()
+
+    def _reset(self) -> None:
+        self.events: list[Event] = []
+        self._state = _State()
+        self._stack: list[_State] = []
+        self._text_matrix: Matrix = IDENTITY
+        self._line_matrix: Matrix = IDENTITY
+        self._path: list[list[tuple[float, float]]] = []
+        self._curved: list[bool] = []
+        self._marked: list[bool] = []
+        self._resources: Any = {}
+        self._depth = 0
+        self._inline_count = 0
+        self._budget = _MAX_OPERATIONS
+
+    def run_page(self, page: Any, number_: int) -> list[Event]:
+        """Return the paint events of ``page`` in painting order."""
+        self._reset()
+        self._page = number_
+        contents = page.get_contents()
+        if contents is None:
+            return []
+        self._run(self._operations(contents), get(page, "/Resources", {}))
+        return self.events
+
+    def _operations(self, stream: Any) -> list[Any]:
+        try:
+            return parse(stream.get_data())
+        except UnsupportedStreamError:
+            return list(ContentStream(stream, self._reader).operations)
+
+    def _run(self, operations: list[Any], resources: Any) -> None:
+        saved, self._resources = self._resources, resources
+        for operands, operator in operations:
+            self._budget -= 1
+            if self._budget < 0:  # forms drawing forms can multiply the work without end
+                break
+            handler = self._ops.get(operator)
+            if handler is None:
+                continue
+            try:
+                handler(operands)
+            except (TypeError, ValueError, IndexError, KeyError, AttributeError, ArithmeticError):
+                continue  # malformed operands: skip the operator
+        self._resources = saved
+
+    # graphics state ------------------------------------------------------------------
+    def _q(self, _: list[Any]) -> None:
+        self._stack.append(replace(self._state))
+
+    def _big_q(self, _: list[Any]) -> None:
+        if self._stack:
+            self._state = self._stack.pop()
+
+    def _cm(self, o: list[Any]) -> None:
+        matrix = _matrix(o)
+        if matrix is not None:
+            self._state.ctm = mult(matrix, self._state.ctm)
+
+    def _gs(self, o: list[Any]) -> None:
+        params = get(get(self._resources, "/ExtGState", {}), o[0], {})
+        if "/ca" in params:
+            self._state.fill_alpha = number(params["/ca"], 1.0)
+        if "/CA" in params:
+            self._state.stroke_alpha = number(params["/CA"], 1.0)
+
+    def _space(self, o: list[Any], which: str) -> None:
+        space = color_space(o[0], self._resources)
+        initial = {"gray": [0], "rgb": [0, 0, 0], "cmyk": [0, 0, 0, 1], "indexed": [0]}
+        setattr(self._state, f"{which}_space", space)
+        self._color(initial.get(space[0], []), which, space)
+
+    def _color(self, o: list[Any], which: str, device: tuple[Any, ...] | None) -> None:
+        if device is not None:  # g, rg, k (and their stroke twins) also set the colour space
+            setattr(self._state, f"{which}_space", device)
+        space = getattr(self._state, f"{which}_space")
+        values = [float(x) for x in o if isinstance(x, (int, float))]
+        setattr(self._state, which, to_rgb(space, values))
+
+    # text ------------------------------------------------------------------------------
+    def _bt(self, _: list[Any]) -> None:
+        self._text_matrix = self._line_matrix = IDENTITY
+
+    def _tf(self, o: list[Any]) -> None:
+        ref = get(self._resources, "/Font", {}).get(o[0])
+        if ref is not None:
+            key = identify(ref)
+            if key not in self._fonts:
+                self._fonts[key] = PdfFont(resolve(ref))
+            self._state.font = self._fonts[key]
+        self._state.size = float(o[1])
+
+    def _tc(self, o: list[Any]) -> None:
+        self._state.char_spacing = float(o[0])
+
+    def _tw(self, o: list[Any]) -> None:
+        self._state.word_spacing = float(o[0])
+
+    def _tz(self, o: list[Any]) -> None:
+        self._state.scale = float(o[0]) / 100
+
+    def _tl(self, o: list[Any]) -> None:
+        self._state.leading = float(o[0])
+
+    def _ts(self, o: list[Any]) -> None:
+        self._state.rise = float(o[0])
+
+    def _tr(self, o: list[Any]) -> None:
+        self._state.render = int(o[0])
+
+    def _td(self, o: list[Any]) -> None:
+        self._line_matrix = mult((1.0, 0.0, 0.0, 1.0, float(o[0]), float(o[1])), self._line_matrix)
+        self._text_matrix = self._line_matrix
+
+    def _big_td(self, o: list[Any]) -> None:
+        self._state.leading = -float(o[1])
+        self._td(o)
+
+    def _tm(self, o: list[Any]) -> None:
+        matrix = _matrix(o)
+        if matrix is not None:
+            self._text_matrix = self._line_matrix = matrix
+
+    def _t_star(self, _: list[Any]) -> None:
+        self._td([0.0, -self._state.leading])
+
+    def _tj(self, o: list[Any]) -> None:
+        self._show([o[0]])
+
+    def _big_tj(self, o: list[Any]) -> None:
+        self._show(list(o[0]))
+
+    def _quote(self, o: list[Any]) -> None:
+        self._t_star([])
+        self._show([o[0]])
+
+    def _double_quote(self, o: list[Any]) -> None:
+        self._state.word_spacing, self._state.char_spacing = float(o[0]), float(o[1])
+        self._quote([o[2]])
+
+    def _show(self, items: list[Any]) -> None:
+        state = self._state
+        font = state.font or self._default_font
+        size, scale = state.size, state.scale
+        parts: list[str] = []
+        pending_space = False
+        a, b, c, d, e, f = self._text_matrix
+        first: tuple[float, float] | None = None  # where the first glyph sits (text space)
+        last = (e, f)  # where the last glyph ends: shifts before and after do not count
+        for item in items:
+            if isinstance(item, (int, float)):
+                shift = -float(item) / 1000 * size * scale
+                e, f = e + shift * a, f + shift * b
+                pending_space = pending_space or (-float(item) > _SPACE_GAP and bool(parts))
+                continue
+            data = item if isinstance(item, bytes) else getattr(item, "original_bytes", b"")
+            for text, width, is_space in font.glyphs(data):
+                if pending_space and text[:1].strip() and parts[-1][-1:].strip():
+                    parts.append(" ")
+                pending_space = False
+                parts.append(text)
+                first = first or (e, f)
+                advance = (width / 1000 * size + state.char_spacing
+                           + (state.word_spacing if is_space else 0.0)) * scale
+                e, f = e + advance * a, f + advance * b
+                last = (e, f)
+        self._text_matrix = (a, b, c, d, e, f)
+        text = "".join(parts)
+        if not text or first is None:
+            return
+        start = mult((a, b, c, d, *first), state.ctm)
+        end = mult((a, b, c, d, *last), state.ctm)
+        stroke = state.render in (1, 5)
+        hidden = "texte masqué" if state.render in (3, 7) else None
+        if self._hidden_content():
+            hidden = "calque masqué"
+        self.events.append(TextRun(
+            text=text, start=apply(start, 0.0, state.rise), end=apply(end, 0.0, state.rise),
+            up=(start[2] * size, start[3] * size),
+            size=abs(size) * (start[2] ** 2 + start[3] ** 2) ** 0.5,
+            color=state.stroke if stroke else state.fill,
+            alpha=state.stroke_alpha if stroke else state.fill_alpha, hidden=hidden, font=font,
+        ))
+
+    # paths -----------------------------------------------------------------------------
+    def _point(self, x: Any, y: Any) -> tuple[float, float]:
+        return apply(self._state.ctm, float(x), float(y))
+
+    def _move(self, o: list[Any]) -> None:
+        self._path.append([self._point(o[0], o[1])])
+        self._curved.append(False)
+
+    def _line(self, o: list[Any]) -> None:
+        if self._path:
+            self._path[-1].append(self._point(o[0], o[1]))
+
+    def _curve(self, o: list[Any]) -> None:
+        if self._path:
+            self._path[-1].append(self._point(o[-2], o[-1]))
+            self._curved[-1] = True
+
+    def _close(self, _: list[Any]) -> None:
+        pass
+
+    def _re(self, o: list[Any]) -> None:
+        x, y, w, h = (float(v) for v in o[:4])
+        self._path.append([self._point(x, y), self._point(x + w, y), self._point(x + w, y + h),
+                           self._point(x, y + h)])
+        self._curved.append(False)
+
+    def _fill(self, _: list[Any]) -> None:
+        rects = [r for pts, curved in zip(self._path, self._curved, strict=True)
+                 if not curved and (r := _rectangle(pts)) is not None]
+        if rects and self._state.fill_alpha >= 0.999 and not self._hidden_content():
+            self.events.append(Fill(tuple(rects), self._state.fill))
+        self._end_path([])
+
+    def _end_path(self, _: list[Any]) -> None:
+        self._path, self._curved = [], []
+
+    # marked content, XObjects ----------------------------------------------------------
+    def _hidden_content(self) -> bool:
+        return any(self._marked)
+
+    def _bmc(self, _: list[Any]) -> None:
+        self._marked.append(False)
+
+    def _bdc(self, o: list[Any]) -> None:
+        hidden = False
+        if o and o[0] == "/OC" and len(o) > 1:
+            props = o[1]
+            if isinstance(props, str):
+                props = get(get(self._resources, "/Properties", {}), props)
+            hidden = self._oc_hidden(props)
+        self._marked.append(hidden)
+
+    def _emc(self, _: list[Any]) -> None:
+        if self._marked:
+            self._marked.pop()
+
+    def _oc_hidden(self, group: Any) -> bool:
+        group = resolve(group)
+        if not isinstance(group, dict):
+            return False
+        if get(group, "/Type") == "/OCMD":
+            members = get(group, "/OCGs", [])
+            members = members if isinstance(members, list) else [members]
+            off = [identify(m) in self._off for m in members]
+            policy = get(group, "/P", "/AnyOn")
+            if not off:
+                return False
+            return {"/AllOn": any(off), "/AnyOff": not any(off),
+                    "/AllOff": not all(off)}.get(str(policy), all(off))
+        return identify(group) in self._off
+
+    def _do(self, o: list[Any]) -> None:
+        ref = get(self._resources, "/XObject", {}).get(o[0])
+        xobject = resolve(ref)
+        if not isinstance(xobject, dict):
+            return
+        hidden = "/OC" in xobject and self._oc_hidden(xobject["/OC"])
+        subtype = get(xobject, "/Subtype")
+        if subtype == "/Image":
+            self._image(identify(ref), xobject, hidden)
+        elif subtype == "/Form" and self._depth < _MAX_DEPTH:
+            key = identify(ref)
+            if key not in self._forms:
+                self._forms[key] = self._operations(xobject)
+            matrix = _matrix(get(xobject, "/Matrix", IDENTITY))
+            saved = (self._text_matrix, self._line_matrix, len(self._stack), len(self._marked))
+            self._q([])
+            if matrix is not None:
+                self._state.ctm = mult(matrix, self._state.ctm)
+            self._marked.append(hidden)
+            self._depth += 1
+            try:
+                self._run(self._forms[key], get(xobject, "/Resources", self._resources))
+            finally:
+                self._depth -= 1
+                self._text_matrix, self._line_matrix = saved[0], saved[1]
+                del self._stack[saved[2] + 1:]
+                del self._marked[saved[3]:]
+                self._big_q([])
+
+    def _inline_image(self, o: Any) -> None:
+        settings = o["settings"] if isinstance(o, dict) else {}
+        stream = DictionaryObject({NameObject("/Type"): NameObject("/XObject"),
+                                   NameObject("/Subtype"): NameObject("/Image")})
+        for key, value in settings.items():
+            name = _INLINE_KEYS.get(str(key), str(key))
+            if isinstance(value, str) and value in _INLINE_VALUES:
+                value = type(value)(_INLINE_VALUES[value])
+            stream[type(key)(name)] = value
+        self._inline_count += 1
+        self._image(("inline", self._page, self._inline_count), (stream, o["data"]), False)
+
+    def _image(self, key: Hashable, stream: Any, hidden: bool) -> None:
+        dictionary = stream[0] if isinstance(stream, tuple) else stream
+        opaque = not any(k in dictionary for k in ("/SMask", "/Mask")) and not get(
+            dictionary, "/ImageMask", False)
+        self.events.append(ImageDraw(
+            key=key, stream=stream, matrix=self._state.ctm, alpha=self._state.fill_alpha,
+            hidden=hidden or self._hidden_content(),
+            opaque=opaque and self._state.fill_alpha >= 0.999,
+        ))
+
+
+def _matrix(values: Any) -> Matrix | None:
+    """Return six numbers as a matrix, ``None`` unless there are exactly six numbers."""
+    if not isinstance(values, list) or len(values) != 6:
+        return None
+    a, b, c, d, e, f = (number(v, math.nan) for v in values)
+    return None if any(math.isnan(v) for v in (a, b, c, d, e, f)) else (a, b, c, d, e, f)
+
+
+def _rectangle(points: list[tuple[float, float]]) -> Rect | None:
+    """Return the bounding box of a closed path if it is an axis-aligned rectangle."""
+    (x_first, y_first), (x_last, y_last) = points[0], points[-1]
+    if len(points) == 5 and abs(x_first - x_last) + abs(y_first - y_last) < 0.01:
+        points = points[:4]
+    if len(points) != 4:
+        return None
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    for x, y in points:
+        if min(abs(x - x0), abs(x - x1)) > 0.01 or min(abs(y - y0), abs(y - y1)) > 0.01:
+            return None
+    return (x0, y0, x1, y1)

@@ -1,0 +1,277 @@
+"""Turn one page's paint events into text lines and image placements, judging visibility.
+
+Lines: text runs are taken in painting order; a run continues the current line when it has the
+same direction, a baseline within half an em (superscripts such as « 1er » stay on their
+line), starts no more than half an em before the line's end and no more than
+:data:`_MAX_GAP_EM` after it, and has the same visibility verdict; otherwise it starts a new
+line. A space is inserted across a gap wider than 0.15 em (TeX squeezes spaces to 0.22 em).
+Two cells of a table row, or text separated by a wide tab, therefore come out as separate
+lines, in painting order.
+
+Background of a run: the last opaque filled rectangle painted before it under its centre (an
+opaque image there makes the background unknown and skips the colour test); white otherwise.
+
+Covering: an image is covered when at least :data:`COVERED_FRACTION` of 16×16 points spread over
+it lie under opaque rectangles or opaque images painted after it (whatever their colour); a text
+run is covered (« texte recouvert ») when five points along its middle all lie under such paint.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from convention_docs.inspect._pdf_interp import Event, Fill, ImageDraw, TextRun
+from convention_docs.inspect._pdf_util import Matrix, apply, scale_of
+from convention_docs.inspect._visibility import (
+    COVERED_FRACTION,
+    MIN_INSIDE_FRACTION,
+    WHITE,
+    image_reason,
+    text_reason,
+)
+from convention_docs.inspect.view import Location, TextLine
+
+__all__ = ["PageGeometry", "Placement", "build_lines", "place_images"]
+
+MM_PER_PT = 25.4 / 72
+_MAX_GAP_EM = 3.0
+_SPACE_EM = 0.15
+_GRID = 16
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """The visible page (CropBox within MediaBox) and its rotation, to map points to display mm."""
+
+    left: float
+    bottom: float
+    right: float
+    top: float
+    rotation: int
+
+    @classmethod
+    def of(cls, page: Any) -> PageGeometry:
+        """Return the geometry of a pypdf page (boxes inherited from the page tree included)."""
+        media, crop = page.mediabox, page.cropbox
+        left, right = max(media.left, crop.left), min(media.right, crop.right)
+        bottom, top = max(media.bottom, crop.bottom), min(media.top, crop.top)
+        rotation = int(page.rotation) % 360
+        return cls(float(left), float(bottom), float(max(right, left)), float(max(top, bottom)),
+                   rotation - rotation % 90)
+
+    @property
+    def size_mm(self) -> tuple[float, float]:
+        """Width and height of the page as displayed (rotation applied), in mm."""
+        width, height = (self.right - self.left) * MM_PER_PT, (self.top - self.bottom) * MM_PER_PT
+        return (height, width) if self.rotation in (90, 270) else (width, height)
+
+    def to_mm(self, x: float, y: float) -> tuple[float, float]:
+        """Map a point of default user space to mm from the displayed page's top-left corner."""
+        u, v = (x - self.left) * MM_PER_PT, (self.top - y) * MM_PER_PT
+        width, height = (self.right - self.left) * MM_PER_PT, (self.top - self.bottom) * MM_PER_PT
+        if self.rotation == 90:
+            return height - v, u
+        if self.rotation == 180:
+            return width - u, height - v
+        if self.rotation == 270:
+            return v, width - u
+        return u, v
+
+    def bbox_mm(self, points: list[tuple[float, float]]) -> BBox:
+        """Return the bounding box, in display mm, of points of default user space."""
+        mapped = [self.to_mm(x, y) for x, y in points]
+        xs, ys = [p[0] for p in mapped], [p[1] for p in mapped]
+        return (round(min(xs), 2), round(min(ys), 2), round(max(xs), 2), round(max(ys), 2))
+
+    def inside(self, box: BBox) -> float:
+        """Return the fraction of ``box`` (display mm) that lies on the page."""
+        width, height = self.size_mm
+        x0, y0, x1, y1 = box
+        area = (x1 - x0) * (y1 - y0)
+        if area <= 1e-9:
+            cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+            return 1.0 if 0 <= cx <= width and 0 <= cy <= height else 0.0
+        overlap = max(0.0, min(x1, width) - max(x0, 0.0)) * max(0.0, min(y1, height) - max(y0, 0.0))
+        return overlap / area
+
+
+@dataclass
+class _Line:
+    direction: tuple[float, float]
+    offset: float
+    end: float
+    size: float
+    reason: str | None
+    runs: list[TextRun] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+
+
+def _corners(run: TextRun) -> list[tuple[float, float]]:
+    (sx, sy), (ex, ey), (ux, uy) = run.start, run.end, run.up
+    return [(sx - 0.2 * ux, sy - 0.2 * uy), (sx + 0.8 * ux, sy + 0.8 * uy),
+            (ex - 0.2 * ux, ey - 0.2 * uy), (ex + 0.8 * ux, ey + 0.8 * uy)]
+
+
+def _background(point: tuple[float, float], paints: list[Fill | ImageDraw]
+                ) -> tuple[int, int, int] | None:
+    for paint in reversed(paints):
+        if isinstance(paint, Fill):
+            if any(_in_rect(point, rect) for rect in paint.rects):
+                return paint.color
+        elif _in_image(point, paint.matrix):
+            return None
+    return WHITE
+
+
+def _in_rect(point: tuple[float, float], rect: tuple[float, float, float, float]) -> bool:
+    return rect[0] <= point[0] <= rect[2] and rect[1] <= point[1] <= rect[3]
+
+
+def _in_image(point: tuple[float, float], m: Matrix) -> bool:
+    det = m[0] * m[3] - m[1] * m[2]
+    if abs(det) < 1e-12:
+        return False
+    x, y = point[0] - m[4], point[1] - m[5]
+    u, v = (x * m[3] - y * m[2]) / det, (y * m[0] - x * m[1]) / det
+    return 0.0 <= u <= 1.0 and 0.0 <= v <= 1.0
+
+
+def build_lines(events: list[Event], page: PageGeometry, location: Location) -> list[TextLine]:
+    """Return the text lines of a page's events, in painting order."""
+    lines: list[_Line] = []
+    paints = [(i, e) for i, e in enumerate(events)
+              if isinstance(e, Fill) or (isinstance(e, ImageDraw) and e.opaque)]
+    indexes = [i for i, _ in paints]
+    for index, event in enumerate(events):
+        if isinstance(event, TextRun):
+            split = bisect.bisect(indexes, index)
+            before = [p for _, p in paints[:split]]
+            after = [p for _, p in paints[split:]]
+            _add_run(lines, event, _verdict(event, page, before, after))
+    return [line for line in (_to_text_line(line, page, location) for line in lines) if line]
+
+
+def _verdict(run: TextRun, page: PageGeometry, before: list[Fill | ImageDraw],
+             after: list[Fill | ImageDraw]) -> str | None:
+    points = [(run.start[0] + t * (run.end[0] - run.start[0]) + 0.3 * run.up[0],
+               run.start[1] + t * (run.end[1] - run.start[1]) + 0.3 * run.up[1])
+              for t in (0.1, 0.3, 0.5, 0.7, 0.9)]
+    return text_reason(
+        hidden=run.hidden is not None, hidden_reason=run.hidden or "", size_pt=run.size,
+        color=run.color, background=_background(points[2], before), alpha=run.alpha,
+        outside=page.inside(page.bbox_mm(_corners(run))) < MIN_INSIDE_FRACTION,
+        covered=bool(after) and all(_under(point, after) for point in points),
+    )
+
+
+def _under(point: tuple[float, float], paints: list[Fill | ImageDraw]) -> bool:
+    """Whether one of ``paints`` covers ``point``."""
+    for paint in paints:
+        if isinstance(paint, Fill):
+            if any(_in_rect(point, rect) for rect in paint.rects):
+                return True
+        elif _in_image(point, paint.matrix):
+            return True
+    return False
+
+
+def _add_run(lines: list[_Line], run: TextRun, reason: str | None) -> None:
+    dx, dy = run.end[0] - run.start[0], run.end[1] - run.start[1]
+    length = math.hypot(dx, dy)
+    if length < 1e-6:
+        dx, dy, length = run.up[1], -run.up[0], math.hypot(run.up[0], run.up[1])
+    direction = (dx / length, dy / length) if length > 1e-9 else (1.0, 0.0)
+    along = run.start[0] * direction[0] + run.start[1] * direction[1]
+    offset = run.start[0] * direction[1] - run.start[1] * direction[0]
+    end = run.end[0] * direction[0] + run.end[1] * direction[1]
+    em = max(run.size, 1.0)
+    target = None
+    if lines:
+        last = lines[-1]
+        gap = along - last.end
+        for line in reversed(lines):  # the lines continuing the same baseline, latest first
+            if (line.direction[0] * direction[0] + line.direction[1] * direction[1] < 0.999
+                    or abs(line.offset - offset) > 0.5 * max(line.size, run.size)):
+                break
+            if line.reason == reason and -0.5 * em <= gap <= _MAX_GAP_EM * em:
+                target = line
+                break
+    if target is None:
+        target = _Line(direction, offset, end, run.size, reason)
+        lines.append(target)
+    else:
+        text = "".join(target.parts)
+        if along - target.end > _SPACE_EM * em and text[-1:].strip() and run.text[:1].strip():
+            target.parts.append(" ")
+        target.end = max(target.end, end)
+        if target is not lines[-1]:
+            lines[-1].end = max(lines[-1].end, end)
+    target.parts.append(run.text)
+    target.runs.append(run)
+
+
+def _majority(runs: list[TextRun], key: Any) -> Any:
+    counts: Counter[Any] = Counter()
+    for run in runs:
+        counts[key(run)] += sum(not c.isspace() for c in run.text) or len(run.text)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _to_text_line(line: _Line, page: PageGeometry, location: Location) -> TextLine | None:
+    text = "".join(line.parts).strip(" \t\r\n")
+    if not text:
+        return None
+    runs = line.runs
+    font = _majority(runs, lambda r: r.font)
+    return TextLine(
+        text=text, location=location, visible=line.reason is None,
+        font_size=round(_majority(runs, lambda r: r.size), 2),
+        color=_majority(runs, lambda r: r.color), font=font.name, bold=font.bold,
+        italic=font.italic, region="body",
+        bbox_mm=page.bbox_mm([point for run in runs for point in _corners(run)]),
+        invisible_reason=line.reason,
+    )
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where and how an image was drawn on a page, and the verdict on its visibility."""
+
+    draw: ImageDraw
+    width_mm: float
+    height_mm: float
+    bbox_mm: BBox
+    reason: str | None
+
+
+def place_images(events: list[Event], page: PageGeometry) -> list[Placement]:
+    """Return one placement per image drawn on the page, in painting order."""
+    placements = []
+    for index, event in enumerate(events):
+        if not isinstance(event, ImageDraw):
+            continue
+        m = event.matrix
+        corners = [apply(m, 0, 0), apply(m, 1, 0), apply(m, 0, 1), apply(m, 1, 1)]
+        box = page.bbox_mm(corners)
+        sx, sy = scale_of(m)
+        width, height = sx * MM_PER_PT, sy * MM_PER_PT
+        later = [e for e in events[index + 1:]
+                 if isinstance(e, Fill) or (isinstance(e, ImageDraw) and e.opaque)]
+        reason = image_reason(
+            width_mm=width, height_mm=height, hidden=event.hidden, hidden_reason="calque masqué",
+            outside=page.inside(box) < MIN_INSIDE_FRACTION, alpha=event.alpha,
+            covered=bool(later) and _covered(m, later) >= COVERED_FRACTION,
+        )
+        placements.append(Placement(event, round(width, 2), round(height, 2), box, reason))
+    return placements
+
+
+def _covered(m: Matrix, later: list[Fill | ImageDraw]) -> float:
+    points = [apply(m, (i + 0.5) / _GRID, (j + 0.5) / _GRID)
+              for i in range(_GRID) for j in range(_GRID)]
+    return sum(_under(point, later) for point in points) / len(points)

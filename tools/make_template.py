@@ -9,6 +9,7 @@ docs/templates.md. Run ``make template`` after changing this script and commit b
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -170,10 +171,14 @@ def _page(doc):
     section.footer_distance = Mm(10)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run_text = lambda text: f'<w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'  # noqa: E731
-    field = lambda code: (  # noqa: E731
-        f'<w:fldSimple w:instr=" {code} "><w:r><w:rPr><w:sz w:val="18"/></w:rPr>'
-        f"<w:t>1</w:t></w:r></w:fldSimple>")
+    small = '<w:rPr><w:sz w:val="18"/></w:rPr>'
+
+    def run_text(text: str) -> str:
+        return f'<w:r>{small}<w:t xml:space="preserve">{text}</w:t></w:r>'
+
+    def field(code: str) -> str:
+        return f'<w:fldSimple w:instr=" {code} "><w:r>{small}<w:t>1</w:t></w:r></w:fldSimple>'
+
     for xml in (run_text("Page "), field("PAGE"), run_text(" sur "), field("NUMPAGES")):
         footer._p.append(parse_xml(f"<w:wrapper {nsdecls('w')}>{xml}</w:wrapper>")[0])
 
@@ -308,8 +313,46 @@ def build(path: Path) -> None:
                            'w:hRule="exact"/>'))
     name_paragraph = table.rows[2].cells[1].paragraphs[0]
     name_paragraph.paragraph_format.keep_with_next = False
+    _trim(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
+
+
+def _trim(doc):
+    """Drop what python-docx's default template carries and the convention never uses: 800 KB
+    of style definitions (parsed and written again at every render), a thumbnail, custom XML."""
+    for rel in list(doc.part.rels.values()):
+        if rel.reltype.endswith(("/stylesWithEffects", "/customXml", "/webSettings")):
+            del doc.part.rels[rel.rId]
+    package_rels = doc.part.package.rels
+    for rel in list(package_rels.values()):
+        if rel.reltype.endswith("/thumbnail"):
+            del package_rels[rel.rId]
+    styles = doc.styles.element
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:
+        styles.remove(latent)
+    xml = doc.element.xml + "".join(
+        s.footer._element.xml + s.header._element.xml for s in doc.sections)
+    used = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
+    used |= set(re.findall(r'w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', xml))
+    by_id = {s.get(qn("w:styleId")): s for s in styles.findall(qn("w:style"))}
+    for style in by_id.values():
+        if style.get(qn("w:default")) == "1":
+            used.add(style.get(qn("w:styleId")))
+    pending = list(used)
+    while pending:  # keep what the used styles are based on, linked to, followed by
+        style = by_id.get(pending.pop())
+        if style is None:
+            continue
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            ref = style.find(qn(tag))
+            if ref is not None and ref.get(qn("w:val")) not in used:
+                used.add(ref.get(qn("w:val")))
+                pending.append(ref.get(qn("w:val")))
+    for style_id, style in by_id.items():
+        if style_id not in used:
+            styles.remove(style)
 
 
 if __name__ == "__main__":

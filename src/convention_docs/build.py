@@ -7,11 +7,10 @@ existing file at the destination stays untouched).
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from convention_docs.pdfmeta import set_metadata
 from convention_docs.spec import load, load_data
 from convention_docs.validate import Report, validate
 
-__all__ = ["BatchResult", "BuildResult", "batch", "build", "render"]
+__all__ = ["BatchResult", "BuildResult", "batch", "build", "build_all", "render"]
 
 FORMATS = ("docx", "pdf")
 
@@ -58,6 +57,82 @@ def _pdf_metadata(convention: Convention) -> dict[str, Any]:
     }
 
 
+def _kind(destination: Path) -> str:
+    kind = destination.suffix.lower().lstrip(".")
+    if kind not in FORMATS:
+        raise ConventionDocsError(
+            f"{destination} : format de sortie « {destination.suffix or '(aucun)'} » non pris "
+            "en charge, attendu : .docx ou .pdf")
+    return kind
+
+
+def build_all(convention: Convention | str | Path | Mapping[str, Any],
+              destinations: Sequence[str | Path], *, template: str | Path | None = None,
+              pdfa: bool = False, converter: Converter | None = None,
+              draft: bool = False) -> list[BuildResult]:
+    """Render ``convention`` once to every destination (.docx and/or .pdf), validate each, and
+    write them all, or none: on errors ``ConventionRejected`` is raised and nothing is written.
+    """
+    model = _as_convention(convention)
+    targets = [Path(d) for d in destinations]
+    kinds = [_kind(target) for target in targets]
+    if not targets:
+        return []
+    model_report = validate(model)
+    if model_report.errors and not draft:
+        raise ConventionRejected(model_report, destination=targets[0])
+    for target in targets:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix=".convention-docs-", dir=targets[0].parent))
+    try:
+        docx_path = workdir / "convention.docx"
+        render_docx(model, docx_path, template=template, draft=draft)
+        produced: list[tuple[Path, Path, Report]] = []
+        for index, (target, kind) in enumerate(zip(targets, kinds, strict=True)):
+            path = docx_path
+            if kind == "docx":
+                path = workdir / f"{index}.docx"
+                shutil.copyfile(docx_path, path)
+            else:
+                path = workdir / f"{index}.pdf"
+                with ExitStack() as stack:
+                    # a one-off render starts LibreOffice once: cold mode costs the same
+                    conv = converter or stack.enter_context(Converter(warm=False))
+                    conv.convert(docx_path, path, PdfOptions(pdfa=pdfa))
+                set_metadata(path, **_pdf_metadata(model))
+            report = validate(path, convention=model)
+            # The document's findings, plus what only the model can tell (field paths).
+            codes = report.codes()
+            report = Report.of(str(target), report.kind,
+                               (*report.findings, *(f for f in model_report.findings
+                                                    if f.code not in codes)))
+            if report.errors and not draft:
+                raise ConventionRejected(report, destination=target)
+            produced.append((path, target, report))
+        for path, target, _ in produced:
+            _move(path, target)
+        return [BuildResult(target, report) for _, target, report in produced]
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _move(path: Path, target: Path) -> None:
+    """Put ``path`` at ``target`` atomically (a rename; via a temporary file in the target's
+    folder when it is on another file system)."""
+    try:
+        path.replace(target)
+    except OSError:
+        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".convention-docs-",
+                                         delete=False) as handle:
+            temporary = Path(handle.name)
+        try:
+            shutil.copyfile(path, temporary)
+            temporary.replace(target)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+
+
 def build(convention: Convention | str | Path | Mapping[str, Any], destination: str | Path, *,
           template: str | Path | None = None, pdfa: bool = False,
           converter: Converter | None = None, draft: bool = False) -> BuildResult:
@@ -66,41 +141,8 @@ def build(convention: Convention | str | Path | Mapping[str, Any], destination: 
     Raises ``ConventionRejected`` (nothing written) when the validator finds errors, unless
     ``draft`` is true: a draft is written anyway and says « PROJET » on its first page.
     """
-    model = _as_convention(convention)
-    destination = Path(destination)
-    kind = destination.suffix.lower().lstrip(".")
-    if kind not in FORMATS:
-        raise ConventionDocsError(
-            f"{destination} : format de sortie « {destination.suffix or '(aucun)'} » non pris "
-            "en charge, attendu : .docx ou .pdf")
-    model_report = validate(model)
-    if model_report.errors and not draft:
-        raise ConventionRejected(model_report, destination=destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix=".convention-docs-", dir=destination.parent))
-    try:
-        docx_path = workdir / f"{destination.stem}.docx"
-        render_docx(model, docx_path, template=template, draft=draft)
-        produced = docx_path
-        if kind == "pdf":
-            produced = workdir / f"{destination.stem}.pdf"
-            with ExitStack() as stack:
-                # a one-off render starts LibreOffice once: cold mode costs the same
-                conv = converter or stack.enter_context(Converter(warm=False))
-                conv.convert(docx_path, produced, PdfOptions(pdfa=pdfa))
-            set_metadata(produced, **_pdf_metadata(model))
-        report = validate(produced, convention=model)
-        # The document's findings, plus what only the model can tell (field paths).
-        codes = report.codes()
-        report = Report.of(str(destination), report.kind,
-                           (*report.findings, *(f for f in model_report.findings
-                                                if f.code not in codes)))
-        if report.errors and not draft:
-            raise ConventionRejected(report, destination=destination)
-        os.replace(produced, destination)
-        return BuildResult(destination, report)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    return build_all(convention, [destination], template=template, pdfa=pdfa,
+                     converter=converter, draft=draft)[0]
 
 
 def render(convention: Convention | str | Path | Mapping[str, Any], destination: str | Path,
@@ -185,12 +227,11 @@ def batch(specs: Iterable[str | Path], outdir: str | Path, *,
             if problem:
                 raise SpecError([("", problem)], spec)
             model = load(spec)
-            for fmt in wanted:
-                target = outdir / f"{spec.stem}.{fmt}"
-                outcome = build(model, target, template=template, pdfa=pdfa,
-                                converter=converter() if fmt == "pdf" else None)
-                result.outputs.append(outcome.path)
-                result.reports.append(outcome.report)
+            outcomes = build_all(model, [outdir / f"{spec.stem}.{fmt}" for fmt in wanted],
+                                 template=template, pdfa=pdfa,
+                                 converter=converter() if "pdf" in wanted else None)
+            result.outputs.extend(outcome.path for outcome in outcomes)
+            result.reports.extend(outcome.report for outcome in outcomes)
         except ConventionDocsError as exc:
             result.error = exc
         if on_result is not None:

@@ -177,7 +177,8 @@ def build_context(convention: Convention,
             "gender": party.gender.value,
             "designation": typo(party.designation),
             "representative": rep,
-            "represented_by": typo(f"{represented} par {rep['name']}, {party.representative.function}"),
+            "represented_by": typo(
+                f"{represented} par {rep['name']}, {party.representative.function}"),
             "designation_line": typo(f"Ci-après {named} ") + typo.quote(party.designation),
         })
 

@@ -9,7 +9,11 @@ template that produces broken XML is an error instead of silently lost text (PIT
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib.resources
+import io
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -18,7 +22,8 @@ from typing import IO, Any
 import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
@@ -53,18 +58,46 @@ def logo_file(name: str) -> Any:
     return _resource("assets", "logos", name)
 
 
+EMBED_DPI = 600
+"""Pictures are embedded at no more than this resolution at their printed size: sharp in print,
+small and quick to convert and to check."""
+
+
+@functools.lru_cache(maxsize=32)
+def _prepared(path: Path, mtime_ns: int, max_width_mm: float,
+              max_height_mm: float) -> tuple[bytes, float, float]:
+    """Return (PNG or original bytes, width mm, height mm) of a picture fitted to its box."""
+    del mtime_ns  # part of the cache key only
+    try:
+        with Image.open(path) as picture:
+            picture.load()
+            width_px, height_px = picture.size
+            scale = min(max_width_mm / width_px, max_height_mm / height_px)
+            width_mm, height_mm = width_px * scale, height_px * scale
+            limit = (round(width_mm / 25.4 * EMBED_DPI), round(height_mm / 25.4 * EMBED_DPI))
+            if width_px <= limit[0] * 1.2:
+                return path.read_bytes(), width_mm, height_mm
+            smaller = picture.convert("RGBA" if "A" in picture.getbands() else "RGB")
+            smaller = smaller.resize(limit, Image.Resampling.LANCZOS)
+            buffer = io.BytesIO()
+            smaller.save(buffer, "PNG", optimize=False)
+            return buffer.getvalue(), width_mm, height_mm
+    except (OSError, UnidentifiedImageError, ValueError) as exc:
+        raise AssetError(f"{path} : image illisible ({exc})") from exc
+
+
 class _Image(InlineImage):  # type: ignore[misc]
     """docxtpl's InlineImage, with alternative text (read by screen readers, kept in PDFs)."""
 
     def __init__(self, tpl: DocxTemplate, spec: ImageSpec) -> None:
+        path = Path(spec.path)
         try:
-            with Image.open(spec.path) as picture:
-                width_px, height_px = picture.size
-        except (OSError, UnidentifiedImageError) as exc:
-            raise AssetError(f"{spec.path} : image illisible ({exc})") from exc
-        scale = min(spec.max_width_mm / width_px, spec.max_height_mm / height_px)
-        super().__init__(tpl, str(spec.path), width=Mm(width_px * scale),
-                         height=Mm(height_px * scale))
+            mtime = path.stat().st_mtime_ns
+        except OSError as exc:
+            raise AssetError(f"{path} : image introuvable ({exc.strerror})") from exc
+        data, width_mm, height_mm = _prepared(path, mtime, spec.max_width_mm,
+                                              spec.max_height_mm)
+        super().__init__(tpl, io.BytesIO(data), width=Mm(width_mm), height=Mm(height_mm))
         self.spec = spec
 
     def _insert_image(self) -> str:
@@ -87,13 +120,38 @@ class _StrictTemplate(DocxTemplate):  # type: ignore[misc]
         return super().fix_tables(xml)
 
 
+class _Environment(SandboxedEnvironment):
+    """The sandboxed environment, remembering compiled templates: docxtpl compiles the whole
+    document XML on every render, which is most of a render's time."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined,
+                         finalize=wordml.finalize, keep_trailing_newline=True)
+        self._compiled: OrderedDict[str, jinja2.Template] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def from_string(self, source: Any, globals: Any = None,  # noqa: A002 - Jinja's name
+                    template_class: Any = None) -> jinja2.Template:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        with self._lock:
+            template = self._compiled.get(source)
+            if template is not None:
+                self._compiled.move_to_end(source)
+                return template
+        template = super().from_string(source)
+        with self._lock:
+            self._compiled[source] = template
+            while len(self._compiled) > 16:
+                self._compiled.popitem(last=False)
+        return template
+
+
+_ENVIRONMENT = _Environment()
+
+
 def _environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        finalize=wordml.finalize,
-        keep_trailing_newline=True,
-    )
+    return _ENVIRONMENT
 
 
 def _set_properties(doc: Any, convention: Convention) -> None:

@@ -212,18 +212,31 @@ def apply_non_breaking_spaces(text: str, *, guillemet_space: GuillemetSpace = "n
     'dite «\\u202fle facilitateur\\u202f» à 10:30'
     """
     guillemet = _GUILLEMET_SPACES[guillemet_space]
-    in_url = {i for m in _URL.finditer(text) for i in range(m.start(), m.end())}
+    # Only the gap before a mark, and the gap after « , can change: visit those alone.
+    places = {m.start() for m in _MARKS.finditer(text)}
+    places.update(m.end() for m in _AFTER_OPENING.finditer(text) if m.end() < len(text))
+    if not places:
+        return _UNIT_SPACE.sub(NBSP, text)
+    in_url = ({i for m in _URL.finditer(text) for i in range(m.start(), m.end())}
+              if _URL_HINT.search(text) else set())
     out: list[str] = []
-    gap_start = 0  # index just after the previous character that is not U+0020
-    for i, b in enumerate(text):
-        if b == " ":
-            continue
+    done = 0
+    for i in sorted(places):
+        gap_start = i
+        while gap_start and text[gap_start - 1] == " ":
+            gap_start -= 1
         a = text[gap_start - 1] if gap_start else None
         c = text[i + 1] if i + 1 < len(text) else None
-        out += (_gap(a, text[gap_start:i], b, c, i in in_url, guillemet), b)
-        gap_start = i + 1
-    out.append(text[gap_start:])
+        out += (text[done:gap_start],
+                _gap(a, text[gap_start:i], text[i], c, i in in_url, guillemet))
+        done = i
+    out.append(text[done:])
     return _UNIT_SPACE.sub(NBSP, "".join(out))
+
+
+_MARKS = re.compile(r"[:;!?»]")
+_AFTER_OPENING = re.compile(r"« *")  # the first character after « and its spaces
+_URL_HINT = re.compile(r"://|www\.|mailto:", re.IGNORECASE)
 
 
 # « 25 % », « 15 000 € », « n° 2021-1104 », « art. 4 »: the ordinary space becomes U+00A0.

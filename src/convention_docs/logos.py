@@ -16,8 +16,12 @@ are found through :func:`asset`, i.e. through :mod:`importlib.resources`.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import itertools
 import math
+import threading
+from collections import OrderedDict
 import os
 from dataclasses import dataclass
 from importlib import resources
@@ -380,8 +384,42 @@ def _working_copy(image: Image.Image) -> tuple[Image.Image, float, float]:
     return rgb.resize(size, method), size[0] / width, size[1] / height
 
 
+_CACHE_SIZE = 64
+_library_ids = itertools.count()
+_cache: OrderedDict[tuple[object, ...], object] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _digest(image: Image.Image) -> tuple[object, ...]:
+    """Return a key naming the picture by its pixels (the same logo in every document)."""
+    return (image.mode, image.size, hashlib.blake2b(image.tobytes(), digest_size=16).digest())
+
+
+def _cached(key: tuple[object, ...], compute: object) -> object:
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    value = compute() if callable(compute) else compute
+    with _cache_lock:
+        _cache[key] = value
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
 def find_emblems(image: Image.Image) -> list[EmblemMatch]:
     """Return the EU emblems found in ``image``, most confident first (empty list: none).
+
+    Results are cached by pixel content (a small LRU): the same emblem in a batch of
+    conventions is analysed once.
+    """
+    found = _cached(("emblems", *_digest(image)), lambda: tuple(_find_emblems(image)))
+    return list(found)  # type: ignore[call-overload]
+
+
+def _find_emblems(image: Image.Image) -> list[EmblemMatch]:
+    """Return the EU emblems found in ``image`` (uncached; see ``find_emblems``).
 
     Structural search, by content only. The picture is flattened on white, reduced to about
     1,000,000 pixels if bigger (enlarged x2 or x3 if under 160 pixels high) and cut into light
@@ -404,10 +442,11 @@ def find_emblems(image: Image.Image) -> list[EmblemMatch]:
     shape was only partly checked: twelve dots, triangles or small pentagons laid out exactly
     like the emblem can score that much; nothing else has in our tests.
 
-    Smallest emblem found: 40 pixels high (stars of 2.2 pixels radius), after JPEG too; under
-    36 pixels it is refused. In a picture of more than 1,000,000 pixels the minimum applies
-    after the reduction (e.g. 100 pixels in a 2480×3508 page). Small JPEG-compressed gold
-    emblems (about 40 pixels) may be reported as ``"white"``: their colour is gone.
+    Smallest emblem found: 40 pixels high (stars of 2.2 pixels radius), after JPEG too; at 36
+    pixels and below (stars under 2 pixels) it is refused. In a picture of more than 1,000,000
+    pixels the minimum applies after the reduction (about 120 pixels in a 300 dpi A4 page).
+    Small JPEG-compressed gold emblems (about 40 pixels) may be reported as ``"white"``: their
+    colour is gone. R above is the star radius in the picture, or in the reduced copy.
 
     Time (2-core machine): 10-15 ms for a 1200×800 picture or a 2400×400 bandeau, 3-5 ms for
     a 90×60 one, about 130 ms for a 300 dpi A4 page of text, up to 90 ms for 1200×800 noise.
@@ -416,6 +455,8 @@ def find_emblems(image: Image.Image) -> list[EmblemMatch]:
     ...     [(m.bbox, m.variant) for m in find_emblems(Image.open(f))]
     [((0, 0, 1200, 800), 'colour')]
     """
+    if image.width < 12 or image.height < 8:
+        return []
     work, scale_x, scale_y = _working_copy(image)
     rgb = np.asarray(work, dtype=np.uint8)
     lum = np.asarray(work.convert("L"), dtype=np.float64)
@@ -535,6 +576,8 @@ class LogoLibrary:
 
     def __init__(self) -> None:
         self._references: dict[str, list[_Signature]] = {}
+        self._id = next(_library_ids)
+        self._version = 0  # changes with every registration: cached matches stay right
 
     @classmethod
     def default(cls) -> LogoLibrary:
@@ -570,6 +613,7 @@ class LogoLibrary:
         signature = _signature(picture)
         if signature is None:
             raise AssetError(f"logo « {role} » inutilisable : l'image est d'une seule couleur")
+        self._version += 1
         if replace:
             self._references[role] = [signature]
         else:
@@ -577,6 +621,10 @@ class LogoLibrary:
 
     def match(self, image: Image.Image) -> str | None:
         """Return the role of the reference ``image`` shows (the closest), or ``None``."""
+        key = ("match", self._id, self._version, *_digest(image))
+        return _cached(key, lambda: self._match(image))  # type: ignore[return-value]
+
+    def _match(self, image: Image.Image) -> str | None:
         signature = _signature(image)
         if signature is None:
             return None

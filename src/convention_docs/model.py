@@ -427,7 +427,8 @@ class Typography(_Model):
 class Metadata(_Model):
     """What the outputs say about themselves (PDF/.docx properties)."""
 
-    reference: Line | None = Field(default=None, description="Référence interne, ex. « PACA-2026-01 ».")
+    reference: Line | None = Field(default=None,
+                                   description="Référence interne, ex. « PACA-2026-01 ».")
     version: Line = "1"
     drafting_organisation: Line | None = Field(
         default=None, description="Auteur des fichiers produits (service rédacteur)."
@@ -457,8 +458,8 @@ class Convention(_Model):
         seen: dict[str, int] = {}
         for index, party in enumerate(self.parties):
             if party.key in seen:
-                problems.append((f"parties[{index}].key",
-                                 f"clé « {party.key} » déjà utilisée par parties[{seen[party.key]}]"))
+                problems.append((f"parties[{index}].key", f"clé « {party.key} » déjà utilisée "
+                                                          f"par parties[{seen[party.key]}]"))
             seen[party.key] = index
         article_keys: dict[str, int] = {}
         for index, article in enumerate(self.articles):

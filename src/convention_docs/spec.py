@@ -195,7 +195,7 @@ def load(path: str | Path) -> Convention:
         if suffix == ".json":
             data = json.loads(text)
         elif suffix in (".yaml", ".yml"):
-            data = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - SafeLoader subclass
+            data = yaml.load(text, Loader=_BoundedLoader)
         else:
             raise SpecError([("", f"extension « {path.suffix} » non reconnue, attendu : "
                                   ".yaml, .yml ou .json")], path)

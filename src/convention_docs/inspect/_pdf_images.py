@@ -8,6 +8,7 @@ shared XObject) is decoded once; an image that cannot be decoded becomes the pla
 
 from __future__ import annotations
 
+import io
 from collections.abc import Hashable
 from typing import Any
 
@@ -38,7 +39,61 @@ class ImageDecoder:
         return image
 
 
+_SIMPLE_SPACES = {"/DeviceRGB": ("RGB", 3), "/DeviceGray": ("L", 1)}
+
+
+def _simple_space(stream: Any) -> tuple[str, int] | None:
+    space = stream.get("/ColorSpace")
+    space = space.get_object() if space is not None else None
+    if isinstance(space, str):
+        return _SIMPLE_SPACES.get(space)
+    if isinstance(space, list) and len(space) == 2 and space[0] == "/ICCBased":
+        components = space[1].get_object().get("/N")
+        return {3: ("RGB", 3), 1: ("L", 1)}.get(int(components)) if components else None
+    return None
+
+
+def _fast(stream: Any) -> Image.Image | None:
+    """Decode the common case ourselves: 8-bit RGB or grey, Flate or JPEG, optional 8-bit grey
+    soft mask. pypdf's general path re-encodes every picture as PNG, several times slower."""
+    if not isinstance(stream, StreamObject) or stream.get("/Decode") is not None \
+            or stream.get("/Mask") is not None or stream.get("/BitsPerComponent") != 8:
+        return None
+    space = _simple_space(stream)
+    filters = stream.get("/Filter")
+    filters = [filters] if isinstance(filters, str) else list(filters or [])
+    if space is None or filters not in ([], ["/FlateDecode"], ["/DCTDecode"]):
+        return None
+    width, height = int(stream["/Width"]), int(stream["/Height"])
+    if filters == ["/DCTDecode"]:
+        image = Image.open(io.BytesIO(stream._data))
+        image.load()
+        if image.mode != space[0] or image.size != (width, height):
+            return None
+    else:
+        data = stream.get_data()
+        if len(data) != width * height * space[1]:
+            return None
+        image = Image.frombytes(space[0], (width, height), data)
+    smask = stream.get("/SMask")
+    if smask is not None:
+        mask = _fast(smask.get_object())
+        if mask is None or mask.mode != "L":
+            return None
+        if mask.size != image.size:
+            mask = mask.resize(image.size)
+        image = image.convert("RGB")
+        image.putalpha(mask)
+    return image
+
+
 def _decode(stream: Any) -> Image.Image | None:
+    try:
+        image = _fast(stream)
+    except Exception:  # damaged data: let pypdf's general path decide
+        image = None
+    if image is not None:
+        return normalize(image)
     if isinstance(stream, tuple):  # an inline image: (its dictionary, its bytes)
         settings, data = stream
         stream = StreamObject.initialize_from_dictionary({**settings, "__streamdata__": data})

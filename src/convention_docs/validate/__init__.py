@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from convention_docs.errors import DocumentError
+from convention_docs.errors import AssetError, DocumentError
 from convention_docs.inspect import read_docx, read_pdf
-from convention_docs.inspect.view import DocumentView
+from convention_docs.inspect.view import DocumentView, Location
 from convention_docs.logos import LogoLibrary
 from convention_docs.model import Convention
 from convention_docs.validate.currency import check_clauses, check_currency, check_typography
@@ -45,8 +45,16 @@ def validate_view(view: DocumentView, *, convention: Convention | None = None,
     findings += check_form(view)
     period = convention.funding.period if convention and convention.funding else None
     date = convention.signature.date if convention else None
-    findings += check_visibility(view, period=period, library=_library(library, convention),
-                                 date=date)
+    official = convention.funding.fse_logo if convention and convention.funding else None
+    try:
+        logos = _library(library, convention)
+    except AssetError:  # the model's official FSE logo cannot be read: say so, do not crash
+        findings.append(Finding(
+            "LOGO_FILE_UNREADABLE", Severity.ERROR,
+            f"fichier de logo introuvable ou illisible : {official.path if official else ''}",
+            Location(field="funding.fse_logo.path")))
+        logos = _library(library, None)
+    findings += check_visibility(view, period=period, library=logos, date=date)
     findings += check_currency(view.lines)
     findings += check_typography(view.lines)
     findings += check_clauses(view.lines)

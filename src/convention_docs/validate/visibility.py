@@ -37,6 +37,12 @@ ALLOWED_COLOURS = ((0x00, 0x33, 0x99), (0, 0, 0), (255, 255, 255))
 
 _STATEMENT = re.compile(r"\b(?:co-?)?financ[ée]\s+par\s+l'union\s+europ[ée]enne\b",
                         re.IGNORECASE)
+# The statement as displayed: a line (paragraph) of its own that begins with it. Quoted in a
+# sentence (« … fait apparaître la mention « Cofinancé par l'Union européenne » ») or inside a
+# sentence (« Ce projet est cofinancé par l'Union européenne au titre … ») it is running text,
+# not the statement next to the emblem that Annex IX requires.
+_STATEMENT_LINE = re.compile(r"^(?:co-?)?financ[ée]\s+par\s+l'union\s+europ[ée]enne\b",
+                             re.IGNORECASE)
 _FSE_PLUS = re.compile(r"\bFSE\s?\+|\bfonds\s+social\s+europ[ée]en\s+plus\b", re.IGNORECASE)
 _FSE = re.compile(r"\bfonds\s+social\s+europ[ée]en\b|\bFSE\b", re.IGNORECASE)
 
@@ -76,7 +82,8 @@ def _emblems(view: DocumentView) -> tuple[list[_Emblem], list[PlacedImage]]:
 
 
 def _lines(view: DocumentView, pattern: re.Pattern[str]) -> tuple[list[TextLine], list[TextLine]]:
-    visible, hidden = [], []
+    visible: list[TextLine] = []
+    hidden: list[TextLine] = []
     for line in view.lines:
         if pattern.search(norm(line.text)):
             (visible if line.visible else hidden).append(line)
@@ -112,19 +119,20 @@ def signature_date(view: DocumentView) -> dt.date | None:
     return None
 
 
-def _near(view: DocumentView, emblem: _Emblem, line: TextLine) -> bool:
-    a, b = emblem.placed.location, line.location
+def _near(view: DocumentView, placed: PlacedImage, height_mm: float, line: TextLine) -> bool:
+    """Whether ``line`` is next to the logo ``placed`` (drawn ``height_mm`` high)."""
+    a, b = placed.location, line.location
     if view.kind == "pdf":
-        if a.page != b.page or emblem.placed.bbox_mm is None or line.bbox_mm is None:
-            return a.page == b.page and emblem.placed.bbox_mm is None
-        ex0, ey0, ex1, ey1 = emblem.placed.bbox_mm
+        if a.page != b.page or placed.bbox_mm is None or line.bbox_mm is None:
+            return a.page == b.page and placed.bbox_mm is None
+        ex0, ey0, ex1, ey1 = placed.bbox_mm
         lx0, ly0, lx1, ly1 = line.bbox_mm
         gap_x = max(lx0 - ex1, ex0 - lx1, 0.0)
         gap_y = max(ly0 - ey1, ey0 - ly1, 0.0)
-        reach = max(emblem.height_mm, 10.0)
+        reach = max(height_mm, 10.0)
         return gap_x <= 4 * reach and gap_y <= reach
     if a.paragraph is None or b.paragraph is None:
-        return emblem.placed.region == line.region
+        return placed.region == line.region
     return abs(a.paragraph - b.paragraph) <= 2
 
 
@@ -167,13 +175,19 @@ def _check(view: DocumentView, period: FundingPeriod | None, library: LogoLibrar
                       hidden.location)
     elif not big:
         small = max(shown, key=lambda e: e.height_mm)
+        height = f"{small.height_mm:.1f}".replace(".", ",")  # French decimal comma
         yield Finding("EU_EMBLEM_TOO_SMALL", Severity.ERROR,
-                      f"emblème de l'Union européenne trop petit ({small.height_mm:.1f} mm de "
+                      f"emblème de l'Union européenne trop petit ({height} mm de "
                       f"haut ; au moins {MIN_EMBLEM_HEIGHT_MM:g} mm)", small.placed.location)
 
     fse_logos = [p for p in others if library.match(p.image) == "fse"]
     partners = [p for p in others if p not in fse_logos and p.visible]
 
+    if period is None and (emblems or fse_logos):
+        # No period in the text (a received document whose mention may be pixels of a
+        # bandeau): the logos tell it. The FSE logo belongs to the 2014-2020 set; the emblem
+        # alone is the 2021-2027 one, whose rules then say precisely what is missing.
+        period = FundingPeriod.FSE_2014_2020 if fse_logos else FundingPeriod.FSE_PLUS_2021_2027
     if period is None:
         yield Finding("FUNDING_MENTION_MISSING", Severity.ERROR,
                       "aucune mention du financement européen : « Cofinancé par l'Union "
@@ -184,15 +198,18 @@ def _check(view: DocumentView, period: FundingPeriod | None, library: LogoLibrar
     if period is FundingPeriod.FSE_PLUS_2021_2027:
         yield from _check_fse_plus(view, big or shown, fse_logos, partners)
     else:
-        yield from _check_fse(view, fse_logos, date)
+        anchors = [(e.placed, e.height_mm) for e in big or shown]
+        anchors += [(p, p.height_mm) for p in fse_logos if p.visible]
+        yield from _check_fse(view, anchors, fse_logos, date)
 
 
 def _check_fse_plus(view: DocumentView, emblems: Sequence[_Emblem],
                     fse_logos: Sequence[PlacedImage],
                     partners: Sequence[PlacedImage]) -> Iterator[Finding]:
-    visible, hidden = _lines(view, _STATEMENT)
+    visible, hidden = _lines(view, _STATEMENT_LINE)
     if not visible:
         in_picture = [e for e in emblems if not e.whole]
+        cited, _ = _lines(view, _STATEMENT)
         if hidden:
             yield Finding("FUNDING_STATEMENT_INVISIBLE", Severity.ERROR,
                           "la mention « Cofinancé par l'Union européenne » est présente mais "
@@ -207,9 +224,10 @@ def _check_fse_plus(view: DocumentView, emblems: Sequence[_Emblem],
             yield Finding("FUNDING_STATEMENT_MISSING", Severity.ERROR,
                           "mention « Cofinancé par l'Union européenne » (ou « Financé par "
                           "l'Union européenne ») absente à côté de l'emblème (règlement (UE) "
-                          "2021/1060, annexe IX)")
+                          "2021/1060, annexe IX)" + _cited_only(cited))
     elif emblems:
-        pairs = [(e, line) for e in emblems for line in visible if _near(view, e, line)]
+        pairs = [(e, line) for e in emblems for line in visible
+                 if _near(view, e.placed, e.height_mm, line)]
         if not pairs:
             yield Finding("FUNDING_STATEMENT_NOT_NEAR_EMBLEM", Severity.ERROR,
                           "la mention « Cofinancé par l'Union européenne » doit être écrite à "
@@ -260,9 +278,25 @@ def _statement_style(line: TextLine) -> Iterator[Finding]:
                       line.location)
 
 
-def _check_fse(view: DocumentView, fse_logos: Sequence[PlacedImage],
-               date: dt.date | None) -> Iterator[Finding]:
-    visible, hidden = _lines(view, _FSE)
+def _cited_only(lines: Sequence[TextLine], what: str = "elle") -> str:
+    """« ; elle n'est que citée dans le texte (paragraphe 62) », or "" when it is not."""
+    if not lines:
+        return ""
+    return f" ; {what} n'est que cité{'e' if what == 'elle' else ''} dans le texte " \
+           f"({lines[0].location})"
+
+
+def _check_fse(view: DocumentView, anchors: Sequence[tuple[PlacedImage, float]],
+               fse_logos: Sequence[PlacedImage], date: dt.date | None) -> Iterator[Finding]:
+    # The mention accompanies the logos, as the FSE+ statement accompanies the emblem: the fund
+    # named in an article (« doit mentionner cette participation du Fonds social européen »)
+    # does not acknowledge the support on the document itself. Without logos to stand next
+    # to (already an error), the mention counts anywhere.
+    cited, hidden = _lines(view, _FSE)
+    visible = [line for line in cited
+               if not anchors or any(_near(view, p, h, line) for p, h in anchors)]
+    hidden = [line for line in hidden
+              if not anchors or any(_near(view, p, h, line) for p, h in anchors)]
     if not visible:
         if hidden:
             yield Finding("FUNDING_MENTION_INVISIBLE", Severity.ERROR,
@@ -270,7 +304,9 @@ def _check_fse(view: DocumentView, fse_logos: Sequence[PlacedImage],
                           hidden[0].location)
         else:
             yield Finding("FUNDING_MENTION_MISSING", Severity.ERROR,
-                          "mention de la participation du Fonds social européen absente")
+                          "mention de la participation du Fonds social européen absente à côté "
+                          "des logos (« Ce projet est cofinancé par le Fonds social européen "
+                          "… »)" + _cited_only(cited, "le Fonds"))
     shown = [p for p in fse_logos if p.visible]
     if not fse_logos:
         yield Finding("FSE_LOGO_MISSING", Severity.ERROR,

@@ -1,0 +1,203 @@
+"""Benchmarks of convention_docs against the naive pipeline, measured side by side in one run.
+
+    .venv/bin/python benchmarks/run.py            # N=100 conventions, memory on 500
+    .venv/bin/python benchmarks/run.py --quick    # N=20, memory on 100
+
+Figures (medians unless said): in-process .docx render; our Python work per convention (model,
+render, validation, metadata); validation of a .docx and of a PDF; one conversion through a warm
+Converter vs a cold one; a batch of N conventions to .docx + PDF, validated (``batch``, 2 jobs)
+vs the naive pipeline (docxtpl render, then one ``soffice --convert-to`` process per file) and
+vs LibreOffice's own floor (its batch conversion of the same N .docx files, one process per
+core); the peak memory of a Python process running a batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import yaml
+
+from convention_docs import Converter, batch, load
+from convention_docs.build import _pdf_metadata
+from convention_docs.convert import PdfOptions, find_soffice
+from convention_docs.docx import render_docx
+from convention_docs.pdfmeta import set_metadata
+from convention_docs.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "paca-2026.yaml"
+
+
+def median_ms(action: Callable[[], object], repeat: int) -> float:
+    action()  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def make_specs(folder: Path, count: int) -> list[Path]:
+    base = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    specs = []
+    for index in range(count):
+        data = copy.deepcopy(base)
+        data["metadata"]["reference"] = f"PACA-CS-2026-{index:03d}"
+        data["articles"][0]["blocks"][0] += f" (convention n° {index})"
+        path = folder / f"conv-{index:03d}.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        specs.append(path)
+    return specs
+
+
+def soffice_convert(files: list[Path], outdir: Path, profile: Path) -> None:
+    subprocess.run([find_soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)],
+                   check=True, capture_output=True, timeout=600)
+
+
+def naive(specs: list[Path], work: Path) -> float:
+    """docxtpl render, then one soffice process per file (no validation)."""
+    out = work / "naive"
+    out.mkdir()
+    profile = work / "naive-profile"
+    start = time.perf_counter()
+    for spec in specs:
+        docx_path = out / f"{spec.stem}.docx"
+        render_docx(load(spec), docx_path)
+        soffice_convert([docx_path], out, profile)
+    return time.perf_counter() - start
+
+
+def floor(specs: list[Path], work: Path, cores: int) -> float:
+    """LibreOffice alone: the .docx already made, one batch conversion process per core."""
+    source = work / "floor-docx"
+    source.mkdir()
+    files = []
+    for spec in specs:
+        files.append(source / f"{spec.stem}.docx")
+        render_docx(load(spec), files[-1])
+    chunks = [files[i::cores] for i in range(cores)]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(cores) as pool:
+        list(pool.map(lambda i: soffice_convert(chunks[i], work / "floor-pdf",
+                                                work / f"floor-profile-{i}"), range(cores)))
+    return time.perf_counter() - start
+
+
+def ours(specs: list[Path], work: Path, jobs: int) -> float:
+    start = time.perf_counter()
+    results = batch(specs, work / "ours", formats=("docx", "pdf"), jobs=jobs)
+    elapsed = time.perf_counter() - start
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise SystemExit(f"batch failed: {failed[0].spec}: {failed[0].error}")
+    return elapsed
+
+
+def peak_memory(count: int, work: Path) -> float:
+    """Peak RSS (MiB) of a fresh Python process running a batch of ``count`` conventions."""
+    folder = work / "memory"
+    folder.mkdir()
+    make_specs(folder, count)
+    code = (
+        "import resource, sys; from pathlib import Path; from convention_docs import batch;"
+        f"r = batch(sorted(Path({str(folder)!r}).glob('*.yaml')), Path({str(work)!r}) / 'mem',"
+        " jobs=2); assert all(x.ok for x in r), [x.error for x in r if not x.ok][:1];"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                            text=True)
+    return int(result.stdout.strip().splitlines()[-1]) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("-n", type=int)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    count = args.n or (20 if args.quick else 100)
+    memory_count = 100 if args.quick else 500
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        model = load(EXAMPLE)
+        docx_path, pdf_path = work / "one.docx", work / "one.pdf"
+        render_docx(model, docx_path)
+        with Converter() as warm:
+            warm.convert(docx_path, pdf_path)
+            figures["warm_convert_ms"] = median_ms(
+                lambda: warm.convert(docx_path, work / "w.pdf", PdfOptions()), 20)
+        with Converter(warm=False) as cold:
+            figures["cold_convert_ms"] = median_ms(
+                lambda: cold.convert(docx_path, work / "c.pdf", PdfOptions()), 5)
+        set_metadata(pdf_path, **_pdf_metadata(model))
+        figures["render_docx_ms"] = median_ms(lambda: render_docx(model, work / "r.docx"), 50)
+        figures["validate_docx_ms"] = median_ms(lambda: validate(docx_path), 30)
+        figures["validate_pdf_ms"] = median_ms(lambda: validate(pdf_path), 30)
+
+        def python_work() -> None:
+            convention = load(EXAMPLE)
+            validate(convention)
+            render_docx(convention, work / "p.docx")
+            validate(work / "p.docx", convention=convention)
+            shutil.copyfile(pdf_path, work / "p.pdf")
+            set_metadata(work / "p.pdf", **_pdf_metadata(convention))
+            validate(work / "p.pdf", convention=convention)
+
+        figures["python_work_ms"] = median_ms(python_work, 30)
+
+        specs_dir = work / "specs"
+        specs_dir.mkdir()
+        specs = make_specs(specs_dir, count)
+        figures["ours_batch_s"] = ours(specs, work, jobs=2)
+        figures["floor_s"] = floor(specs, work, cores=2)
+        figures["naive_s"] = naive(specs, work)
+        figures["peak_rss_mib"] = peak_memory(memory_count, work)
+
+    ratios = {
+        "naive / ours (target >= 10)": figures["naive_s"] / figures["ours_batch_s"],
+        "ours / floor (target <= 1.5)": figures["ours_batch_s"] / figures["floor_s"],
+        "cold / warm (target >= 4)": figures["cold_convert_ms"] / figures["warm_convert_ms"],
+    }
+    print(f"convention_docs benchmarks — N={count}, memory batch={memory_count}")
+    rows = [
+        ("render .docx, in process (median)", f"{figures['render_docx_ms']:.1f} ms"),
+        ("our Python work per convention (median; target <= 50 ms)",
+         f"{figures['python_work_ms']:.1f} ms"),
+        ("validate .docx (median; target <= 50 ms)", f"{figures['validate_docx_ms']:.1f} ms"),
+        ("validate PDF (median; target <= 100 ms)", f"{figures['validate_pdf_ms']:.1f} ms"),
+        ("warm Converter, one conversion (median; target <= 200 ms)",
+         f"{figures['warm_convert_ms']:.0f} ms"),
+        ("cold conversion (median)", f"{figures['cold_convert_ms']:.0f} ms"),
+        (f"batch of {count} to .docx + PDF, validated (ours, 2 jobs)",
+         f"{figures['ours_batch_s']:.1f} s"),
+        (f"LibreOffice floor: {count} .docx → PDF, 2 processes", f"{figures['floor_s']:.1f} s"),
+        (f"naive pipeline: {count} × (docxtpl + soffice)", f"{figures['naive_s']:.1f} s"),
+        (f"peak RSS of a Python process, batch of {memory_count} (target < 150 MiB)",
+         f"{figures['peak_rss_mib']:.0f} MiB"),
+    ]
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        print(f"  {label:<{width}}  {value}")
+    for label, value in ratios.items():
+        print(f"  {label:<{width}}  {value:.2f}")
+    if args.json:
+        args.json.write_text(json.dumps({**figures, **ratios}, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

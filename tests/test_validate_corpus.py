@@ -53,6 +53,8 @@ needs_libreoffice = pytest.mark.skipif(
 # -- editing a rendered .docx ---------------------------------------------------------------------
 
 Element = Any  # an lxml element of word/document.xml
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 
 def _text(p: Element) -> str:
@@ -194,10 +196,6 @@ def _shrink_emblem(doc: docx.document.Document, _: Path) -> None:
         if element.tag in (f"{{{_WP}}}extent", f"{{{_A}}}ext"):
             element.set("cx", str(6 * 36000))  # 6 x 4 mm
             element.set("cy", str(4 * 36000))
-
-
-_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 
 def _statement_property(xml: str) -> Edit:

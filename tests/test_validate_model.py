@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+from PIL import Image, ImageDraw
 
 from convention_docs.docx import render_docx
 from convention_docs.model import Convention
@@ -139,8 +140,50 @@ def test_the_model_period_is_the_one_checked(new_data: dict[str, Any], tmp_path:
     path = tmp_path / "convention.docx"
     render_docx(load(EXAMPLES / "paca-2026.yaml"), path)
     assert validate(path).findings == ()
-    # the same document declared FSE 2014-2020 lacks that period's FSE logo and mention
+    # the same document declared FSE 2014-2020 lacks that period's FSE logo
     declared = _convention(new_data, funding={"period": "FSE 2014-2020"})
     report = validate(path, convention=declared)
     assert {f.code for f in report.errors} == {"FSE_LOGO_MISSING"}
     assert "OUTDATED_FSE_2014_2020" in report.codes()  # dated 1 December 2026
+
+
+def _seed_data() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(
+        (EXAMPLES / "paca-clause-sociale.yaml").read_text("utf-8"))
+    return data
+
+
+def _official_logo(path: Path) -> Path:
+    """A stand-in for the official « L'Europe s'engage » file: not the project's drawing."""
+    image = Image.new("RGB", (900, 600), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 40, 860, 380), fill=(0, 51, 153))
+    draw.ellipse((320, 90, 580, 330), fill=(255, 204, 0))
+    draw.rectangle((40, 430, 860, 560), fill=(230, 0, 40))
+    image.save(path)
+    return path
+
+
+def test_the_official_fse_logo_of_the_model_is_the_reference(tmp_path: Path) -> None:
+    data = _seed_data()
+    data["funding"]["fse_logo"] = {"path": str(_official_logo(tmp_path / "fse.png")),
+                                   "alt": "L'Europe s'engage en France"}
+    model = load_data(data)
+    path = tmp_path / "convention.docx"
+    render_docx(model, path)
+    assert validate(path, convention=model).ok
+    # without the model, only the project's drawing is known: this logo is not recognised
+    assert {f.code for f in validate(path).errors} == {"FSE_LOGO_MISSING"}
+
+
+def test_unreadable_official_logo_is_a_finding_when_checking_a_document(tmp_path: Path) -> None:
+    path = tmp_path / "convention.docx"
+    render_docx(load(EXAMPLES / "paca-clause-sociale.yaml"), path)
+    data = _seed_data()
+    missing = tmp_path / "absent.png"
+    data["funding"]["fse_logo"] = {"path": str(missing), "alt": "Logo FSE"}
+    report = validate(path, convention=load_data(data))  # no AssetError
+    finding = _only(report, "LOGO_FILE_UNREADABLE")
+    assert finding.location.field == "funding.fse_logo.path"
+    assert finding.message == f"fichier de logo introuvable ou illisible : {missing}"
+    assert {f.code for f in report.errors} == {"LOGO_FILE_UNREADABLE"}  # the drawing still counts

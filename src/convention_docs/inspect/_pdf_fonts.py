@@ -41,6 +41,7 @@ class PdfFont:
         self.name: str | None = _SUBSET.sub("", base) or None
         descriptor = get(font, "/FontDescriptor", {})
         self._widths: dict[int, float] = {}
+        self._glyph_cache: dict[int, Glyph] = {}
         self._default = 500.0
         self._core = _CORE.get(self.name or "")
         encoding: Any = {}
@@ -94,7 +95,14 @@ class PdfFont:
         """Return the glyphs of a shown string."""
         encoding = self._encoding
         if isinstance(encoding, dict):
-            return [self._simple(code) for code in data]
+            cache = self._glyph_cache
+            out = []
+            for code in data:
+                glyph = cache.get(code)
+                if glyph is None:
+                    glyph = cache[code] = self._simple(code)
+                out.append(glyph)
+            return out
         if self.two_bytes:
             if len(data) % 2:
                 data += b"\x00"

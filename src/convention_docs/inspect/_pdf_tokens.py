@@ -18,13 +18,21 @@ from typing import Any
 __all__ = ["UnsupportedStreamError", "parse"]
 
 _TOKEN = re.compile(
-    rb"(?P<space>(?:\s|%[^\r\n]*)+)"
+    rb"(?:\s|%[^\r\n]*)*"  # white space and comments, skipped in the same match
+    rb"(?:(?P<int>[+-]?\d+)(?![^\s()<>\[\]{}/%])"
+    rb"|(?P<real>[+-]?(?:\d+\.\d*|\.\d+))(?![^\s()<>\[\]{}/%])"
     rb"|(?P<name>/[^\s()<>\[\]{}/%]*)"
     rb"|(?P<hex><(?!<)[0-9A-Fa-f\s]*>)"
     rb"|(?P<open><<|\[)|(?P<close>>>|\])"
     rb"|(?P<string>\()"
     rb"|(?P<regular>[^\s()<>\[\]{}/%]+)"
+    rb"|(?P<end>\Z))"
 )
+_HEX_SPACE = re.compile(rb"\s")
+_NUM = rb"[+-]?(?:\d+\.?\d*|\.\d+)"
+_TJ_BODY = re.compile(rb"((?:\s*(?:<[0-9A-Fa-f\s]*>|" + _NUM + rb"))*)\s*\]\s*TJ"
+                      rb"(?![^\s()<>\[\]{}/%])")
+_TJ_ITEM = re.compile(rb"<([0-9A-Fa-f\s]*)>|(" + _NUM + rb")")
 _STRING_PART = re.compile(rb"\\.|[()]", re.DOTALL)
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|.)|\r\n?", re.DOTALL)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f",
@@ -61,8 +69,9 @@ def _string(data: bytes, start: int) -> tuple[bytes, int]:
 
 
 def _number(token: bytes) -> Any:
-    if token in _KEYWORDS:
-        return _KEYWORDS[token]
+    """Return a number written in a form the main pattern does not take (e.g. "1."), or None."""
+    if not token[-1:].isdigit() and not token.endswith(b"."):
+        return None  # an operator: most tokens that reach here
     try:
         return int(token)
     except ValueError:
@@ -78,25 +87,48 @@ def parse(data: bytes) -> list[tuple[list[Any], bytes]]:
     stack: list[list[Any]] = [[]]
     kinds: list[bytes] = []
     position, length = 0, len(data)
+    top = stack[0]
     while position < length:
         match = _TOKEN.match(data, position)
         if match is None:
             raise UnsupportedStreamError(f"unexpected byte at {position}")
         position = match.end()
         kind = match.lastgroup
-        token = match.group()
-        if kind == "space":
+        if kind == "int":
+            stack[-1].append(int(match.group(kind)))
             continue
+        if kind == "real":
+            stack[-1].append(float(match.group(kind)))
+            continue
+        if kind == "end":
+            break
+        token = match.group(kind)
         if kind == "name":
             name = _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), token)
             stack[-1].append(name.decode("utf-8", "replace"))
         elif kind == "hex":
-            digits = re.sub(rb"\s", b"", token[1:-1])
+            digits = _HEX_SPACE.sub(b"", token[1:-1])
             stack[-1].append(bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode()))
         elif kind == "string":
             value, position = _string(data, position)
             stack[-1].append(value)
         elif kind == "open":
+            if token == b"[" and not kinds and not top:
+                # LibreOffice shows text as [<hex> kern <hex> …] TJ, a glyph per item: read
+                # the whole array with one pattern instead of a token at a time.
+                fast = _TJ_BODY.match(data, position)
+                if fast is not None:
+                    items: list[Any] = []
+                    for hexa, num in _TJ_ITEM.findall(fast.group(1)):
+                        if num:
+                            items.append(float(num) if b"." in num else int(num))
+                        else:
+                            digits = _HEX_SPACE.sub(b"", hexa)
+                            items.append(bytes.fromhex(
+                                (digits + b"0" * (len(digits) % 2)).decode()))
+                    operations.append(([items], b"TJ"))
+                    position = fast.end()
+                    continue
             stack.append([])
             kinds.append(token)
         elif kind == "close":
@@ -106,7 +138,7 @@ def parse(data: bytes) -> list[tuple[list[Any], bytes]]:
             stack[-1].append(items if token == b"]" else dict(zip(items[::2], items[1::2],
                                                                   strict=False)))
         else:
-            value = _number(token)
+            value = _KEYWORDS.get(token) if token in _KEYWORDS else _number(token)
             if value is not None or token in _KEYWORDS:
                 stack[-1].append(value)
             elif kinds:
@@ -114,6 +146,7 @@ def parse(data: bytes) -> list[tuple[list[Any], bytes]]:
             elif token == b"BI":
                 raise UnsupportedStreamError("inline image")
             else:
-                operations.append((stack[0], token))
-                stack = [[]]
+                operations.append((top, token))
+                top = []
+                stack = [top]
     return operations

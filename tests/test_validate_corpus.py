@@ -624,8 +624,8 @@ def test_far_statement_located_docx(docx_corpus: dict[str, Path]) -> None:
 def test_partner_logo_sizes_in_message(docx_corpus: dict[str, Path]) -> None:
     finding = _only(validate(docx_corpus[f"{NEW}-partner-bigger"]),
                     "EU_EMBLEM_SMALLER_THAN_LOGO")
-    assert finding.message.startswith("un logo (40 × 27 mm) est plus grand que l'emblème de "
-                                      "l'Union européenne (22 × 15 mm)")
+    assert finding.message.startswith("un logo (40,0 × 26,7 mm) est plus grand que l'emblème "
+                                      "de l'Union européenne (22,5 × 15,0 mm)")
     assert finding.location.paragraph == 2
 
 

@@ -140,10 +140,11 @@ def test_the_model_period_is_the_one_checked(new_data: dict[str, Any], tmp_path:
     path = tmp_path / "convention.docx"
     render_docx(load(EXAMPLES / "paca-2026.yaml"), path)
     assert validate(path).findings == ()
-    # the same document declared FSE 2014-2020 lacks that period's FSE logo
+    # the same document declared FSE 2014-2020 lacks that period's FSE logo, and its text
+    # names the FSE+ (« Fonds social européen plus »), not the 2014-2020 fund
     declared = _convention(new_data, funding={"period": "FSE 2014-2020"})
     report = validate(path, convention=declared)
-    assert {f.code for f in report.errors} == {"FSE_LOGO_MISSING"}
+    assert {f.code for f in report.errors} == {"FSE_LOGO_MISSING", "FUNDING_MENTION_MISSING"}
     assert "OUTDATED_FSE_2014_2020" in report.codes()  # dated 1 December 2026
 
 

@@ -334,3 +334,35 @@ def test_seed_lines_are_the_seed() -> None:
     assert re.search(r"^Article 4 :", text, re.MULTILINE)
     assert not re.search(r"^Article 3 :", text, re.MULTILINE)
     assert "Représenté par M. Martial ALVAREZ" in text
+
+
+def test_statement_on_two_lines_next_to_the_emblem(tmp_path: Path) -> None:
+    """The vertical layout « Cofinancé par / l'Union européenne » counts as the statement."""
+    import docx as python_docx
+    from docx.shared import Mm
+
+    from convention_docs.logos import asset
+
+    path = tmp_path / "vertical.docx"
+    document = python_docx.Document()
+    with asset("eu-emblem.png").open("rb") as emblem:
+        document.add_paragraph().add_run().add_picture(emblem, height=Mm(15))
+    document.add_paragraph("Cofinancé par")
+    document.add_paragraph("l'Union européenne")
+    document.save(str(path))
+    codes = validate(path).codes()
+    assert "FUNDING_STATEMENT_MISSING" not in codes
+    assert "FUNDING_STATEMENT_NOT_NEAR_EMBLEM" not in codes
+    assert "EU_EMBLEM_MISSING" not in codes
+
+
+def test_fse_plus_is_not_read_as_the_2014_2020_fund(tmp_path: Path) -> None:
+    import docx as python_docx
+
+    path = tmp_path / "fseplus.docx"
+    document = python_docx.Document()
+    document.add_paragraph("Le facilitateur bénéficie du FSE+ et du Fonds social européen plus.")
+    document.save(str(path))
+    report = validate(path)
+    assert "FSE_LOGO_MISSING" not in report.codes()  # read as 2021-2027, not 2014-2020
+    assert "EU_EMBLEM_MISSING" in report.codes()

@@ -7,7 +7,8 @@ conventions for social insertion clauses (clauses sociales d'insertion).
 PosixPath('out/convention.pdf')
 """
 
-from convention_docs.build import batch, build, render
+from convention_docs.batching import batch
+from convention_docs.build import build, render
 from convention_docs.convert import Converter
 from convention_docs.errors import (
     ConventionDocsError,

@@ -9,23 +9,21 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from convention_docs.convert import Converter, PdfOptions
 from convention_docs.docx import render_docx
-from convention_docs.errors import ConventionDocsError, ConventionRejected, SpecError
+from convention_docs.errors import ConventionDocsError, ConventionRejected
 from convention_docs.model import Convention
 from convention_docs.pdfmeta import set_metadata
 from convention_docs.spec import load, load_data
 from convention_docs.validate import Report, validate
 
-__all__ = ["BatchResult", "BuildResult", "batch", "build", "build_all", "render"]
+__all__ = ["BuildResult", "build", "build_all", "render"]
 
 FORMATS = ("docx", "pdf")
 
@@ -155,92 +153,3 @@ def render(convention: Convention | str | Path | Mapping[str, Any], destination:
     """
     return build(convention, destination, template=template, pdfa=pdfa, converter=converter,
                  draft=draft).path
-
-
-@dataclass
-class BatchResult:
-    """The outcome for one spec of a batch: outputs written, or the error that stopped it."""
-
-    spec: Path
-    outputs: list[Path] = field(default_factory=list)
-    reports: list[Report] = field(default_factory=list)
-    error: ConventionDocsError | None = None
-
-    @property
-    def ok(self) -> bool:
-        """True when every requested output was written."""
-        return self.error is None
-
-    @property
-    def exit_code(self) -> int:
-        """0 written, 1 refused by the validator or conversion failed, 2 bad input."""
-        if self.error is None:
-            return 0
-        return 2 if isinstance(self.error, SpecError) else 1
-
-
-def _targets(specs: Iterable[str | Path], outdir: Path) -> Iterator[tuple[Path, str | None]]:
-    seen: dict[str, Path] = {}
-    for spec in specs:
-        spec = Path(spec)
-        stem = spec.stem
-        if stem in seen:
-            yield spec, f"même nom de sortie « {stem} » que {seen[stem]} : renommez l'un des deux"
-            continue
-        seen[stem] = spec
-        yield spec, None
-
-
-def batch(specs: Iterable[str | Path], outdir: str | Path, *,
-          formats: Iterable[str] = FORMATS, pdfa: bool = False, jobs: int = 1,
-          template: str | Path | None = None,
-          on_result: Callable[[BatchResult], None] | None = None) -> list[BatchResult]:
-    """Render every spec into ``outdir`` (``conv-07.yaml`` → ``conv-07.pdf``), going on past
-    failures; return one ``BatchResult`` per spec, in the order given.
-
-    ``jobs`` LibreOffice converters work in parallel, each with its own profile.
-    """
-    outdir = Path(outdir)
-    wanted = tuple(formats)
-    for fmt in wanted:
-        if fmt not in FORMATS:
-            raise ConventionDocsError(f"format « {fmt} » inconnu, attendu : docx, pdf")
-    items = list(_targets(specs, outdir))
-    results: list[BatchResult] = [BatchResult(spec) for spec, _ in items]
-    local = threading.local()
-    converters: list[Converter] = []
-    lock = threading.Lock()
-
-    def converter() -> Converter:
-        conv: Converter | None = getattr(local, "converter", None)
-        if conv is None:
-            conv = Converter()
-            local.converter = conv
-            with lock:
-                converters.append(conv)
-        return conv
-
-    def work(index: int) -> None:
-        spec, problem = items[index]
-        result = results[index]
-        try:
-            if problem:
-                raise SpecError([("", problem)], spec)
-            model = load(spec)
-            outcomes = build_all(model, [outdir / f"{spec.stem}.{fmt}" for fmt in wanted],
-                                 template=template, pdfa=pdfa,
-                                 converter=converter() if "pdf" in wanted else None)
-            result.outputs.extend(outcome.path for outcome in outcomes)
-            result.reports.extend(outcome.report for outcome in outcomes)
-        except ConventionDocsError as exc:
-            result.error = exc
-        if on_result is not None:
-            on_result(result)
-
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            list(pool.map(work, range(len(items))))
-    finally:
-        for conv in converters:
-            conv.close()
-    return results

@@ -15,7 +15,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from convention_docs.build import BatchResult, batch, build
+from convention_docs.batching import BatchResult, batch
+from convention_docs.build import build
 from convention_docs.errors import (
     ConventionDocsError,
     ConventionRejected,

@@ -130,7 +130,7 @@ class _Environment(SandboxedEnvironment):
         self._compiled: OrderedDict[str, jinja2.Template] = OrderedDict()
         self._lock = threading.Lock()
 
-    def from_string(self, source: Any, globals: Any = None,  # noqa: A002 - Jinja's name
+    def from_string(self, source: Any, globals: Any = None,
                     template_class: Any = None) -> jinja2.Template:
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)

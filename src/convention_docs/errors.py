@@ -65,6 +65,9 @@ class SpecError(ConventionDocsError, ValueError):
             )
         super().__init__(text)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.issues, self.source))
+
 
 class TemplateError(ConventionDocsError):
     """A .docx template is unusable (syntax error, unknown variable, sandbox violation)."""
@@ -75,6 +78,11 @@ class TemplateError(ConventionDocsError):
         self.variable = variable
         prefix = f"{self.template} : " if self.template else ""
         super().__init__(prefix + message)
+        self._message = message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self._message,),
+                           {"template": self.template, "variable": self.variable}))
 
 
 class AssetError(ConventionDocsError):
@@ -89,6 +97,10 @@ class ConversionError(ConventionDocsError):
         self.source = str(source) if source is not None else None
         self.details = details
         super().__init__(message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (str(self),),
+                           {"source": self.source, "details": self.details}))
 
 
 class LibreOfficeNotFound(ConversionError):
@@ -106,6 +118,10 @@ class DocumentError(ConventionDocsError):
         self.path = str(path) if path is not None else None
         prefix = f"{self.path} : " if self.path else ""
         super().__init__(prefix + message)
+        self._message = message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self._message,), {"path": self.path}))
 
 
 class ConventionRejected(ConventionDocsError):
@@ -123,3 +139,12 @@ class ConventionRejected(ConventionDocsError):
         )
         body = "\n".join(f"  - [{f.code}] {f.message}" for f in errors)
         super().__init__(f"{head}\n{body}" if body else head)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self.report,), {"destination": self.destination}))
+
+
+def _rebuild(cls: type[Exception], args: tuple[object, ...],
+             kwargs: dict[str, object]) -> Exception:
+    """Rebuild an error from its arguments (errors cross process boundaries in a batch)."""
+    return cls(*args, **kwargs)

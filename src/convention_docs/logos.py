@@ -20,13 +20,13 @@ import hashlib
 import io
 import itertools
 import math
+import os
 import threading
 from collections import OrderedDict
-import os
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -415,7 +415,7 @@ def find_emblems(image: Image.Image) -> list[EmblemMatch]:
     conventions is analysed once.
     """
     found = _cached(("emblems", *_digest(image)), lambda: tuple(_find_emblems(image)))
-    return list(found)  # type: ignore[call-overload]
+    return list(cast("tuple[EmblemMatch, ...]", found))
 
 
 def _find_emblems(image: Image.Image) -> list[EmblemMatch]:

@@ -202,7 +202,7 @@ def load(path: str | Path) -> Convention:
             # Safe loading only (no object construction). Aliases are bounded by counting
             # (pure-Python loader) and, whichever loader, by the expanded size below.
             loader = _BoundedLoader if text.count("*") > _MAX_ALIASES else _SAFE_LOADER
-            data = yaml.load(text, Loader=loader)  # noqa: S506 - safe loaders only
+            data = yaml.load(text, Loader=loader)
         else:
             raise SpecError([("", f"extension « {path.suffix} » non reconnue, attendu : "
                                   ".yaml, .yml ou .json")], path)

@@ -64,7 +64,8 @@ def _fast(stream: Any) -> Image.Image | None:
     filters = [filters] if isinstance(filters, str) else list(filters or [])
     if space is None or filters not in ([], ["/FlateDecode"], ["/DCTDecode"]):
         return None
-    width, height = int(stream["/Width"]), int(stream["/Height"])
+    width, height = int(stream["/Width"]), int(stream["/Height"])  # type: ignore[call-overload]
+    image: Image.Image
     if filters == ["/DCTDecode"]:
         image = Image.open(io.BytesIO(stream._data))
         image.load()

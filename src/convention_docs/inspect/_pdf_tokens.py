@@ -102,7 +102,7 @@ def parse(data: bytes) -> list[tuple[list[Any], bytes]]:
             continue
         if kind == "end":
             break
-        token = match.group(kind)
+        token: bytes = match.group(kind or 0)
         if kind == "name":
             name = _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), token)
             stack[-1].append(name.decode("utf-8", "replace"))
@@ -138,9 +138,9 @@ def parse(data: bytes) -> list[tuple[list[Any], bytes]]:
             stack[-1].append(items if token == b"]" else dict(zip(items[::2], items[1::2],
                                                                   strict=False)))
         else:
-            value = _KEYWORDS.get(token) if token in _KEYWORDS else _number(token)
-            if value is not None or token in _KEYWORDS:
-                stack[-1].append(value)
+            keyword: Any = _KEYWORDS.get(token) if token in _KEYWORDS else _number(token)
+            if keyword is not None or token in _KEYWORDS:
+                stack[-1].append(keyword)
             elif kinds:
                 raise UnsupportedStreamError("operator inside an array or dictionary")
             elif token == b"BI":

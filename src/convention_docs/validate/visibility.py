@@ -44,7 +44,8 @@ _STATEMENT = re.compile(r"\b(?:co-?)?financ[ée]\s+par\s+l'union\s+europ[ée]enn
 _STATEMENT_LINE = re.compile(r"^(?:co-?)?financ[ée]\s+par\s+l'union\s+europ[ée]enne\b",
                              re.IGNORECASE)
 _FSE_PLUS = re.compile(r"\bFSE\s?\+|\bfonds\s+social\s+europ[ée]en\s+plus\b", re.IGNORECASE)
-_FSE = re.compile(r"\bfonds\s+social\s+europ[ée]en\b|\bFSE\b", re.IGNORECASE)
+_FSE = re.compile(r"\bfonds\s+social\s+europ[ée]en\b(?!\s+plus)|\bFSE\b(?!\s?\+)",
+                  re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -82,12 +83,40 @@ def _emblems(view: DocumentView) -> tuple[list[_Emblem], list[PlacedImage]]:
 
 
 def _lines(view: DocumentView, pattern: re.Pattern[str]) -> tuple[list[TextLine], list[TextLine]]:
+    """Return the visible and the invisible lines where ``pattern`` is found.
+
+    A line also counts when the pattern runs over onto the next line of the same flow (the
+    vertical layout « Cofinancé par / l'Union européenne »), provided both are alike visible.
+    """
     visible: list[TextLine] = []
     hidden: list[TextLine] = []
-    for line in view.lines:
-        if pattern.search(norm(line.text)):
+    lines = view.lines
+    for index, line in enumerate(lines):
+        text = norm(line.text)
+        found = pattern.search(text) is not None
+        if not found and index + 1 < len(lines):
+            following = lines[index + 1]
+            if _same_flow(line, following) and line.visible == following.visible:
+                found = pattern.search(f"{text} {norm(following.text)}") is not None \
+                    and pattern.search(norm(following.text)) is None
+        if found:
             (visible if line.visible else hidden).append(line)
     return visible, hidden
+
+
+def _flow(region: str) -> str:
+    return "body" if region in ("body", "table") else region
+
+
+def _same_flow(a: TextLine, b: TextLine) -> bool:
+    """Whether ``b`` continues ``a``: same page (PDF) or consecutive paragraphs (.docx)."""
+    if _flow(a.region) != _flow(b.region):
+        return False
+    if a.location.page is not None or b.location.page is not None:
+        return a.location.page == b.location.page
+    if a.location.paragraph is None or b.location.paragraph is None:
+        return False
+    return 0 <= b.location.paragraph - a.location.paragraph <= 1
 
 
 def infer_period(view: DocumentView) -> FundingPeriod | None:
@@ -131,8 +160,10 @@ def _near(view: DocumentView, placed: PlacedImage, height_mm: float, line: TextL
         gap_y = max(ly0 - ey1, ey0 - ly1, 0.0)
         reach = max(height_mm, 10.0)
         return gap_x <= 4 * reach and gap_y <= reach
+    if _flow(placed.region) != _flow(line.region):
+        return False  # a header's paragraphs are numbered apart from the body's
     if a.paragraph is None or b.paragraph is None:
-        return placed.region == line.region
+        return True
     return abs(a.paragraph - b.paragraph) <= 2
 
 
@@ -146,6 +177,11 @@ def _first_page(view: DocumentView, item: PlacedImage | TextLine) -> bool:
                           and line.location.paragraph is not None), None)
     paragraph = item.location.paragraph
     return paragraph is not None and (first_article is None or paragraph <= first_article)
+
+
+def _mm(value: float) -> str:
+    """« 22,5 » : millimetres with one decimal, French decimal comma."""
+    return f"{value:.1f}".replace(".", ",")
 
 
 def _reason(item: PlacedImage | TextLine) -> str:
@@ -247,9 +283,9 @@ def _check_fse_plus(view: DocumentView, emblems: Sequence[_Emblem],
             if (logo.height_mm > largest.height_mm + 0.5
                     and logo.width_mm > largest.width_mm + 0.5):
                 yield Finding("EU_EMBLEM_SMALLER_THAN_LOGO", Severity.ERROR,
-                              f"un logo ({logo.width_mm:.0f} × {logo.height_mm:.0f} mm) est plus "
+                              f"un logo ({_mm(logo.width_mm)} × {_mm(logo.height_mm)} mm) est plus "
                               f"grand que l'emblème de l'Union européenne "
-                              f"({largest.width_mm:.0f} × {largest.height_mm:.0f} mm) : "
+                              f"({_mm(largest.width_mm)} × {_mm(largest.height_mm)} mm) : "
                               "l'emblème doit être au moins aussi haut ou aussi large",
                               logo.location)
                 break

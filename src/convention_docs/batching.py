@@ -161,6 +161,8 @@ def _in_workers(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
     workers: dict[int, SpawnProcess] = {}
     current: dict[int, int] = {}  # worker pid -> index it is working on
     remaining = len(items)
+    started_any = False  # a worker that dies before its first spec cannot be helped by a new one
+    deaths = 0
 
     def start() -> None:
         process = context.Process(target=_worker, args=(tasks, done_queue, job), daemon=True)
@@ -187,15 +189,24 @@ def _in_workers(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
                     if process.is_alive():
                         continue
                     del workers[pid]
+                    deaths += 1
                     lost = current.pop(pid, None)
                     if lost is not None:
                         finish(lost, BatchResult(items[lost][0], error=ConversionError(
                             f"{items[lost][0]} : le processus de travail s'est arrêté "
                             f"(code {process.exitcode}) pendant cette convention")))
-                    if remaining:
+                    if remaining and (started_any or deaths < jobs):
                         start()
+                if remaining and not workers:
+                    # workers cannot start here (e.g. a __main__ that cannot be re-imported):
+                    # do what is left in this process rather than lose it
+                    left = [i for i, r in enumerate(results) if r is None]
+                    for i, result in zip(left, _in_process([items[i] for i in left], job, None),
+                                         strict=True):
+                        finish(i, result)
                 continue
             if kind == "start":
+                started_any = True
                 current[payload] = index
             else:
                 for pid, working_on in list(current.items()):

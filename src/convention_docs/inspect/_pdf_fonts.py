@@ -12,6 +12,8 @@ Type 3 font matrices are not applied (sizes of Type 3 text are approximate).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from math import copysign
 from typing import Any
 
 from pypdf._cmap import get_encoding
@@ -23,7 +25,7 @@ except ImportError:  # pragma: no cover
 
 from convention_docs.inspect._pdf_util import get, number, resolve
 
-__all__ = ["Glyph", "PdfFont"]
+__all__ = ["CodeTable", "Glyph", "PdfFont"]
 
 Glyph = tuple[str, float, bool]
 """One shown character code: its Unicode text, its width in 1/1000 em, whether it is byte 32."""
@@ -31,6 +33,20 @@ Glyph = tuple[str, float, bool]
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _ITALIC = re.compile(r"italic|oblique", re.IGNORECASE)
+
+
+class CodeTable(dict[int, Any]):
+    """A dictionary from character codes filled on first use by ``compute(code)``."""
+
+    __slots__ = ("_compute",)
+
+    def __init__(self, compute: Callable[[int], Any]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, code: int) -> Any:
+        value = self[code] = self._compute(code)
+        return value
 
 
 class PdfFont:
@@ -52,6 +68,11 @@ class PdfFont:
             encoding, self._cmap = {}, {}
         self._encoding = encoding
         self.two_bytes = encoding == "utf-16-be"
+        self.simple = isinstance(encoding, dict)
+        """One byte a code, decoded code by code: :attr:`texts` and :meth:`advances` apply."""
+        self.texts = CodeTable(lambda code: self._simple_glyph(code)[0])
+        """Simple fonts: the text of each code (what :meth:`glyphs` gives)."""
+        self._advances: dict[tuple[float, ...], CodeTable] = {}
         if get(font, "/Subtype") == "/Type0":
             descendants = get(font, "/DescendantFonts", [])
             cid_font = resolve(descendants[0]) if descendants else {}
@@ -109,6 +130,30 @@ class PdfFont:
             return [self._composite(data[i : i + 2]) for i in range(0, len(data), 2)]
         text = data.decode(encoding if encoding else "latin-1", "replace")
         return [(self._cmap.get(char, char), self._default, False) for char in text]
+
+    def _simple_glyph(self, code: int) -> Glyph:
+        glyph = self._glyph_cache.get(code)
+        if glyph is None:
+            glyph = self._glyph_cache[code] = self._simple(code)
+        return glyph
+
+    def advances(self, size: float, char_spacing: float, word_spacing: float,
+                 scale: float) -> CodeTable:
+        """Simple fonts: how far each code moves the pen, in text space units, with this text
+        state (the very sum the interpreter makes glyph by glyph)."""
+        key: tuple[float, ...] = (size, char_spacing, word_spacing, scale)
+        if not (size and char_spacing and word_spacing and scale):  # the sign of a zero counts
+            key += (copysign(1.0, size), copysign(1.0, char_spacing),
+                    copysign(1.0, word_spacing), copysign(1.0, scale))
+        table = self._advances.get(key)
+        if table is None:
+            def advance(code: int) -> float:
+                _, width, is_space = self._simple_glyph(code)
+                return (width / 1000 * size + char_spacing
+                        + (word_spacing if is_space else 0.0)) * scale
+
+            table = self._advances[key] = CodeTable(advance)
+        return table
 
     def _simple(self, code: int) -> Glyph:
         char = self._encoding.get(code, chr(code))

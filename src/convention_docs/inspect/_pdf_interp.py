@@ -294,23 +294,62 @@ class Interpreter:
         a, b, c, d, e, f = self._text_matrix
         first: tuple[float, float] | None = None  # where the first glyph sits (text space)
         last = (e, f)  # where the last glyph ends: shifts before and after do not count
-        for item in items:
-            if isinstance(item, (int, float)):
-                shift = -float(item) / 1000 * size * scale
-                e, f = e + shift * a, f + shift * b
-                pending_space = pending_space or (-float(item) > _SPACE_GAP and bool(parts))
-                continue
-            data = item if isinstance(item, bytes) else getattr(item, "original_bytes", b"")
-            for text, width, is_space in font.glyphs(data):
-                if pending_space and text[:1].strip() and parts[-1][-1:].strip():
-                    parts.append(" ")
-                pending_space = False
-                parts.append(text)
-                first = first or (e, f)
-                advance = (width / 1000 * size + state.char_spacing
-                           + (state.word_spacing if is_space else 0.0)) * scale
-                e, f = e + advance * a, f + advance * b
+        if font.simple:
+            # One byte a code: whole strings at once, through per-code tables (same sums).
+            texts = font.texts
+            advances = font.advances(size, state.char_spacing, state.word_spacing, scale)
+            previous = b""  # the last non-empty string shown
+            for item in items:
+                if item.__class__ is not bytes:
+                    if isinstance(item, (int, float)):
+                        shift = -float(item) / 1000 * size * scale
+                        e, f = e + shift * a, f + shift * b
+                        pending_space = pending_space or (-float(item) > _SPACE_GAP
+                                                          and bool(parts))
+                        continue
+                    if not isinstance(item, bytes):
+                        item = getattr(item, "original_bytes", b"")
+                    if not item:
+                        continue
+                    item = bytes(item)
+                elif not item:
+                    continue
+                if first is None:
+                    first = (e, f)
+                if pending_space:
+                    if texts[item[0]][:1].strip() and texts[previous[-1]][-1:].strip():
+                        parts.append(" ")
+                    pending_space = False
+                if len(item) == 1:
+                    code = item[0]
+                    parts.append(texts[code])
+                    advance = advances[code]
+                    e, f = e + advance * a, f + advance * b
+                else:
+                    parts.extend(map(texts.__getitem__, item))
+                    for code in item:
+                        advance = advances[code]
+                        e, f = e + advance * a, f + advance * b
                 last = (e, f)
+                previous = item
+        else:
+            for item in items:
+                if isinstance(item, (int, float)):
+                    shift = -float(item) / 1000 * size * scale
+                    e, f = e + shift * a, f + shift * b
+                    pending_space = pending_space or (-float(item) > _SPACE_GAP and bool(parts))
+                    continue
+                data = item if isinstance(item, bytes) else getattr(item, "original_bytes", b"")
+                for text, width, is_space in font.glyphs(data):
+                    if pending_space and text[:1].strip() and parts[-1][-1:].strip():
+                        parts.append(" ")
+                    pending_space = False
+                    parts.append(text)
+                    first = first or (e, f)
+                    advance = (width / 1000 * size + state.char_spacing
+                               + (state.word_spacing if is_space else 0.0)) * scale
+                    e, f = e + advance * a, f + advance * b
+                    last = (e, f)
         self._text_matrix = (a, b, c, d, e, f)
         text = "".join(parts)
         if not text or first is None:

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from convention_docs.inspect._pdf_interp import Event, Fill, ImageDraw, TextRun
@@ -84,8 +84,13 @@ class PageGeometry:
 
     def bbox_mm(self, points: list[tuple[float, float]]) -> BBox:
         """Return the bounding box, in display mm, of points of default user space."""
-        mapped = [self.to_mm(x, y) for x, y in points]
-        xs, ys = [p[0] for p in mapped], [p[1] for p in mapped]
+        if self.rotation == 0:  # to_mm, inlined
+            left, top = self.left, self.top
+            xs = [(x - left) * MM_PER_PT for x, _ in points]
+            ys = [(top - y) * MM_PER_PT for _, y in points]
+        else:
+            mapped = [self.to_mm(x, y) for x, y in points]
+            xs, ys = [p[0] for p in mapped], [p[1] for p in mapped]
         return (round(min(xs), 2), round(min(ys), 2), round(max(xs), 2), round(max(ys), 2))
 
     def inside(self, box: BBox) -> float:
@@ -149,9 +154,12 @@ def build_lines(events: list[Event], page: PageGeometry, location: Location) -> 
     indexes = [i for i, _ in paints]
     for index, event in enumerate(events):
         if isinstance(event, TextRun):
-            split = bisect.bisect(indexes, index)
-            before = [p for _, p in paints[:split]]
-            after = [p for _, p in paints[split:]]
+            if paints:
+                split = bisect.bisect(indexes, index)
+                before = [p for _, p in paints[:split]]
+                after = [p for _, p in paints[split:]]
+            else:
+                before = after = []
             _add_run(lines, event, _verdict(event, page, before, after))
     return [line for line in (_to_text_line(line, page, location) for line in lines) if line]
 
@@ -215,11 +223,14 @@ def _add_run(lines: list[_Line], run: TextRun, reason: str | None) -> None:
     target.runs.append(run)
 
 
-def _majority(runs: list[TextRun], key: Any) -> Any:
-    counts: Counter[Any] = Counter()
-    for run in runs:
-        counts[key(run)] += sum(not c.isspace() for c in run.text) or len(run.text)
-    return counts.most_common(1)[0][0] if counts else None
+def _majority(runs: list[TextRun], weights: list[int], key: Any) -> Any:
+    """The value of ``key`` over most of the runs' visible characters (the first on a tie, as
+    ``Counter.most_common``)."""
+    counts: dict[Any, int] = {}
+    for run, weight in zip(runs, weights, strict=True):
+        value = key(run)
+        counts[value] = counts.get(value, 0) + weight
+    return max(counts.items(), key=itemgetter(1))[0] if counts else None
 
 
 def _to_text_line(line: _Line, page: PageGeometry, location: Location) -> TextLine | None:
@@ -227,11 +238,14 @@ def _to_text_line(line: _Line, page: PageGeometry, location: Location) -> TextLi
     if not text:
         return None
     runs = line.runs
-    font = _majority(runs, lambda r: r.font)
+    # Characters that are not white space (all of them in a run of white space only).
+    weights = [(len(run.text) - sum(map(str.isspace, run.text))) or len(run.text)
+               for run in runs]
+    font = _majority(runs, weights, attrgetter("font"))
     return TextLine(
         text=text, location=location, visible=line.reason is None,
-        font_size=round(_majority(runs, lambda r: r.size), 2),
-        color=_majority(runs, lambda r: r.color), font=font.name, bold=font.bold,
+        font_size=round(_majority(runs, weights, attrgetter("size")), 2),
+        color=_majority(runs, weights, attrgetter("color")), font=font.name, bold=font.bold,
         italic=font.italic, region="body",
         bbox_mm=page.bbox_mm([point for run in runs for point in _corners(run)]),
         invisible_reason=line.reason,

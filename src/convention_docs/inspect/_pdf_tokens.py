@@ -13,6 +13,7 @@ inline images (``BI … ID … EI``) or that it cannot tokenize are handed back 
 from __future__ import annotations
 
 import re
+from binascii import a2b_hex
 from typing import Any
 
 __all__ = ["UnsupportedStreamError", "parse"]
@@ -39,6 +40,28 @@ _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f",
             b"\r\n": b"", b"\n": b"", b"\r": b""}
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _KEYWORDS: dict[bytes, Any] = {b"true": True, b"false": False, b"null": None}
+_DELIMITED = rb"(?![^\s()<>\[\]{}/%])"
+_PLAIN_STRING = rb"(?:[^()\\]|\\[\s\S])*"
+_TJ_ITEMS = re.compile(rb"(?:\s*(?:<[0-9A-Fa-f\s]*>|" + _NUM + rb"))*\s*")
+_TJ_SPLIT = re.compile(rb"<([^<>]*)>")
+# One token a match; every alternative but the end of the data is one non-empty group.
+_FAST = re.compile(
+    rb"(?:\s|%[^\r\n]*)*"
+    rb"(?:([+-]?(?:\d+(?:\.\d*)?|\.\d+))" + _DELIMITED +  # number
+    rb"|(/[^\s()<>\[\]{}/%]*)"  # name
+    rb"|(<(?!<)[0-9A-Fa-f\s]*>)"  # hex string
+    rb"|(\[[0-9A-Fa-f<>\s.+-]*\]\s*TJ" + _DELIMITED + rb")"  # maybe a TJ array of glyphs
+    rb"|(<<|\[)|(>>|\])"
+    rb"|(\((?:[^()\\]|\\[\s\S]|\(" + _PLAIN_STRING + rb"\))*\))"  # nested at most once
+    rb"|([^\s()<>\[\]{}/%]+)"  # operator or keyword
+    rb"|([\s\S])"  # anything else: left to the slow loop
+    rb"|\Z)"
+)
+# Operators of content streams (none reads as a number or a keyword), plus BX/EX.
+_OPERATORS = frozenset(
+    b"b B b* B* BDC BMC BT BX c cm CS cs d d0 d1 Do DP EMC ET EX f F f* G g gs h i j J K k "
+    b"l m M MP n q Q re RG rg ri s S SC sc SCN scn sh T* Tc Td TD Tf Tj TJ TL Tm Tr Ts Tw Tz "
+    b"v w W W* y ' \"".split())
 
 
 class UnsupportedStreamError(ValueError):
@@ -83,6 +106,108 @@ def _number(token: bytes) -> Any:
 
 def parse(data: bytes) -> list[tuple[list[Any], bytes]]:
     """Return the operations of a content stream."""
+    try:
+        return _parse_fast(data)
+    except _Fallback:
+        return _parse_tokens(data)
+
+
+class _Fallback(Exception):  # noqa: N818 - internal signal, not an error
+    """Something :func:`_parse_fast` leaves to the token-at-a-time loop."""
+
+
+def _hex(digits: bytes) -> bytes:
+    """Return the bytes of a hex string's digits (white space ignored, odd digit padded)."""
+    try:
+        return a2b_hex(digits)  # the common case: an even number of digits, no space
+    except ValueError:
+        digits = _HEX_SPACE.sub(b"", digits)
+        return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode())
+
+
+def _tj_items(body: bytes) -> list[Any]:
+    """Return the items of a TJ array's body, as :func:`_parse_tokens` reads them when the body
+    is only hex strings and numbers; :class:`_Fallback` when it is not."""
+    parts = _TJ_SPLIT.split(body)  # [kerns, hex, kerns, hex, …, kerns]
+    try:  # the common case: hex strings without spaces, whole kerns
+        items: list[Any] = []
+        for kern, glyphs in zip(parts[::2], map(a2b_hex, parts[1::2]), strict=False):
+            if kern:
+                items.append(int(kern))
+            items.append(glyphs)
+        if parts[-1]:
+            items.append(int(parts[-1]))
+        return items
+    except ValueError:
+        pass
+    if _TJ_ITEMS.fullmatch(body) is None:
+        raise _Fallback
+    return [(float(num) if b"." in num else int(num)) if num else _hex(hexa)
+            for hexa, num in _TJ_ITEM.findall(body)]
+
+
+def _parse_fast(data: bytes) -> list[tuple[list[Any], bytes]]:
+    """:func:`_parse_tokens` with one ``findall`` over the stream: the same operations, or
+    :class:`_Fallback` for what it does not take (nested strings, inline images, bad syntax,
+    an operator inside an array, a TJ array after other operands)."""
+    operations: list[tuple[list[Any], bytes]] = []
+    top: list[Any] = []
+    current = top  # the innermost open array or dictionary, else the operands
+    stack: list[list[Any]] = []
+    kinds: list[bytes] = []
+    names: dict[bytes, str] = {}
+    for num, name, hexa, tj, opening, closing, string, regular, bad in _FAST.findall(data):
+        if num:
+            current.append(float(num) if b"." in num else int(num))
+        elif regular:
+            if regular in _OPERATORS:
+                if kinds:
+                    raise _Fallback
+                operations.append((top, regular))
+                top = current = []
+            elif regular in _KEYWORDS:
+                current.append(_KEYWORDS[regular])
+            else:
+                value = _number(regular)
+                if value is None:
+                    raise _Fallback  # an unusual operator (or one inside an array)
+                current.append(value)
+        elif name:
+            text = names.get(name)
+            if text is None:
+                text = names[name] = _NAME_ESCAPE.sub(
+                    lambda m: bytes([int(m.group(1), 16)]), name).decode("utf-8", "replace")
+            current.append(text)
+        elif tj:
+            if top or kinds:
+                raise _Fallback
+            operations.append(([_tj_items(tj[1:tj.rindex(b"]")])], b"TJ"))
+        elif hexa:
+            current.append(_hex(hexa[1:-1]))
+        elif string:
+            body = string[1:-1]
+            current.append(_ESCAPE.sub(_unescape, body) if b"\\" in body or b"\r" in body
+                           else body)
+        elif opening:
+            stack.append(current)
+            kinds.append(opening)
+            current = []
+        elif closing:
+            if not kinds or (kinds.pop() == b"[") != (closing == b"]"):
+                raise _Fallback
+            items = current
+            current = stack.pop()
+            current.append(items if closing == b"]" else dict(zip(items[::2], items[1::2],
+                                                                  strict=False)))
+        elif bad:
+            raise _Fallback
+        else:  # the end of the data
+            break
+    return operations
+
+
+def _parse_tokens(data: bytes) -> list[tuple[list[Any], bytes]]:
+    """Return the operations of a content stream, a token at a time (the reference)."""
     operations: list[tuple[list[Any], bytes]] = []
     stack: list[list[Any]] = [[]]
     kinds: list[bytes] = []

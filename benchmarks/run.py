@@ -115,7 +115,7 @@ def peak_memory(count: int, work: Path) -> float:
     code = (
         "import resource, sys; from pathlib import Path; from convention_docs import batch;"
         f"r = batch(sorted(Path({str(folder)!r}).glob('*.yaml')), Path({str(work)!r}) / 'mem',"
-        " jobs=2); assert all(x.ok for x in r), [x.error for x in r if not x.ok][:1];"
+        " jobs=1); assert all(x.ok for x in r), [x.error for x in r if not x.ok][:1];"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
     result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,

@@ -77,3 +77,16 @@ def test_unknown_output_format(tmp_path: Path) -> None:
     with pytest.raises(ConventionDocsError, match=r"format de sortie « \.odt » non pris en charge"):
         render(EXAMPLES / "paca-2026.yaml", tmp_path / "c.odt")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_control_character_is_a_clear_error_and_no_file(tmp_path: Path,
+                                                        minimal: dict[str, Any]) -> None:
+    from convention_docs import SpecError
+
+    minimal["articles"][1]["blocks"] = ["texte avec \x07 une sonnerie"]
+    target = tmp_path / "c.docx"
+    with pytest.raises(SpecError) as info:
+        render(minimal, target)
+    assert info.value.issues == (
+        ("articles[1].blocks[0]", "caractère de contrôle interdit U+0007 à la position 12"),)
+    assert list(tmp_path.iterdir()) == []

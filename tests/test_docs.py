@@ -29,3 +29,18 @@ def test_snippet_runs(page: Path, index: int, code: str, tmp_path: Path,
     namespace: dict[str, object] = {"__name__": f"snippet_{page.stem}_{index}"}
     exec(compile(code, f"{page.name}[{index}]", "exec"), namespace)
     assert Path.cwd() == tmp_path
+
+
+@pytest.mark.libreoffice
+def test_example_script_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import runpy
+    import sys
+
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["render_convention.py", "examples/paca-2026.yaml", "out"])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_path(str(ROOT / "examples" / "render_convention.py"), run_name="__main__")
+    assert done.value.code == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "paca-2026.docx", "paca-2026.pdf"]

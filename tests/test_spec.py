@@ -175,3 +175,17 @@ def test_defaults(minimal: dict[str, Any]) -> None:
     assert convention.originals() == 2
     assert [b.party for b in convention.signature_blocks()] == ["etat", "plie"]
     assert convention.agreement_formula == "Il est convenu ce qui suit"
+
+
+def test_field_paths_inside_rich_text(minimal: dict[str, Any]) -> None:
+    minimal["articles"][0]["blocks"] = [
+        {"paragraph": ["a", {"bold": "x\x01"}]},
+        {"bullets": ["ok", ["b", {"italic": 1}]]},
+    ]
+    with pytest.raises(SpecError) as info:
+        load_data(minimal)
+    assert info.value.issues == (
+        ("articles[0].blocks[0].paragraph[1].bold",
+         "caractère de contrôle interdit U+0001 à la position 2"),
+        ("articles[0].blocks[1].bullets[1][1].italic", "attendu : un texte"),
+    )

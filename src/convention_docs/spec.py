@@ -72,9 +72,17 @@ def _describe(error: Mapping[str, Any]) -> str:
     return str(error.get("msg", kind))
 
 
+_UNION_TAGS = {"text"}  # tags of the rich-text unions that are no field of the spec
+
+
 def _path(loc: tuple[Any, ...]) -> str:
+    """Return ``parties[1].representative.name`` from pydantic's location, without the tags
+    its tagged unions insert (``blocks[0].text``, ``blocks[0].paragraph.paragraph``)."""
+    parts = [part for index, part in enumerate(loc)
+             if not (part in _UNION_TAGS or (isinstance(part, str) and index + 1 < len(loc)
+                                                and loc[index + 1] == part))]
     text = ""
-    for part in loc:
+    for part in parts:
         if isinstance(part, int):
             text += f"[{part}]"
         else:

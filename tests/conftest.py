@@ -11,7 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-SEED = ROOT.parent / "shared" / "seed" / "000_22954209336d223a.txt"
+SEED = ROOT / "tests" / "data" / "seed-convention.txt"
+"""A copy of the convention the project was created from (shared/seed/000_22954209336d223a.txt)."""
 
 MINIMAL: dict[str, Any] = {
     "title": "CONVENTION DE PARTENARIAT",

@@ -113,3 +113,10 @@ def test_each_listed_correction_is_really_needed() -> None:
     for wrong in CORRECTIONS:
         assert any(p.startswith(wrong) for p in seed), wrong
     assert not any(p.startswith("Article 3") for p in seed)
+
+
+def test_the_copy_is_the_seed() -> None:
+    shared = SEED.parents[2].parent / "shared" / "seed" / "000_22954209336d223a.txt"
+    if not shared.exists():
+        pytest.skip("shared/ is not beside this clone")
+    assert SEED.read_bytes() == shared.read_bytes()

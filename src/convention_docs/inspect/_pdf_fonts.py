@@ -12,8 +12,8 @@ Type 3 font matrices are not applied (sizes of Type 3 text are approximate).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from math import copysign
+from collections.abc import Callable, Hashable
+from math import copysign, isfinite
 from typing import Any
 
 from pypdf._cmap import get_encoding
@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover
 
 from convention_docs.inspect._pdf_util import get, number, resolve
 
-__all__ = ["CodeTable", "Glyph", "PdfFont"]
+__all__ = ["CodeTable", "Glyph", "PdfFont", "exact_key"]
 
 Glyph = tuple[str, float, bool]
 """One shown character code: its Unicode text, its width in 1/1000 em, whether it is byte 32."""
@@ -35,17 +35,27 @@ _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _ITALIC = re.compile(r"italic|oblique", re.IGNORECASE)
 
 
-class CodeTable(dict[int, Any]):
-    """A dictionary from character codes filled on first use by ``compute(code)``."""
+def exact_key(*values: float) -> tuple[float, ...] | None:
+    """A key telling floats apart as arithmetic does (0.0 and -0.0 differ); ``None`` when one
+    is infinite or NaN (not worth caching)."""
+    if not all(map(isfinite, values)):
+        return None
+    if all(values):
+        return values
+    return values + tuple(copysign(1.0, value) for value in values)
+
+
+class CodeTable(dict[Any, Any]):
+    """A dictionary filled on first use of a key by ``compute(key)``."""
 
     __slots__ = ("_compute",)
 
-    def __init__(self, compute: Callable[[int], Any]) -> None:
+    def __init__(self, compute: Callable[[Any], Any]) -> None:
         super().__init__()
         self._compute = compute
 
-    def __missing__(self, code: int) -> Any:
-        value = self[code] = self._compute(code)
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self._compute(key)
         return value
 
 
@@ -73,6 +83,8 @@ class PdfFont:
         self.texts = CodeTable(lambda code: self._simple_glyph(code)[0])
         """Simple fonts: the text of each code (what :meth:`glyphs` gives)."""
         self._advances: dict[tuple[float, ...], CodeTable] = {}
+        self.tables: dict[Hashable, CodeTable] = {}
+        """Free for the interpreter's own per-font tables."""
         if get(font, "/Subtype") == "/Type0":
             descendants = get(font, "/DescendantFonts", [])
             cid_font = resolve(descendants[0]) if descendants else {}
@@ -141,18 +153,17 @@ class PdfFont:
                  scale: float) -> CodeTable:
         """Simple fonts: how far each code moves the pen, in text space units, with this text
         state (the very sum the interpreter makes glyph by glyph)."""
-        key: tuple[float, ...] = (size, char_spacing, word_spacing, scale)
-        if not (size and char_spacing and word_spacing and scale):  # the sign of a zero counts
-            key += (copysign(1.0, size), copysign(1.0, char_spacing),
-                    copysign(1.0, word_spacing), copysign(1.0, scale))
-        table = self._advances.get(key)
+        key = exact_key(size, char_spacing, word_spacing, scale)
+        table = self._advances.get(key) if key is not None else None
         if table is None:
             def advance(code: int) -> float:
                 _, width, is_space = self._simple_glyph(code)
                 return (width / 1000 * size + char_spacing
                         + (word_spacing if is_space else 0.0)) * scale
 
-            table = self._advances[key] = CodeTable(advance)
+            table = CodeTable(advance)
+            if key is not None:
+                self._advances[key] = table
         return table
 
     def _simple(self, code: int) -> Glyph:

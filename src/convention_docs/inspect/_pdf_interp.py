@@ -18,13 +18,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, replace
+from functools import partial, reduce
+from itertools import chain
+from math import isfinite
+from operator import add
+from dataclasses import dataclass
 from typing import Any
 
 from pypdf.generic import ContentStream, DictionaryObject, IndirectObject, NameObject
 
 from convention_docs.inspect._pdf_color import RGB, color_space, to_rgb
-from convention_docs.inspect._pdf_fonts import PdfFont
+from convention_docs.inspect._pdf_fonts import CodeTable, PdfFont, exact_key
 from convention_docs.inspect._pdf_tokens import UnsupportedStreamError, parse
 from convention_docs.inspect._pdf_util import IDENTITY, Matrix, apply, get, mult, number, resolve
 
@@ -34,6 +38,9 @@ Rect = tuple[float, float, float, float]
 _MAX_DEPTH = 12
 _MAX_OPERATIONS = 2_000_000  # per page; what lies beyond is not read
 _SPACE_GAP = 150  # a TJ adjustment opening more than 0.15 em means a space (TeX: 0.22 em)
+_GRAY, _RGB, _CMYK = ("gray",), ("rgb",), ("cmyk",)
+_CACHE_LIMIT = 4096  # entries of a cache of colours or per-font tables, before it is emptied
+_WIDE_SHIFT = "\ufdd0"  # a noncharacter: marks a shift that may read as a space
 _INLINE_KEYS = {"/BPC": "/BitsPerComponent", "/CS": "/ColorSpace", "/D": "/Decode",
                 "/DP": "/DecodeParms", "/F": "/Filter", "/H": "/Height", "/W": "/Width",
                 "/I": "/Interpolate", "/IM": "/ImageMask", "/L": "/Length"}
@@ -99,6 +106,13 @@ class _State:
     rise: float = 0.0
     render: int = 0
 
+    def copy(self) -> _State:
+        """A shallow copy (what ``dataclasses.replace`` makes, faster)."""
+        return _State(self.ctm, self.fill, self.stroke, self.fill_space, self.stroke_space,
+                      self.fill_alpha, self.stroke_alpha, self.font, self.size,
+                      self.char_spacing, self.word_spacing, self.scale, self.leading,
+                      self.rise, self.render)
+
 
 def identify(ref: Any) -> Hashable:
     """Return a key naming a PDF object: its object number, else its Python identity."""
@@ -119,14 +133,16 @@ class Interpreter:
         self._fonts: dict[Hashable, PdfFont] = {}
         self._forms: dict[Hashable, list[Any]] = {}
         self._default_font = PdfFont(DictionaryObject())
+        self._rgb: dict[tuple[Any, ...], Any] = {}  # (device space, *values): to_rgb
+        self._font_resources: tuple[Any, Any] = (None, None)  # (resources, their /Font)
         self._ops: dict[bytes, Callable[[list[Any]], None]] = {
             b"q": self._q, b"Q": self._big_q, b"cm": self._cm, b"gs": self._gs,
-            b"g": lambda o: self._color(o, "fill", ("gray",)),
-            b"G": lambda o: self._color(o, "stroke", ("gray",)),
-            b"rg": lambda o: self._color(o, "fill", ("rgb",)),
-            b"RG": lambda o: self._color(o, "stroke", ("rgb",)),
-            b"k": lambda o: self._color(o, "fill", ("cmyk",)),
-            b"K": lambda o: self._color(o, "stroke", ("cmyk",)),
+            b"g": lambda o: self._fill_color(o, _GRAY),
+            b"G": lambda o: self._color(o, "stroke", _GRAY),
+            b"rg": lambda o: self._fill_color(o, _RGB),
+            b"RG": lambda o: self._color(o, "stroke", _RGB),
+            b"k": lambda o: self._fill_color(o, _CMYK),
+            b"K": lambda o: self._color(o, "stroke", _CMYK),
             b"cs": lambda o: self._space(o, "fill"), b"CS": lambda o: self._space(o, "stroke"),
             b"sc": lambda o: self._color(o, "fill", None),
             b"scn": lambda o: self._color(o, "fill", None),
@@ -193,7 +209,7 @@ class Interpreter:
 
     # graphics state ------------------------------------------------------------------
     def _q(self, _: list[Any]) -> None:
-        self._stack.append(replace(self._state))
+        self._stack.append(self._state.copy())
 
     def _big_q(self, _: list[Any]) -> None:
         if self._stack:
@@ -224,12 +240,28 @@ class Interpreter:
         values = [float(x) for x in o if isinstance(x, (int, float))]
         setattr(self._state, which, to_rgb(space, values))
 
+    def _fill_color(self, o: list[Any], device: tuple[str]) -> None:
+        """``self._color(o, "fill", device)`` for a device space, with the RGB cached."""
+        state = self._state
+        state.fill_space = device
+        key = (device, *[float(x) for x in o if isinstance(x, (int, float))])
+        rgb = self._rgb.get(key, self)
+        if rgb is self:
+            if len(self._rgb) > _CACHE_LIMIT:
+                self._rgb.clear()
+            rgb = self._rgb[key] = to_rgb(device, list(key[1:]))
+        state.fill = rgb
+
     # text ------------------------------------------------------------------------------
     def _bt(self, _: list[Any]) -> None:
         self._text_matrix = self._line_matrix = IDENTITY
 
     def _tf(self, o: list[Any]) -> None:
-        ref = get(self._resources, "/Font", {}).get(o[0])
+        resources, fonts = self._font_resources
+        if resources is not self._resources:
+            fonts = get(self._resources, "/Font", {})
+            self._font_resources = (self._resources, fonts)
+        ref = fonts.get(o[0])
         if ref is not None:
             key = identify(ref)
             if key not in self._fonts:
@@ -291,6 +323,8 @@ class Interpreter:
         size, scale = state.size, state.scale
         parts: list[str] = []
         pending_space = False
+        if font.simple and self._show_simple(font, items):
+            return
         a, b, c, d, e, f = self._text_matrix
         first: tuple[float, float] | None = None  # where the first glyph sits (text space)
         last = (e, f)  # where the last glyph ends: shifts before and after do not count
@@ -354,6 +388,70 @@ class Interpreter:
         text = "".join(parts)
         if not text or first is None:
             return
+        self._text_run(text, first, last)
+
+    def _show_simple(self, font: PdfFont, items: list[Any]) -> bool:
+        """:meth:`_show` for a simple font, a whole array at a time; ``False`` (and nothing
+        done) when this needs the glyph-by-glyph loop: an array with an item that is not
+        ``bytes``, ``int`` or ``float``, a shift wide enough to read as a space, a text state
+        or matrix with an infinite number.
+
+        The text is the items' texts joined; the pen moves by the same increments, added in
+        the same order (``functools.reduce``), as glyph by glyph: the same floats, bit for bit.
+        """
+        state = self._state
+        a, b, c, d, e, f = self._text_matrix
+        key = exact_key(state.size, state.char_spacing, state.word_spacing, state.scale, a, b)
+        if key is None or not items:
+            return False
+        tables = font.tables
+        if len(tables) > _CACHE_LIMIT:
+            tables.clear()
+        pieces = tables.get("texts")
+        if pieces is None:
+            pieces = tables["texts"] = CodeTable(partial(_piece, font.texts))
+        try:
+            text = "".join(map(pieces.__getitem__, items))
+        except (_UnusualItemError, TypeError):
+            return False
+        if _WIDE_SHIFT in text:  # maybe a space to insert
+            return False
+        along = tables.get(("x", key))
+        if along is None:
+            advances = font.advances(state.size, state.char_spacing, state.word_spacing,
+                                     state.scale)
+            along = tables["x", key] = CodeTable(
+                partial(_increments, advances, state.size * state.scale, a))
+        # Where the first glyph starts and where the last one ends: shifts before and after
+        # the glyphs do not count.
+        head = 0 if items[0].__class__ is bytes and items[0] else None
+        tail = len(items) if items[-1].__class__ is bytes and items[-1] else None
+        if head is None or tail is None:
+            shown = [i for i, item in enumerate(items) if item]  # kerns: 0 is no glyph either
+            glyphs = [i for i in shown if items[i].__class__ is bytes]
+            head, tail = (glyphs[0], glyphs[-1] + 1) if glyphs else (len(items), len(items))
+        xs = _positions(along, items, e, head, tail)
+        if (b == 0.0 and f != 0.0 and a != 0.0 and isfinite(xs[2])):
+            ys = (f, f, f)  # every increment is ±0.0: f does not move
+        else:
+            across = tables.get(("y", key))
+            if across is None:
+                advances = font.advances(state.size, state.char_spacing, state.word_spacing,
+                                         state.scale)
+                across = tables["y", key] = CodeTable(
+                    partial(_increments, advances, state.size * state.scale, b))
+            ys = _positions(across, items, f, head, tail)
+        self._text_matrix = (a, b, c, d, xs[2], ys[2])
+        if text and head < tail:
+            self._text_run(text, (xs[0], ys[0]), (xs[1], ys[1]))
+        return True
+
+    def _text_run(self, text: str, first: tuple[float, float], last: tuple[float, float]
+                  ) -> None:
+        """Record the run of ``text`` from ``first`` to ``last`` (text space)."""
+        state = self._state
+        size = state.size
+        a, b, c, d, _, _ = self._text_matrix
         start = mult((a, b, c, d, *first), state.ctm)
         end = mult((a, b, c, d, *last), state.ctm)
         stroke = state.render in (1, 5)
@@ -489,6 +587,43 @@ class Interpreter:
             hidden=hidden or self._hidden_content(),
             opaque=opaque and self._state.fill_alpha >= 0.999,
         ))
+
+
+class _UnusualItemError(Exception):
+    """An item of a shown array that :meth:`Interpreter._show_simple` leaves to the loop."""
+
+
+def _piece(texts: CodeTable, item: Any) -> str:
+    """The text an item of a shown array adds (simple font): its glyphs' texts; for a shift,
+    nothing, or :data:`_WIDE_SHIFT` when it is wide enough to read as a space."""
+    kind = item.__class__
+    if kind is bytes:
+        return "".join(map(texts.__getitem__, item))
+    if kind is int or kind is float:
+        return _WIDE_SHIFT if -float(item) > _SPACE_GAP else ""
+    raise _UnusualItemError
+
+
+def _increments(advances: CodeTable, size_scale: float, factor: float,
+                item: Any) -> tuple[float, ...]:
+    """How an item of a shown array moves the pen along one axis, a glyph or shift at a time,
+    each increment computed as in the loop of :meth:`Interpreter._show`."""
+    if item.__class__ is bytes:
+        return tuple([advances[code] * factor for code in item])
+    return (-float(item) / 1000 * size_scale * factor,)
+
+
+def _positions(increments: CodeTable, items: list[Any], start: float, head: int,
+               tail: int) -> tuple[float, float, float]:
+    """The pen along one axis before ``items[head]``, after ``items[tail - 1]`` and at the end."""
+    if head == 0 and tail == len(items):
+        end = reduce(add, chain.from_iterable(map(increments.__getitem__, items)), start)
+        return start, end, end
+    first = reduce(add, chain.from_iterable(map(increments.__getitem__, items[:head])), start)
+    last = reduce(add, chain.from_iterable(map(increments.__getitem__, items[head:tail])),
+                  first)
+    end = reduce(add, chain.from_iterable(map(increments.__getitem__, items[tail:])), last)
+    return first, last, end
 
 
 def _matrix(values: Any) -> Matrix | None:

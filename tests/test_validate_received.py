@@ -366,3 +366,55 @@ def test_fse_plus_is_not_read_as_the_2014_2020_fund(tmp_path: Path) -> None:
     report = validate(path)
     assert "FSE_LOGO_MISSING" not in report.codes()  # read as 2021-2027, not 2014-2020
     assert "EU_EMBLEM_MISSING" in report.codes()
+
+
+def _vector_flag_pdf(path: Path) -> None:
+    """A PDF whose EU emblem is drawn with paths (no picture), as some tools export it."""
+    import math
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    height = 60.0  # points
+    x0, y0 = 100.0, 700.0
+    ops = [f"0 0.2 0.6 rg {x0} {y0} {1.5 * height} {height} re f", "1 0.8 0 rg"]
+    cx, cy = x0 + 0.75 * height, y0 + height / 2
+    for hour in range(12):
+        angle = math.radians(90 - 30 * hour)
+        sx, sy = cx + height / 3 * math.cos(angle), cy + height / 3 * math.sin(angle)
+        points = []
+        for k in range(10):
+            radius = height / 18 if k % 2 == 0 else height / 18 * 0.382
+            a = math.radians(90 + 36 * k)
+            points.append((sx + radius * math.cos(a), sy + radius * math.sin(a)))
+        ops.append(f"{points[0][0]:.3f} {points[0][1]:.3f} m "
+                   + " ".join(f"{px:.3f} {py:.3f} l" for px, py in points[1:]) + " h f")
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    stream = DecodedStreamObject()
+    stream.set_data("\n".join(ops).encode())
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    with path.open("wb") as handle:
+        writer.write(handle)
+
+
+def test_emblem_drawn_as_vector_paths_is_found(tmp_path: Path) -> None:
+    path = tmp_path / "vector.pdf"
+    _vector_flag_pdf(path)
+    report = validate(path)
+    assert "EU_EMBLEM_MISSING" not in report.codes()
+    assert "FUNDING_STATEMENT_MISSING" in report.codes()  # no text at all next to it
+
+
+def test_sub_articles_and_wrapped_references_are_not_headings(tmp_path: Path) -> None:
+    import docx as python_docx
+
+    path = tmp_path / "sub.docx"
+    document = python_docx.Document()
+    for text in ("ARTICLE 1ER : OBJET", "Article 1.1 : Définitions", "Article 1.2 : Champ",
+                 "Article 2 - Durée", "article 4. Le facilitateur…", "Article 3. Litiges"):
+        document.add_paragraph(text)
+    document.save(str(path))
+    codes = validate(path).codes()
+    assert not codes & {"ARTICLE_NUMBERING_GAP", "ARTICLE_NUMBER_REPEATED", "ARTICLES_MISSING",
+                        "ARTICLE_FIRST_NOT_1ER"}

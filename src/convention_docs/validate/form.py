@@ -25,7 +25,10 @@ def norm(text: str) -> str:
 
 
 _ARTICLE = re.compile(
-    r"^article\s+(?P<num>1\s*er|premier|\d{1,3})(?=\s*(?:[:.\-–—]|$))", re.IGNORECASE)
+    # « Article 3 : », « ARTICLE 3 - », « Article 1er », « Article premier » as a heading: a
+    # capital A (running text wrapped onto a new line reads « article 4. »), and not « 1.2 ».
+    r"^(?:Article|ARTICLE)\s+(?P<num>1\s*(?:er|ER)|[Pp]remier|PREMIER|\d{1,3})"
+    r"(?=\s*(?:[:\-–—]|\.(?!\d)|$))")
 _MADE_AT = re.compile(r"\bfait\s+à\s+(?P<place>[^,\n]+?)\s*,?\s+le\b", re.IGNORECASE)
 _ORIGINALS = re.compile(
     r"\ben\s+(?P<n>\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+"

@@ -14,13 +14,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from babel.dates import get_month_names
+from PIL import Image
 
 from convention_docs.funding import FSE_PLUS_START
-from convention_docs.inspect.view import DocumentView, PlacedImage, TextLine
+from convention_docs.inspect.view import DocumentView, Location, PlacedImage, TextLine
 from convention_docs.logos import LogoLibrary, find_emblems
 from convention_docs.model import FundingPeriod
 from convention_docs.validate.form import norm
@@ -102,6 +107,42 @@ def _lines(view: DocumentView, pattern: re.Pattern[str]) -> tuple[list[TextLine]
         if found:
             (visible if line.visible else hidden).append(line)
     return visible, hidden
+
+
+RASTER_DPI = 150
+"""Resolution at which a PDF page is looked at when its emblem is not a picture."""
+
+
+def _drawn_emblems(view: DocumentView, pages: int = 2) -> list[_Emblem]:
+    """Return emblems drawn as vector shapes on the first ``pages`` pages of a PDF.
+
+    Some documents draw the flag with paths rather than paste a picture of it: the page is then
+    rasterised (poppler's ``pdftoppm``, when installed) and searched like a picture. What is
+    found is, by construction, visible on the page.
+    """
+    tool = shutil.which("pdftoppm")
+    if tool is None or view.source is None:
+        return []
+    found: list[_Emblem] = []
+    with tempfile.TemporaryDirectory(prefix="convention-docs-") as folder:
+        try:
+            subprocess.run([tool, "-r", str(RASTER_DPI), "-l", str(pages), "-png", view.source,
+                            str(Path(folder) / "page")], check=True, capture_output=True,
+                           timeout=60)
+        except (OSError, subprocess.SubprocessError):
+            return []
+        for picture in sorted(Path(folder).glob("page-*.png")):
+            page = int(picture.stem.rsplit("-", 1)[1])
+            with Image.open(picture) as opened:
+                image = opened.convert("RGB")
+            for match in find_emblems(image):
+                left, top, right, bottom = (value / RASTER_DPI * 25.4 for value in match.bbox)
+                crop = image.crop(match.bbox)
+                placed = PlacedImage(crop, right - left, bottom - top,
+                                     Location(view.source, page=page),
+                                     bbox_mm=(left, top, right, bottom))
+                found.append(_Emblem(placed, right - left, bottom - top, True))
+    return found
 
 
 def _flow(region: str) -> str:
@@ -198,6 +239,8 @@ def check_visibility(view: DocumentView, *, period: FundingPeriod | None,
 def _check(view: DocumentView, period: FundingPeriod | None, library: LogoLibrary,
            date: dt.date | None) -> Iterator[Finding]:
     emblems, others = _emblems(view)
+    if not emblems and view.kind == "pdf":
+        emblems = _drawn_emblems(view)
     shown = [e for e in emblems if e.placed.visible]
     big = [e for e in shown if e.height_mm >= MIN_EMBLEM_HEIGHT_MM]
     if not emblems:

@@ -315,3 +315,165 @@ def test_set_metadata_on_libreoffice_tagged_pdf(converted: dict[str, Path],
     reader = PdfReader(pdf)
     assert reader.xmp_metadata is None
     assert "/StructTreeRoot" in reader.root_object and all_fonts_embedded(reader)
+
+
+# -- the incremental update ------------------------------------------------------------------
+
+# What LibreOffice 7.4 writes for PDF/A when the .docx holds the model's values: the same
+# strings, its keywords split on spaces, its XMP escaped twice; nothing from the machine.
+CLEAN_XMP = LO_XMP.replace(
+    '  <rdf:Description rdf:about="" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"\n'
+    '   xmpMM:DocumentID="uuid:poste-jdupont"/>\n', "").replace(
+    "/tmp/tmpk2x9/d&amp;apos;insertion", "Convention d&amp;apos;insertion « Lot 3 » "
+    "&amp;amp; &amp;lt;annexe&amp;gt;").replace("jdupont", "Maison de l&amp;apos;emploi")
+CLEAN_INFO = {"/Title": TITLE, "/Author": "Maison de l'emploi", "/Subject": "Clauses sociales",
+              "/Keywords": "insertion, clauses, sociales", "/Creator": "Writer",
+              "/Producer": "LibreOffice 7.4", "/CreationDate": "D:20261125030655Z'"}
+
+
+def make_clean_pdf(path: Path, *, xmp: bool = True, info: bool = True) -> Path:
+    """A PDF shaped like LibreOffice's, whose metadata holds only what VALUES hold."""
+    make_pdf(path, xmp=xmp)
+    writer = PdfWriter(clone_from=PdfReader(path))
+    writer.pdf_header = "%PDF-1.6"
+    writer.root_object[NameObject("/Lang")] = TextStringObject("fr-FR")
+    writer.metadata = CLEAN_INFO if info else None
+    if xmp:
+        writer.xmp_metadata = CLEAN_XMP.encode()
+    writer.generate_file_identifiers()  # as LibreOffice (PDF/A requires one)
+    writer.write(path)
+    assert b"jdupont" not in path.read_bytes() and b"DocumentID" not in path.read_bytes()
+    return path
+
+
+def rewritten_whole(pdf: Path, target: Path, monkeypatch: pytest.MonkeyPatch,
+                    **values: object) -> Path:
+    """``set_metadata`` on a copy of ``pdf``, the incremental update turned off."""
+    target.write_bytes(pdf.read_bytes())
+    with monkeypatch.context() as patch:
+        patch.setattr(pdfmeta, "_set_incrementally", lambda *args: False)
+        set_metadata(target, **values)  # type: ignore[arg-type]
+    return target
+
+
+def same_result(a: Path, b: Path) -> None:
+    """What readers see is the same in both files."""
+    ra, rb = PdfReader(a), PdfReader(b)
+    assert read_metadata(a) == read_metadata(b)
+    assert ra.pdf_header == rb.pdf_header
+    assert list(ra.trailer.get("/ID", [])) == list(rb.trailer.get("/ID", []))
+    assert sorted(ra.root_object) == sorted(rb.root_object)
+    assert ra.root_object["/Lang"] == rb.root_object["/Lang"]
+    assert sorted(ra.metadata or {}) == sorted(rb.metadata or {})
+    assert ("/Metadata" in ra.root_object) == ("/Metadata" in rb.root_object)
+    if "/Metadata" in ra.root_object:
+        assert xmp_text(a) == xmp_text(b)
+        assert "/Filter" not in ra.root_object["/Metadata"].get_object()
+    assert {name: ra.get_destination_page_number(dest)
+            for name, dest in ra.named_destinations.items()} == {
+        name: rb.get_destination_page_number(dest)
+        for name, dest in rb.named_destinations.items()}
+
+
+@pytest.mark.parametrize("xmp", [True, False])
+def test_clean_metadata_is_updated_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            caplog: pytest.LogCaptureFixture,
+                                            xmp: bool) -> None:
+    pdf = make_clean_pdf(tmp_path / "convention.pdf", xmp=xmp)
+    original = pdf.read_bytes()
+    whole = rewritten_whole(pdf, tmp_path / "whole.pdf", monkeypatch, **VALUES)
+    set_metadata(pdf, **VALUES)
+    data = pdf.read_bytes()
+    assert data.startswith(original) and data.count(b"%%EOF") == 2  # appended: one update
+    same_result(pdf, whole)
+    with caplog.at_level("WARNING"):
+        PdfReader(pdf).root_object  # noqa: B018 - pypdf reads the update without complaint
+    assert caplog.records == []
+    assert [p.name for p in pdf.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_an_update_without_an_info_dictionary_adds_one(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    pdf = make_clean_pdf(tmp_path / "convention.pdf", info=False)
+    original = pdf.read_bytes()
+    whole = rewritten_whole(pdf, tmp_path / "whole.pdf", monkeypatch, **VALUES)
+    set_metadata(pdf, **VALUES)
+    assert pdf.read_bytes().startswith(original)
+    same_result(pdf, whole)
+
+
+@pytest.mark.parametrize(("info", "xmp"), [
+    ({"/Author": "jdupont"}, None),  # a user name in the Info dictionary
+    ({"/Poste": "Maison de l'emploi"}, None),  # an entry nobody asked for
+    (None, CLEAN_XMP.replace(' rdf:about=""', ' rdf:about="uuid:poste-jdupont"', 1)),
+    (None, CLEAN_XMP.replace("<pdf:Producer>", "<!-- /home/jdupont --><pdf:Producer>")),
+    (None, CLEAN_XMP.replace("<pdf:Keywords>insertion", "<pdf:Keywords>jdupont, insertion")),
+])
+def test_anything_else_in_the_old_metadata_means_a_whole_rewrite(
+        tmp_path: Path, info: dict[str, str] | None, xmp: str | None) -> None:
+    pdf = make_clean_pdf(tmp_path / "convention.pdf")
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    writer.pdf_header = "%PDF-1.6"
+    writer.metadata = {**CLEAN_INFO, **(info or {})}
+    writer.xmp_metadata = (xmp or CLEAN_XMP).encode()
+    writer.write(pdf)
+    original = pdf.read_bytes()
+    set_metadata(pdf, **VALUES)
+    data = pdf.read_bytes()
+    assert not data.startswith(original) and data.count(b"%%EOF") == 1
+    assert b"jdupont" not in data and b"/Poste" not in data
+    assert read_metadata(pdf)["xmp_title"] == TITLE
+
+
+@pytest.mark.parametrize("change", ["other title", "other language", "two revisions"])
+def test_other_pdfs_are_rewritten_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        change: str) -> None:
+    pdf = make_clean_pdf(tmp_path / "convention.pdf")
+    values: dict[str, object] = dict(VALUES)
+    if change == "other title":
+        values["title"] = "Une autre convention"  # the old title would stay in the file
+    elif change == "other language":
+        values["language"] = "en-GB"
+    else:
+        set_metadata(pdf, **VALUES)  # type: ignore[arg-type]
+    original = pdf.read_bytes()
+    whole = rewritten_whole(pdf, tmp_path / "whole.pdf", monkeypatch, **values)
+    set_metadata(pdf, **values)  # type: ignore[arg-type]
+    data = pdf.read_bytes()
+    assert not data.startswith(original) and data.count(b"%%EOF") == 1
+    same_result(pdf, whole)
+
+
+def test_a_failed_check_after_an_update_leaves_the_pdf_unchanged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pdf = make_clean_pdf(tmp_path / "convention.pdf")
+    original = pdf.read_bytes()
+    real_packet = pdfmeta._packet
+
+    def without_pdfaid(kept: dict[str, dict[str, str]], dc: dict[str, str]) -> bytes:
+        return real_packet({**kept, "pdfaid": {}}, dc)
+
+    monkeypatch.setattr(pdfmeta, "_packet", without_pdfaid)
+    with pytest.raises(DocumentError, match="elle perdait : identification PDF/A"):
+        set_metadata(pdf, **VALUES)
+    assert pdf.read_bytes() == original
+    assert [p.name for p in pdf.parent.iterdir()] == ["convention.pdf"]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("kind", ["pdfa", "tagged"])
+def test_libreoffice_output_is_updated_in_place(converted: dict[str, Path], tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                kind: str) -> None:
+    # The values the .docx of make_docx holds: LibreOffice wrote nothing else.
+    values = {"title": "Convention d'insertion", "author": "Maison de l'emploi",
+              "subject": "Clauses sociales", "keywords": ["insertion", "clauses sociales"]}
+    pdf = tmp_path / f"{kind}.pdf"
+    original = converted[kind].read_bytes()
+    pdf.write_bytes(original)
+    whole = rewritten_whole(pdf, tmp_path / "whole.pdf", monkeypatch, **values)
+    set_metadata(pdf, **values)  # type: ignore[arg-type]
+    assert pdf.read_bytes().startswith(original)
+    same_result(pdf, whole)
+    assert PdfReader(pdf).pages[0].extract_text() == PdfReader(whole).pages[0].extract_text()
+    assert all_fonts_embedded(PdfReader(pdf))

@@ -63,10 +63,11 @@ class _Piece:
     text: str
     style: RunStyle
     reason: str | None
+    weight: int  # characters that are not white space
 
-    @property
-    def weight(self) -> int:
-        return sum(not char.isspace() for char in self.text)
+
+def _weight(text: str) -> int:
+    return len(text) - sum(map(str.isspace, text))
 
 
 class PartWalker:
@@ -137,14 +138,17 @@ class PartWalker:
     def _add_piece(self, pieces: list[_Piece], text: str, style: RunStyle) -> None:
         reason = text_reason(hidden=style.hidden, size_pt=style.size_pt, color=style.color,
                              background=style.background or WHITE)
-        pieces.append(_Piece(text, style, reason or self._part_reason))
+        pieces.append(_Piece(text, style, reason or self._part_reason, _weight(text)))
 
     def _run(self, run: Element, style: RunStyle, text: list[str],
              pictures: list[tuple[Element, RunStyle]]) -> None:
         for child in run:
             tag = child.tag
             if tag == f"{W}t":
-                text.extend(child.xpath("text()"))  # not .text: keeps text after an entity node
+                if len(child):  # not .text alone: keeps text after an entity node, a comment
+                    text.extend(child.xpath("text()"))
+                elif child.text is not None:  # no child node: text() is .text
+                    text.append(child.text)
             elif tag in _TEXT:
                 text.append(_TEXT[tag])
             elif tag == f"{W}sym":

@@ -75,6 +75,8 @@ class StyleResolver:
         self._based_on: dict[str, str] = {}
         self._default_paragraph: str | None = None
         self._chains: dict[str, tuple[Element, ...]] = {}
+        self._runs: dict[Any, RunStyle] = {}
+        self._paragraph_styles: dict[str | None, Any] = {}
         defaults = None
         if styles is not None:
             defaults = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
@@ -122,23 +124,49 @@ class StyleResolver:
         ppr = p.find(f"{W}pPr")
         style_ref = None if ppr is None else ppr.find(f"{W}pStyle")
         style_id = style_ref.get(f"{W}val") if style_ref is not None else self._default_paragraph
-        pprs = [ppr, *(self._ppr.get(s) for s in self._style_ids(style_id))]
-        background = _shading(_first(pprs, "shd")) or inherited
+        styled = self._paragraph_styles.get(style_id)
+        if styled is None:
+            styled = self._paragraph_styles[style_id] = self._paragraph_style(style_id)
+        style_shd, style_numbering, chain = styled
+        shd = None if ppr is None else ppr.find(f"{W}shd")
+        background = _shading(shd if shd is not None else style_shd) or inherited
         num_id = level = None
-        for props in pprs:
-            numbering = None if props is None else props.find(f"{W}numPr")
-            if numbering is not None:
-                num_id = num_id or _value(numbering, "numId")
-                level = level or _value(numbering, "ilvl")
+        numbering = None if ppr is None else ppr.find(f"{W}numPr")
+        if numbering is not None:
+            num_id, level = _value(numbering, "numId"), _value(numbering, "ilvl")
+        for style_num_id, style_level in style_numbering:  # the style chain's, in order
+            num_id = num_id or style_num_id
+            level = level or style_level
         try:
             num_level = int(level or 0)
         except ValueError:
             num_level = 0
-        return ParagraphContext(self._chain(style_id) + self._defaults, background,
-                                None if num_id == "0" else num_id, num_level)
+        return ParagraphContext(chain, background, None if num_id == "0" else num_id, num_level)
+
+    def _paragraph_style(self, style_id: str | None
+                         ) -> tuple[Element | None, tuple[tuple[str | None, str | None], ...],
+                                    tuple[Element, ...]]:
+        """What a paragraph style chain gives: its first ``w:shd``, the ``w:numId`` and
+        ``w:ilvl`` of each ``w:numPr`` along it, the rPr chain (docDefaults last)."""
+        pprs = [self._ppr.get(s) for s in self._style_ids(style_id)]
+        numbering = tuple((_value(n, "numId"), _value(n, "ilvl")) for n in (
+            None if props is None else props.find(f"{W}numPr") for props in pprs)
+            if n is not None)
+        return _first(pprs, "shd"), numbering, self._chain(style_id) + self._defaults
 
     def run(self, rpr: Element | None, paragraph: ParagraphContext) -> RunStyle:
         """Return the effective formatting of a run whose direct properties are ``rpr``."""
+        # Runs repeat the same few formattings: key on what ``_resolve`` reads of ``rpr``, its
+        # children's tags and attributes in order (``find`` looks at children only).
+        key = (paragraph.chain, paragraph.background, None if rpr is None else tuple(
+            (child.tag, tuple(child.attrib.items())) for child in rpr
+            if isinstance(child.tag, str)))
+        style = self._runs.get(key)
+        if style is None:
+            style = self._runs[key] = self._resolve(rpr, paragraph)
+        return style
+
+    def _resolve(self, rpr: Element | None, paragraph: ParagraphContext) -> RunStyle:
         char_style = None if rpr is None else rpr.find(f"{W}rStyle")
         chain: list[Element | None] = [rpr]
         if char_style is not None:

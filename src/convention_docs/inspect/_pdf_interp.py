@@ -17,19 +17,20 @@ An operator whose operands are malformed is skipped, as viewers do.
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from functools import partial, reduce
 from itertools import chain
 from math import isfinite
 from operator import add
-from dataclasses import dataclass
 from typing import Any
 
 from pypdf.generic import ContentStream, DictionaryObject, IndirectObject, NameObject
 
 from convention_docs.inspect._pdf_color import RGB, color_space, to_rgb
-from convention_docs.inspect._pdf_fonts import CodeTable, PdfFont, exact_key
-from convention_docs.inspect._pdf_tokens import UnsupportedStreamError, parse
+from convention_docs.inspect._pdf_fonts import CodeTable, PdfFont
+from convention_docs.inspect._pdf_tokens import GlyphArray, UnsupportedStreamError, parse
 from convention_docs.inspect._pdf_util import IDENTITY, Matrix, apply, get, mult, number, resolve
 
 __all__ = ["Fill", "ImageDraw", "Interpreter", "TextRun", "identify"]
@@ -41,6 +42,7 @@ _SPACE_GAP = 150  # a TJ adjustment opening more than 0.15 em means a space (TeX
 _GRAY, _RGB, _CMYK = ("gray",), ("rgb",), ("cmyk",)
 _CACHE_LIMIT = 4096  # entries of a cache of colours or per-font tables, before it is emptied
 _WIDE_SHIFT = "\ufdd0"  # a noncharacter: marks a shift that may read as a space
+_STATE_KEY = struct.Struct("6d").pack
 _INLINE_KEYS = {"/BPC": "/BitsPerComponent", "/CS": "/ColorSpace", "/D": "/Decode",
                 "/DP": "/DecodeParms", "/F": "/Filter", "/H": "/Height", "/W": "/Width",
                 "/I": "/Interpolate", "/IM": "/ImageMask", "/L": "/Length"}
@@ -244,12 +246,13 @@ class Interpreter:
         """``self._color(o, "fill", device)`` for a device space, with the RGB cached."""
         state = self._state
         state.fill_space = device
-        key = (device, *[float(x) for x in o if isinstance(x, (int, float))])
+        values = [float(x) for x in o if isinstance(x, (int, float))]
+        key = (device, *values)
         rgb = self._rgb.get(key, self)
         if rgb is self:
             if len(self._rgb) > _CACHE_LIMIT:
                 self._rgb.clear()
-            rgb = self._rgb[key] = to_rgb(device, list(key[1:]))
+            rgb = self._rgb[key] = to_rgb(device, values)
         state.fill = rgb
 
     # text ------------------------------------------------------------------------------
@@ -304,10 +307,10 @@ class Interpreter:
         self._td([0.0, -self._state.leading])
 
     def _tj(self, o: list[Any]) -> None:
-        self._show([o[0]])
+        self._show(GlyphArray(o[:1]) if o[0].__class__ is bytes else [o[0]])
 
     def _big_tj(self, o: list[Any]) -> None:
-        self._show(list(o[0]))
+        self._show(o[0] if o[0].__class__ is GlyphArray else list(o[0]))
 
     def _quote(self, o: list[Any]) -> None:
         self._t_star([])
@@ -388,66 +391,64 @@ class Interpreter:
         text = "".join(parts)
         if not text or first is None:
             return
-        self._text_run(text, first, last)
+        self._text_run(font, text, first, last)
 
     def _show_simple(self, font: PdfFont, items: list[Any]) -> bool:
         """:meth:`_show` for a simple font, a whole array at a time; ``False`` (and nothing
-        done) when this needs the glyph-by-glyph loop: an array with an item that is not
-        ``bytes``, ``int`` or ``float``, a shift wide enough to read as a space, a text state
-        or matrix with an infinite number.
+        done) when this needs the glyph-by-glyph loop: an array not read by the tokenizer's
+        fast path (:class:`GlyphArray`), or with a shift wide enough to read as a space.
 
         The text is the items' texts joined; the pen moves by the same increments, added in
         the same order (``functools.reduce``), as glyph by glyph: the same floats, bit for bit.
         """
-        state = self._state
-        a, b, c, d, e, f = self._text_matrix
-        key = exact_key(state.size, state.char_spacing, state.word_spacing, state.scale, a, b)
-        if key is None or not items:
+        if items.__class__ is not GlyphArray or not items:
             return False
         tables = font.tables
-        if len(tables) > _CACHE_LIMIT:
-            tables.clear()
         pieces = tables.get("texts")
         if pieces is None:
             pieces = tables["texts"] = CodeTable(partial(_piece, font.texts))
-        try:
-            text = "".join(map(pieces.__getitem__, items))
-        except (_UnusualItemError, TypeError):
-            return False
+        text = "".join(map(pieces.__getitem__, items))
         if _WIDE_SHIFT in text:  # maybe a space to insert
             return False
-        along = tables.get(("x", key))
+        state = self._state
+        a, b, c, d, e, f = self._text_matrix
+        size, scale = state.size, state.scale
+        # The tables of increments depend on all of these, to the bit (0.0 is not -0.0).
+        key = _STATE_KEY(size, state.char_spacing, state.word_spacing, scale, a, b)
+        along = tables.get(key)
         if along is None:
-            advances = font.advances(state.size, state.char_spacing, state.word_spacing,
-                                     state.scale)
-            along = tables["x", key] = CodeTable(
-                partial(_increments, advances, state.size * state.scale, a))
+            if len(tables) > _CACHE_LIMIT:
+                tables.clear()
+            advances = font.advances(size, state.char_spacing, state.word_spacing, scale)
+            along = tables[key] = CodeTable(partial(_increments, advances, size, scale, a))
         # Where the first glyph starts and where the last one ends: shifts before and after
         # the glyphs do not count.
-        head = 0 if items[0].__class__ is bytes and items[0] else None
-        tail = len(items) if items[-1].__class__ is bytes and items[-1] else None
-        if head is None or tail is None:
-            shown = [i for i, item in enumerate(items) if item]  # kerns: 0 is no glyph either
-            glyphs = [i for i in shown if items[i].__class__ is bytes]
-            head, tail = (glyphs[0], glyphs[-1] + 1) if glyphs else (len(items), len(items))
-        xs = _positions(along, items, e, head, tail)
-        if (b == 0.0 and f != 0.0 and a != 0.0 and isfinite(xs[2])):
-            ys = (f, f, f)  # every increment is ±0.0: f does not move
+        first = items[0]
+        last = items[-1]
+        if first.__class__ is bytes and first and last.__class__ is bytes and last:
+            head, tail = 0, len(items)
+            x_end = reduce(add, chain.from_iterable(map(along.__getitem__, items)), e)
+            xs = (e, x_end, x_end)
         else:
-            across = tables.get(("y", key))
+            glyphs = [i for i, item in enumerate(items) if item.__class__ is bytes and item]
+            head, tail = (glyphs[0], glyphs[-1] + 1) if glyphs else (len(items), len(items))
+            xs = _positions(along, items, e, head, tail)
+        if b == 0.0 and f != 0.0 and a != 0.0 and isfinite(xs[2]):
+            ys = (f, f, f)  # every increment is ±0.0 (a finite advance times b): f stays
+        else:
+            across = tables.get(key + b"y")
             if across is None:
-                advances = font.advances(state.size, state.char_spacing, state.word_spacing,
-                                         state.scale)
-                across = tables["y", key] = CodeTable(
-                    partial(_increments, advances, state.size * state.scale, b))
+                advances = font.advances(size, state.char_spacing, state.word_spacing, scale)
+                across = tables[key + b"y"] = CodeTable(
+                    partial(_increments, advances, size, scale, b))
             ys = _positions(across, items, f, head, tail)
         self._text_matrix = (a, b, c, d, xs[2], ys[2])
         if text and head < tail:
-            self._text_run(text, (xs[0], ys[0]), (xs[1], ys[1]))
+            self._text_run(font, text, (xs[0], ys[0]), (xs[1], ys[1]))
         return True
 
-    def _text_run(self, text: str, first: tuple[float, float], last: tuple[float, float]
-                  ) -> None:
+    def _text_run(self, font: PdfFont, text: str, first: tuple[float, float],
+                  last: tuple[float, float]) -> None:
         """Record the run of ``text`` from ``first`` to ``last`` (text space)."""
         state = self._state
         size = state.size
@@ -604,13 +605,13 @@ def _piece(texts: CodeTable, item: Any) -> str:
     raise _UnusualItemError
 
 
-def _increments(advances: CodeTable, size_scale: float, factor: float,
+def _increments(advances: CodeTable, size: float, scale: float, factor: float,
                 item: Any) -> tuple[float, ...]:
     """How an item of a shown array moves the pen along one axis, a glyph or shift at a time,
     each increment computed as in the loop of :meth:`Interpreter._show`."""
     if item.__class__ is bytes:
         return tuple([advances[code] * factor for code in item])
-    return (-float(item) / 1000 * size_scale * factor,)
+    return (-float(item) / 1000 * size * scale * factor,)
 
 
 def _positions(increments: CodeTable, items: list[Any], start: float, head: int,

@@ -41,6 +41,7 @@ MM_PER_PT = 25.4 / 72
 _MAX_GAP_EM = 3.0
 _SPACE_EM = 0.15
 _GRID = 16
+_MARGIN_PT = 0.05  # more than the 0.005 mm bbox_mm may round a point by, plus float noise
 BBox = tuple[float, float, float, float]
 
 
@@ -84,14 +85,26 @@ class PageGeometry:
 
     def bbox_mm(self, points: list[tuple[float, float]]) -> BBox:
         """Return the bounding box, in display mm, of points of default user space."""
-        if self.rotation == 0:  # to_mm, inlined
-            left, top = self.left, self.top
-            xs = [(x - left) * MM_PER_PT for x, _ in points]
-            ys = [(top - y) * MM_PER_PT for _, y in points]
-        else:
-            mapped = [self.to_mm(x, y) for x, y in points]
-            xs, ys = [p[0] for p in mapped], [p[1] for p in mapped]
+        if self.rotation == 0:
+            px, py = zip(*points, strict=True)
+            if math.isfinite(sum(px) + sum(py)):
+                # to_mm is monotonic in x and in y (rounding included): map the extremes only.
+                left, top, k = self.left, self.top, MM_PER_PT
+                return (round((min(px) - left) * k, 2), round((top - max(py)) * k, 2),
+                        round((max(px) - left) * k, 2), round((top - min(py)) * k, 2))
+        mapped = [self.to_mm(x, y) for x, y in points]
+        xs, ys = [p[0] for p in mapped], [p[1] for p in mapped]
         return (round(min(xs), 2), round(min(ys), 2), round(max(xs), 2), round(max(ys), 2))
+
+    def well_inside(self, points: list[tuple[float, float]]) -> bool:
+        """Whether these points of default user space lie on the page with a margin, so that
+        their :meth:`bbox_mm`, rounding included, is wholly inside (``inside(...) == 1``);
+        ``False`` also means "not sure"."""
+        if self.rotation != 0:
+            return False
+        left, bottom = self.left + _MARGIN_PT, self.bottom + _MARGIN_PT
+        right, top = self.right - _MARGIN_PT, self.top - _MARGIN_PT
+        return all(left <= x <= right and bottom <= y <= top for x, y in points)
 
     def inside(self, box: BBox) -> float:
         """Return the fraction of ``box`` (display mm) that lies on the page."""
@@ -114,6 +127,7 @@ class _Line:
     reason: str | None
     runs: list[TextRun] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
+    corners: list[tuple[float, float]] = field(default_factory=list)  # of the runs, in order
 
 
 def _corners(run: TextRun) -> list[tuple[float, float]]:
@@ -152,28 +166,38 @@ def build_lines(events: list[Event], page: PageGeometry, location: Location) -> 
     paints = [(i, e) for i, e in enumerate(events)
               if isinstance(e, Fill) or (isinstance(e, ImageDraw) and e.opaque)]
     indexes = [i for i, _ in paints]
+    before: list[Fill | ImageDraw] = []
+    after: list[Fill | ImageDraw] = []
     for index, event in enumerate(events):
         if isinstance(event, TextRun):
             if paints:
                 split = bisect.bisect(indexes, index)
                 before = [p for _, p in paints[:split]]
                 after = [p for _, p in paints[split:]]
-            else:
-                before = after = []
-            _add_run(lines, event, _verdict(event, page, before, after))
+            corners = _corners(event)
+            _add_run(lines, event, _verdict(event, page, before, after, corners), corners)
     return [line for line in (_to_text_line(line, page, location) for line in lines) if line]
 
 
 def _verdict(run: TextRun, page: PageGeometry, before: list[Fill | ImageDraw],
-             after: list[Fill | ImageDraw]) -> str | None:
-    points = [(run.start[0] + t * (run.end[0] - run.start[0]) + 0.3 * run.up[0],
-               run.start[1] + t * (run.end[1] - run.start[1]) + 0.3 * run.up[1])
-              for t in (0.1, 0.3, 0.5, 0.7, 0.9)]
+             after: list[Fill | ImageDraw], corners: list[tuple[float, float]]) -> str | None:
+    if run.hidden is not None:  # what text_reason says first, whatever the rest
+        return run.hidden or ""
+    (sx, sy), (ex, ey), (ux, uy) = run.start, run.end, run.up
+    if after:
+        points = [(sx + t * (ex - sx) + 0.3 * ux, sy + t * (ey - sy) + 0.3 * uy)
+                  for t in (0.1, 0.3, 0.5, 0.7, 0.9)]
+        middle = points[2]
+        covered = all(_under(point, after) for point in points)
+    else:
+        middle = (sx + 0.5 * (ex - sx) + 0.3 * ux, sy + 0.5 * (ey - sy) + 0.3 * uy)
+        covered = False
     return text_reason(
-        hidden=run.hidden is not None, hidden_reason=run.hidden or "", size_pt=run.size,
-        color=run.color, background=_background(points[2], before), alpha=run.alpha,
-        outside=page.inside(page.bbox_mm(_corners(run))) < MIN_INSIDE_FRACTION,
-        covered=bool(after) and all(_under(point, after) for point in points),
+        hidden=False, size_pt=run.size, color=run.color,
+        background=_background(middle, before) if before else WHITE, alpha=run.alpha,
+        outside=not page.well_inside(corners)
+        and page.inside(page.bbox_mm(corners)) < MIN_INSIDE_FRACTION,
+        covered=covered,
     )
 
 
@@ -188,7 +212,8 @@ def _under(point: tuple[float, float], paints: list[Fill | ImageDraw]) -> bool:
     return False
 
 
-def _add_run(lines: list[_Line], run: TextRun, reason: str | None) -> None:
+def _add_run(lines: list[_Line], run: TextRun, reason: str | None,
+             corners: list[tuple[float, float]]) -> None:
     dx, dy = run.end[0] - run.start[0], run.end[1] - run.start[1]
     length = math.hypot(dx, dy)
     if length < 1e-6:
@@ -213,24 +238,32 @@ def _add_run(lines: list[_Line], run: TextRun, reason: str | None) -> None:
         target = _Line(direction, offset, end, run.size, reason)
         lines.append(target)
     else:
-        text = "".join(target.parts)
-        if along - target.end > _SPACE_EM * em and text[-1:].strip() and run.text[:1].strip():
+        # The line's last character: its parts are never empty (a run has text).
+        if (along - target.end > _SPACE_EM * em and target.parts[-1][-1:].strip()
+                and run.text[:1].strip()):
             target.parts.append(" ")
         target.end = max(target.end, end)
         if target is not lines[-1]:
             lines[-1].end = max(lines[-1].end, end)
     target.parts.append(run.text)
     target.runs.append(run)
+    target.corners.extend(corners)
 
 
 def _majority(runs: list[TextRun], weights: list[int], key: Any) -> Any:
-    """The value of ``key`` over most of the runs' visible characters (the first on a tie, as
-    ``Counter.most_common``)."""
+    """The value of ``key`` over most of the runs' characters that are not white space (all of
+    a run of white space only); the first on a tie, as ``Counter.most_common``. ``weights``:
+    the runs' weights, computed here when first needed."""
+    values = list(map(key, runs))
+    if values.count(values[0]) == len(values):  # one value (a dictionary would merge them)
+        return values[0]
+    if not weights:
+        weights.extend((len(run.text) - sum(map(str.isspace, run.text))) or len(run.text)
+                       for run in runs)
     counts: dict[Any, int] = {}
-    for run, weight in zip(runs, weights, strict=True):
-        value = key(run)
+    for value, weight in zip(values, weights, strict=True):
         counts[value] = counts.get(value, 0) + weight
-    return max(counts.items(), key=itemgetter(1))[0] if counts else None
+    return max(counts.items(), key=itemgetter(1))[0]
 
 
 def _to_text_line(line: _Line, page: PageGeometry, location: Location) -> TextLine | None:
@@ -238,16 +271,14 @@ def _to_text_line(line: _Line, page: PageGeometry, location: Location) -> TextLi
     if not text:
         return None
     runs = line.runs
-    # Characters that are not white space (all of them in a run of white space only).
-    weights = [(len(run.text) - sum(map(str.isspace, run.text))) or len(run.text)
-               for run in runs]
+    weights: list[int] = []
     font = _majority(runs, weights, attrgetter("font"))
+    size = _majority(runs, weights, attrgetter("size"))
+    color = _majority(runs, weights, attrgetter("color"))
     return TextLine(
-        text=text, location=location, visible=line.reason is None,
-        font_size=round(_majority(runs, weights, attrgetter("size")), 2),
-        color=_majority(runs, weights, attrgetter("color")), font=font.name, bold=font.bold,
-        italic=font.italic, region="body",
-        bbox_mm=page.bbox_mm([point for run in runs for point in _corners(run)]),
+        text=text, location=location, visible=line.reason is None, font_size=round(size, 2),
+        color=color, font=font.name, bold=font.bold, italic=font.italic, region="body",
+        bbox_mm=page.bbox_mm(line.corners),
         invisible_reason=line.reason,
     )
 

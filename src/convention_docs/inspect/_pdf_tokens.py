@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 from binascii import a2b_hex
+from functools import partial
+from operator import is_not
 from typing import Any
 
-__all__ = ["UnsupportedStreamError", "parse"]
+__all__ = ["GlyphArray", "UnsupportedStreamError", "parse"]
 
 _TOKEN = re.compile(
     rb"(?:\s|%[^\r\n]*)*"  # white space and comments, skipped in the same match
@@ -43,11 +45,16 @@ _KEYWORDS: dict[bytes, Any] = {b"true": True, b"false": False, b"null": None}
 _DELIMITED = rb"(?![^\s()<>\[\]{}/%])"
 _PLAIN_STRING = rb"(?:[^()\\]|\\[\s\S])*"
 _TJ_ITEMS = re.compile(rb"(?:\s*(?:<[0-9A-Fa-f\s]*>|" + _NUM + rb"))*\s*")
-_TJ_SPLIT = re.compile(rb"<([^<>]*)>")
-# One token a match; every alternative but the end of the data is one non-empty group.
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"<>")))
+_NO_ITEM = object()
+_IS_ITEM = partial(is_not, _NO_ITEM)
+# One token a match (or a whole BDC operation); every alternative but the end of the data has
+# non-empty groups.
 _FAST = re.compile(
-    rb"(?:\s|%[^\r\n]*)*"
+    rb"\s*+(?:%[^\r\n]*+\s*+)*+"  # white space and comments (possessive: faster, same tokens)
     rb"(?:([+-]?(?:\d+(?:\.\d*)?|\.\d+))" + _DELIMITED +  # number
+    # LibreOffice's marked content, /Tag<</MCID 3>>BDC: a whole operation in one match
+    rb"|(/[^\s()<>\[\]{}/%]*)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC" + _DELIMITED +
     rb"|(/[^\s()<>\[\]{}/%]*)"  # name
     rb"|(<(?!<)[0-9A-Fa-f\s]*>)"  # hex string
     rb"|(\[[0-9A-Fa-f<>\s.+-]*\]\s*TJ" + _DELIMITED + rb")"  # maybe a TJ array of glyphs
@@ -62,6 +69,13 @@ _OPERATORS = frozenset(
     b"b B b* B* BDC BMC BT BX c cm CS cs d d0 d1 Do DP EMC ET EX f F f* G g gs h i j J K k "
     b"l m M MP n q Q re RG rg ri s S SC sc SCN scn sh T* Tc Td TD Tf Tj TJ TL Tm Tr Ts Tw Tz "
     b"v w W W* y ' \"".split())
+
+
+class GlyphArray(list[Any]):
+    """The array of a ``TJ`` read by the fast path: only ``bytes`` (glyph strings), ``int`` and
+    ``float`` (shifts), never a subclass of those. Otherwise a plain list."""
+
+    __slots__ = ()
 
 
 class UnsupportedStreamError(ValueError):
@@ -112,7 +126,7 @@ def parse(data: bytes) -> list[tuple[list[Any], bytes]]:
         return _parse_tokens(data)
 
 
-class _Fallback(Exception):  # noqa: N818 - internal signal, not an error
+class _Fallback(Exception):
     """Something :func:`_parse_fast` leaves to the token-at-a-time loop."""
 
 
@@ -125,25 +139,32 @@ def _hex(digits: bytes) -> bytes:
         return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode())
 
 
-def _tj_items(body: bytes) -> list[Any]:
+class _Kerns(dict[bytes, Any]):
+    """The numbers between the hex strings of TJ arrays, by their text (the same few come back
+    often); :data:`_NO_ITEM` for none. ``ValueError`` for anything but one whole number."""
+
+    def __missing__(self, text: bytes) -> Any:
+        value = self[text] = int(text) if text.strip() else _NO_ITEM  # white space allowed
+        return value
+
+
+def _tj_items(body: bytes, kerns: _Kerns) -> GlyphArray:
     """Return the items of a TJ array's body, as :func:`_parse_tokens` reads them when the body
     is only hex strings and numbers; :class:`_Fallback` when it is not."""
-    parts = _TJ_SPLIT.split(body)  # [kerns, hex, kerns, hex, …, kerns]
-    try:  # the common case: hex strings without spaces, whole kerns
-        items: list[Any] = []
-        for kern, glyphs in zip(parts[::2], map(a2b_hex, parts[1::2]), strict=False):
-            if kern:
-                items.append(int(kern))
-            items.append(glyphs)
-        if parts[-1]:
-            items.append(int(parts[-1]))
-        return items
-    except ValueError:
-        pass
+    if body.translate(None, _NOT_BRACKETS) == b"<>" * body.count(b"<"):
+        # The common case: hex strings without spaces, whole numbers between them.
+        parts = body.replace(b">", b"<").split(b"<")  # [kern, hex, kern, hex, …, kern]
+        try:
+            parts[1::2] = map(a2b_hex, parts[1::2])
+            parts[::2] = map(kerns.__getitem__, parts[::2])
+        except ValueError:
+            pass
+        else:
+            return GlyphArray(filter(_IS_ITEM, parts))
     if _TJ_ITEMS.fullmatch(body) is None:
         raise _Fallback
-    return [(float(num) if b"." in num else int(num)) if num else _hex(hexa)
-            for hexa, num in _TJ_ITEM.findall(body)]
+    return GlyphArray((float(num) if b"." in num else int(num)) if num else _hex(hexa)
+                      for hexa, num in _TJ_ITEM.findall(body))
 
 
 def _parse_fast(data: bytes) -> list[tuple[list[Any], bytes]]:
@@ -153,52 +174,72 @@ def _parse_fast(data: bytes) -> list[tuple[list[Any], bytes]]:
     operations: list[tuple[list[Any], bytes]] = []
     top: list[Any] = []
     current = top  # the innermost open array or dictionary, else the operands
+    push = current.append
     stack: list[list[Any]] = []
     kinds: list[bytes] = []
     names: dict[bytes, str] = {}
-    for num, name, hexa, tj, opening, closing, string, regular, bad in _FAST.findall(data):
-        if num:
-            current.append(float(num) if b"." in num else int(num))
-        elif regular:
+    numbers: dict[bytes, Any] = {}
+    kerns = _Kerns()
+    for (num, tag, mcid, name, hexa, tj, opening, closing, string, regular,
+         bad) in _FAST.findall(data):
+        if regular:
             if regular in _OPERATORS:
                 if kinds:
                     raise _Fallback
                 operations.append((top, regular))
                 top = current = []
+                push = current.append
             elif regular in _KEYWORDS:
-                current.append(_KEYWORDS[regular])
+                push(_KEYWORDS[regular])
             else:
                 value = _number(regular)
                 if value is None:
                     raise _Fallback  # an unusual operator (or one inside an array)
-                current.append(value)
+                push(value)
+        elif num:
+            value = numbers.get(num)
+            if value is None:
+                value = numbers[num] = float(num) if b"." in num else int(num)
+            push(value)
         elif name:
             text = names.get(name)
             if text is None:
                 text = names[name] = _NAME_ESCAPE.sub(
                     lambda m: bytes([int(m.group(1), 16)]), name).decode("utf-8", "replace")
-            current.append(text)
+            push(text)
         elif tj:
             if top or kinds:
                 raise _Fallback
-            operations.append(([_tj_items(tj[1:tj.rindex(b"]")])], b"TJ"))
+            operations.append(([_tj_items(tj[1:tj.rindex(b"]")], kerns)], b"TJ"))
+        elif tag:
+            if kinds:
+                raise _Fallback  # an operator inside an array
+            text = names.get(tag)
+            if text is None:
+                text = names[tag] = _NAME_ESCAPE.sub(
+                    lambda m: bytes([int(m.group(1), 16)]), tag).decode("utf-8", "replace")
+            push(text)
+            push({"/MCID": int(mcid)})
+            operations.append((top, b"BDC"))
+            top = current = []
+            push = current.append
         elif hexa:
-            current.append(_hex(hexa[1:-1]))
+            push(_hex(hexa[1:-1]))
         elif string:
             body = string[1:-1]
-            current.append(_ESCAPE.sub(_unescape, body) if b"\\" in body or b"\r" in body
-                           else body)
+            push(_ESCAPE.sub(_unescape, body) if b"\\" in body or b"\r" in body else body)
         elif opening:
             stack.append(current)
             kinds.append(opening)
             current = []
+            push = current.append
         elif closing:
             if not kinds or (kinds.pop() == b"[") != (closing == b"]"):
                 raise _Fallback
             items = current
             current = stack.pop()
-            current.append(items if closing == b"]" else dict(zip(items[::2], items[1::2],
-                                                                  strict=False)))
+            push = current.append
+            push(items if closing == b"]" else dict(zip(items[::2], items[1::2], strict=False)))
         elif bad:
             raise _Fallback
         else:  # the end of the data

@@ -86,25 +86,33 @@ def _one(spec: Path, problem: str | None, job: _Job,
     return result
 
 
+class _LazyConverter:
+    """One warm Converter, started at the first PDF (a .docx-only batch never starts one)."""
+
+    def __init__(self, job: _Job) -> None:
+        self._wanted = "pdf" in job.formats
+        self._converter: Converter | None = None
+
+    def __call__(self) -> Converter | None:
+        if self._wanted and self._converter is None:
+            self._converter = Converter()
+        return self._converter
+
+    def close(self) -> None:
+        if self._converter is not None:
+            self._converter.close()
+
+
 def _worker(tasks: Any, results: Any, job: _Job) -> None:
     """A worker process: one warm Converter, specs from ``tasks`` until ``None``."""
-    holder: list[Converter] = []
-
-    def converter() -> Converter | None:
-        if "pdf" not in job.formats:
-            return None
-        if not holder:
-            holder.append(Converter())
-        return holder[0]
-
+    converter = _LazyConverter(job)
     try:
         while (task := tasks.get()) is not None:
             index, spec, problem = task
             results.put(("start", index, os.getpid()))
             results.put(("done", index, _one(spec, problem, job, converter)))
     finally:
-        for conv in holder:
-            conv.close()
+        converter.close()
 
 
 def batch(specs: Iterable[str | Path], outdir: str | Path, *,
@@ -129,15 +137,7 @@ def batch(specs: Iterable[str | Path], outdir: str | Path, *,
 
 def _in_process(items: list[tuple[Path, str | None]], job: _Job,
                 on_result: Callable[[BatchResult], None] | None) -> list[BatchResult]:
-    holder: list[Converter] = []
-
-    def converter() -> Converter | None:
-        if "pdf" not in job.formats:
-            return None
-        if not holder:
-            holder.append(Converter())
-        return holder[0]
-
+    converter = _LazyConverter(job)
     results = []
     try:
         for spec, problem in items:
@@ -145,8 +145,7 @@ def _in_process(items: list[tuple[Path, str | None]], job: _Job,
             if on_result is not None:
                 on_result(results[-1])
     finally:
-        for conv in holder:
-            conv.close()
+        converter.close()
     return results
 
 

@@ -187,13 +187,6 @@ def _as_spans(value: Any) -> Any:
 Rich = Annotated[tuple[Inline, ...], Field(min_length=1)]
 """Inline text: a plain string (taken literally) or a list of strings and emphasis spans."""
 
-RichInput = Annotated[Rich, Field(min_length=1)]
-
-
-def _rich_before(value: Any) -> Any:
-    return _as_spans(value)
-
-
 # --------------------------------------------------------------------------------------------
 # Blocks
 # --------------------------------------------------------------------------------------------

@@ -444,3 +444,48 @@ def test_docstring_examples(module: str) -> None:
     name = "convention_docs.inspect" + ("" if module == "__init__" else f".{module}")
     result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_run_formatting_is_resolved_once_per_kind_of_run(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # Runs with the same direct formatting under the same paragraph style share one resolution;
+    # what comes out is what resolving every run on its own gives.
+    from convention_docs.inspect._docx_styles import StyleResolver
+
+    doc = Document()
+    emphasis = doc.styles.add_style("Accent", WD_STYLE_TYPE.CHARACTER)
+    emphasis.font.color.rgb, emphasis.font.italic = RGBColor(0x1F, 0x38, 0x64), True
+    shaded = doc.styles.add_style("Encadre", WD_STYLE_TYPE.PARAGRAPH)
+    shaded.base_style = doc.styles["Heading 2"]
+    shaded.element.get_or_add_pPr().append(
+        parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:fill="1F3864"/>'))
+    for style in (None, "Heading 1", "Encadre", "Quote"):
+        paragraph = doc.add_paragraph(style=style)
+        for index in range(12):
+            run = paragraph.add_run(f"mot{index} ")
+            run.bold = index % 3 == 0 or None
+            run.font.size = Pt(8 + index % 2) if index % 4 else None
+            if index % 5 == 1:
+                run.style = emphasis
+            if index % 6 == 2:
+                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+            if index % 7 == 3:
+                run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+            if index == 9:
+                run.font.hidden = True
+            if index == 10:
+                _shade(run, "000000")
+    doc.save(str(tmp_path / "runs.docx"))
+    cached = read_docx(tmp_path / "runs.docx")
+    monkeypatch.setattr(StyleResolver, "run", StyleResolver._resolve)
+    assert read_docx(tmp_path / "runs.docx").lines == cached.lines
+    assert len(cached.lines) > 4 and not all(line.visible for line in cached.lines)
+
+
+def test_text_around_a_comment_inside_w_t(tmp_path: Path, plain_docx: Path) -> None:
+    def comment(xml: bytes) -> bytes:
+        assert b"<w:t>texte</w:t>" in xml
+        return xml.replace(b"<w:t>texte</w:t>", b"<w:t>tex<!-- note -->te</w:t>", 1)
+
+    path = _rewrite(plain_docx, tmp_path / "comment.docx", "word/document.xml", comment)
+    assert read_docx(path).lines[0].text == "texte"

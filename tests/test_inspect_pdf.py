@@ -529,3 +529,117 @@ def test_libreoffice_images_are_on_the_pages_that_draw_them(libreoffice_pdf: Doc
     tiny = min(page2, key=lambda image: image.width_mm)
     assert not tiny.visible and tiny.invisible_reason.startswith("image trop petite")
     assert all(math.isclose(i.width_mm, 25, abs_tol=0.5) and i.visible for i in page1)
+
+
+# --- the fast paths give what the reference paths give ---------------------------------------
+
+# Pieces of content streams as LibreOffice and others write them, and odd ones: TJ arrays of
+# hex glyphs and kerns (spaced or not, odd digits, decimals), marked content, strings, comments.
+_PIECES = st.sampled_from([
+    b"[<01>4<02>-5<0708>1<09>]TJ", b"[<01> 4 <0 2>] TJ", b"[<01>4-5]TJ", b"[<012>]TJ",
+    b"[<01>1.5.3<02>] TJ", b"[]TJ", b"[<>]TJ", b"[(a)<01>]TJ", b"[<01>-200<02>]TJ", b"TJ",
+    b"/Span<</MCID 3>>BDC", b"/A <</MCID 007 >> BDC", b"/A<</MCID -3>>BDC", b"/A#20B<</MCID 1>>BDC",
+    b"<</MCID 3 /X 1>>BDC", b"/P<</MCID 1>>BDCx", b"EMC", b"q", b"Q", b"0 0 0 rg", b"BT", b"ET",
+    b"72.5 700 Td", b"/F1 11 Tf", b"<0102>Tj", b"(a\\(b\\) \\101)Tj", b"(a(b)c)Tj", b"(a(b(c)))Tj",
+    b"% comment", b"[1 2", b"]", b"<<", b">>", b"1.", b"-.5", b"+3", b"1_0", b"true", b"null",
+    b"foo", b"BI /W 1 ID", b"{", b"\x00", b"[", b"/", b"<0 1>", b"(",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_PIECES, st.sampled_from([b" ", b"", b"\n", b"\r\n"])), max_size=12))
+def test_tokenizer_fast_path_agrees_with_its_reference(pieces: list[tuple[bytes, bytes]]) -> None:
+    from convention_docs.inspect import _pdf_tokens
+
+    data = b"".join(piece + separator for piece, separator in pieces)
+
+    def outcome(function: object) -> object:
+        try:
+            operations = function(data)  # type: ignore[operator]
+        except _pdf_tokens.UnsupportedStreamError:
+            return "unsupported"
+        except (TypeError, ValueError) as error:
+            return type(error).__name__
+        return [([_typed(o) for o in operands], operator) for operands, operator in operations]
+
+    assert outcome(parse) == outcome(_pdf_tokens._parse_tokens)
+
+
+def _typed(value: object) -> object:
+    """``value`` with the type of every number, string and container spelt out."""
+    if isinstance(value, list):
+        return ["list", [_typed(item) for item in value]]
+    if isinstance(value, dict):
+        return ["dict", [(_typed(k), _typed(v)) for k, v in value.items()]]
+    return [type(value).__name__, value]
+
+
+_WIDTHS = " ".join(str(100 + (code * 37) % 800) for code in range(96))
+_SIMPLE_FONT = (f"<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+Libre /FirstChar 0 "
+                f"/LastChar 95 /Widths [{_WIDTHS}] /ToUnicode {{}} 0 R >>")
+_TO_UNICODE = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap "
+               b"/CMapName /Adobe-Identity-UCS def /CMapType 2 def "
+               b"1 begincodespacerange <00> <FF> endcodespacerange "
+               b"4 beginbfchar <01> <0041> <02> <0020> <03> <00660069> <04> <202F> endbfchar "
+               b"1 beginbfrange <40> <5A> <0061> endbfrange endcmap "
+               b"CMapName currentdict /CMap defineresource pop end end")
+_NUMBER = st.sampled_from(["0", "-0", "1", "-4", "10", "-151", "250", "1.5", "-200.25", "0.0"])
+_GLYPHS = st.lists(st.sampled_from(["01", "02", "03", "04", "20", "41", "5A", "00", "4B"]),
+                   max_size=3).map(lambda codes: "<" + "".join(codes) + ">")
+_SHOW = st.one_of(
+    st.lists(st.one_of(_GLYPHS, _NUMBER), max_size=12).map(lambda items: f"[{''.join(items)}]TJ"),
+    _GLYPHS.map(lambda glyphs: f"{glyphs}Tj"),
+    st.lists(st.one_of(_GLYPHS, _NUMBER), max_size=6).map(lambda items: f"[{' '.join(items)}] TJ"),
+)
+_STATE = st.one_of(
+    st.tuples(_NUMBER, _NUMBER).map(lambda xy: f"{xy[0]} {xy[1]} Td"),
+    st.sampled_from(["1 0 0 1 72 700 Tm", "0 1 -1 0 300 400 Tm", "-1 0 0 -1 500 500 Tm",
+                     "1 0 0 1 0 -0 Tm", "2 0.5 0 2 10 0 Tm", "0.5 Tc", "-0 Tc", "2 Tw",
+                     "-1 Tw", "50 Tz", "0 Tz", "3 Ts", "/F1 11 Tf", "/F1 -9 Tf", "/F1 0 Tf",
+                     "/F2 12 Tf", "q 0.5 0 0 0.5 10 10 cm", "Q", "T*", "14 TL"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_SHOW, _STATE), max_size=25))
+def test_whole_arrays_move_the_pen_as_glyph_by_glyph(tmp_path_factory: pytest.TempPathFactory,
+                                                     operations: list[str]) -> None:
+    # The interpreter shows a whole TJ array of a simple font at once: same text, same floats.
+    from pypdf import PdfReader
+
+    from convention_docs.inspect._pdf_interp import Interpreter
+
+    pdf = RawPdf()
+    to_unicode = pdf.stream(_TO_UNICODE)
+    fonts = f"/F1 {pdf.add(_SIMPLE_FONT.format(to_unicode))} 0 R /F2 {pdf.add(HELVETICA)} 0 R"
+    content = ("BT /F1 11 Tf 72 700 Td " + "\n".join(operations) + " ET").encode()
+    path = pdf.write(tmp_path_factory.mktemp("tj") / "tj.pdf",
+                     [(content, f"<< /Font << {fonts} >> >>")])
+    runs = []
+    for whole in (True, False):
+        interpreter = Interpreter(PdfReader(path), set())
+        if not whole:
+            interpreter._show_simple = lambda *_: False  # type: ignore[method-assign]
+        events = interpreter.run_page(PdfReader(path).pages[0], 1)
+        runs.append([(e.text, e.start, e.end, e.up, e.size) for e in events
+                     if hasattr(e, "text")])
+    fast, slow = runs
+    assert [(t, repr(s), repr(e), repr(u), repr(z)) for t, s, e, u, z in fast] == [
+        (t, repr(s), repr(e), repr(u), repr(z)) for t, s, e, u, z in slow]
+
+
+def test_whole_arrays_in_a_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pdf = RawPdf()
+    to_unicode = pdf.stream(_TO_UNICODE)
+    font = pdf.add(_SIMPLE_FONT.format(to_unicode))
+    content = (b"BT /F1 11 Tf 72 700 Td [<4142>-4<43>2<0244>-300<45>]TJ 0 -14 Td "
+               b"[<41424344>]TJ 0 -14 Td 0.5 Tc [-20<41>10<02>-10<42>40]TJ ET "
+               b"BT /F1 9 Tf 0 1 -1 0 300 300 Tm [<4142>5<4344>]TJ ET")
+    path = pdf.write(tmp_path / "tj.pdf", [(content, f"<< /Font << /F1 {font} 0 R >> >>")])
+    view = read_pdf(path)
+    from convention_docs.inspect._pdf_interp import Interpreter
+
+    monkeypatch.setattr(Interpreter, "_show_simple", lambda *_: False)
+    assert view.lines == read_pdf(path).lines
+    # ToUnicode: <40>… is a…, <02> a space; the -300 shift reads as a space
+    assert [line.text for line in view.lines] == ["bcd e f", "bcde", "b c", "bcde"]

@@ -83,7 +83,7 @@ class PdfFont:
         self.texts = CodeTable(lambda code: self._simple_glyph(code)[0])
         """Simple fonts: the text of each code (what :meth:`glyphs` gives)."""
         self._advances: dict[tuple[float, ...], CodeTable] = {}
-        self.tables: dict[Hashable, CodeTable] = {}
+        self.tables: dict[Hashable, dict[Any, Any]] = {}
         """Free for the interpreter's own per-font tables."""
         if get(font, "/Subtype") == "/Type0":
             descendants = get(font, "/DescendantFonts", [])

@@ -20,7 +20,7 @@ import math
 import struct
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from functools import partial, reduce
+from functools import reduce
 from itertools import chain
 from math import isfinite
 from operator import add
@@ -196,11 +196,12 @@ class Interpreter:
 
     def _run(self, operations: list[Any], resources: Any) -> None:
         saved, self._resources = self._resources, resources
+        handlers = self._ops
         for operands, operator in operations:
             self._budget -= 1
             if self._budget < 0:  # forms drawing forms can multiply the work without end
                 break
-            handler = self._ops.get(operator)
+            handler = handlers.get(operator)
             if handler is None:
                 continue
             try:
@@ -406,7 +407,7 @@ class Interpreter:
         tables = font.tables
         pieces = tables.get("texts")
         if pieces is None:
-            pieces = tables["texts"] = CodeTable(partial(_piece, font.texts))
+            pieces = tables["texts"] = _Pieces(font.texts)
         text = "".join(map(pieces.__getitem__, items))
         if _WIDE_SHIFT in text:  # maybe a space to insert
             return False
@@ -420,7 +421,7 @@ class Interpreter:
             if len(tables) > _CACHE_LIMIT:
                 tables.clear()
             advances = font.advances(size, state.char_spacing, state.word_spacing, scale)
-            along = tables[key] = CodeTable(partial(_increments, advances, size, scale, a))
+            along = tables[key] = _Increments(advances, size, scale, a)
         # Where the first glyph starts and where the last one ends: shifts before and after
         # the glyphs do not count.
         first = items[0]
@@ -439,8 +440,7 @@ class Interpreter:
             across = tables.get(key + b"y")
             if across is None:
                 advances = font.advances(size, state.char_spacing, state.word_spacing, scale)
-                across = tables[key + b"y"] = CodeTable(
-                    partial(_increments, advances, size, scale, b))
+                across = tables[key + b"y"] = _Increments(advances, size, scale, b)
             ys = _positions(across, items, f, head, tail)
         self._text_matrix = (a, b, c, d, xs[2], ys[2])
         if text and head < tail:
@@ -451,18 +451,24 @@ class Interpreter:
                   last: tuple[float, float]) -> None:
         """Record the run of ``text`` from ``first`` to ``last`` (text space)."""
         state = self._state
-        size = state.size
+        size, rise = state.size, state.rise
         a, b, c, d, _, _ = self._text_matrix
-        start = mult((a, b, c, d, *first), state.ctm)
-        end = mult((a, b, c, d, *last), state.ctm)
+        p, q, r, s, t, u = state.ctm
+        # mult((a, b, c, d, x, y), ctm), then apply(…, 0.0, rise), written out: same floats.
+        up_x, up_y = c * p + d * r, c * q + d * s
+        x, y = first
+        start = (0.0 * (a * p + b * r) + rise * up_x + (x * p + y * r + t),
+                 0.0 * (a * q + b * s) + rise * up_y + (x * q + y * s + u))
+        x, y = last
+        end = (0.0 * (a * p + b * r) + rise * up_x + (x * p + y * r + t),
+               0.0 * (a * q + b * s) + rise * up_y + (x * q + y * s + u))
         stroke = state.render in (1, 5)
         hidden = "texte masqué" if state.render in (3, 7) else None
         if self._hidden_content():
             hidden = "calque masqué"
         self.events.append(TextRun(
-            text=text, start=apply(start, 0.0, state.rise), end=apply(end, 0.0, state.rise),
-            up=(start[2] * size, start[3] * size),
-            size=abs(size) * (start[2] ** 2 + start[3] ** 2) ** 0.5,
+            text=text, start=start, end=end, up=(up_x * size, up_y * size),
+            size=abs(size) * (up_x ** 2 + up_y ** 2) ** 0.5,
             color=state.stroke if stroke else state.fill,
             alpha=state.stroke_alpha if stroke else state.fill_alpha, hidden=hidden, font=font,
         ))
@@ -590,32 +596,48 @@ class Interpreter:
         ))
 
 
-class _UnusualItemError(Exception):
-    """An item of a shown array that :meth:`Interpreter._show_simple` leaves to the loop."""
-
-
-def _piece(texts: CodeTable, item: Any) -> str:
-    """The text an item of a shown array adds (simple font): its glyphs' texts; for a shift,
+class _Pieces(dict[Any, str]):
+    """The text each item of a shown array adds (simple font): its glyphs' texts; for a shift,
     nothing, or :data:`_WIDE_SHIFT` when it is wide enough to read as a space."""
-    kind = item.__class__
-    if kind is bytes:
-        return "".join(map(texts.__getitem__, item))
-    if kind is int or kind is float:
-        return _WIDE_SHIFT if -float(item) > _SPACE_GAP else ""
-    raise _UnusualItemError
+
+    __slots__ = ("_texts",)
+
+    def __init__(self, texts: CodeTable) -> None:
+        super().__init__()
+        self._texts = texts
+
+    def __missing__(self, item: Any) -> str:
+        if item.__class__ is bytes:
+            value = "".join(map(self._texts.__getitem__, item))
+        else:
+            value = _WIDE_SHIFT if -float(item) > _SPACE_GAP else ""
+        self[item] = value
+        return value
 
 
-def _increments(advances: CodeTable, size: float, scale: float, factor: float,
-                item: Any) -> tuple[float, ...]:
-    """How an item of a shown array moves the pen along one axis, a glyph or shift at a time,
-    each increment computed as in the loop of :meth:`Interpreter._show`."""
-    if item.__class__ is bytes:
-        return tuple([advances[code] * factor for code in item])
-    return (-float(item) / 1000 * size * scale * factor,)
+class _Increments(dict[Any, tuple[float, ...]]):
+    """How each item of a shown array moves the pen along one axis, a glyph or a shift at a
+    time, every increment computed as in the loop of :meth:`Interpreter._show`."""
+
+    __slots__ = ("_advances", "_factor", "_scale", "_size")
+
+    def __init__(self, advances: CodeTable, size: float, scale: float, factor: float) -> None:
+        super().__init__()
+        self._advances, self._size, self._scale, self._factor = advances, size, scale, factor
+
+    def __missing__(self, item: Any) -> tuple[float, ...]:
+        factor = self._factor
+        if item.__class__ is bytes:
+            advances = self._advances
+            value = tuple([advances[code] * factor for code in item])
+        else:
+            value = (-float(item) / 1000 * self._size * self._scale * factor,)
+        self[item] = value
+        return value
 
 
-def _positions(increments: CodeTable, items: list[Any], start: float, head: int,
-               tail: int) -> tuple[float, float, float]:
+def _positions(increments: dict[Any, tuple[float, ...]], items: list[Any], start: float,
+               head: int, tail: int) -> tuple[float, float, float]:
     """The pen along one axis before ``items[head]``, after ``items[tail - 1]`` and at the end."""
     if head == 0 and tail == len(items):
         end = reduce(add, chain.from_iterable(map(increments.__getitem__, items)), start)

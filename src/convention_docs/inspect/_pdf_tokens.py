@@ -6,6 +6,12 @@ It yields what pypdf yields, in plainer types: numbers as ``int``/``float``, nam
 (``"/F1"``), strings as ``bytes``, arrays as ``list``, dictionaries as ``dict``. Streams with
 inline images (``BI … ID … EI``) or that it cannot tokenize are handed back to pypdf.
 
+Two paths, one result: :func:`_parse_fast` reads the whole stream with one ``findall`` (a TJ
+array of hex glyphs and kerns and LibreOffice's ``/Tag<</MCID n>>BDC`` in one match each, the
+TJ items split with bytes methods) and hands anything unusual (nested strings, stray brackets,
+unknown operators…) to :func:`_parse_tokens`, the token-at-a-time reference. TJ arrays read by
+the fast path come as :class:`GlyphArray`, which the interpreter shows a whole array at a time.
+
 >>> parse(rb"BT /F1 11 Tf [<01>-3(A\(b\))] TJ ET")
 [([], b'BT'), (['/F1', 11], b'Tf'), ([[b'\x01', -3, b'A(b)']], b'TJ'), ([], b'ET')]
 """

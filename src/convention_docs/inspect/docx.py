@@ -46,6 +46,7 @@ from convention_docs.errors import DocumentError
 from convention_docs.inspect._docx_body import PartWalker
 from convention_docs.inspect._docx_numbering import Numbering
 from convention_docs.inspect._docx_styles import StyleResolver, W
+from convention_docs.inspect._files import read_bytes
 from convention_docs.inspect._xml import safe_parser
 from convention_docs.inspect.view import DocumentView
 
@@ -90,12 +91,7 @@ def read_docx(path: str | Path) -> DocumentView:
 
 
 def _open(path: str | Path) -> Any:
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError as error:
-        raise DocumentError("fichier introuvable", path=path) from error
-    except OSError as error:
-        raise DocumentError(f"fichier illisible ({error.strerror})", path=path) from error
+    data = read_bytes(path)
     if data.startswith(_OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in data:
             message = "document Word protégé par un mot de passe : impossible de le lire"

@@ -34,6 +34,7 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from convention_docs.errors import DocumentError
+from convention_docs.inspect._files import read_bytes
 from convention_docs.inspect._pdf_images import ImageDecoder
 from convention_docs.inspect._pdf_interp import Interpreter, identify
 from convention_docs.inspect._pdf_layout import PageGeometry, build_lines, place_images
@@ -91,12 +92,7 @@ def read_pdf(path: str | Path) -> DocumentView:
 
 
 def _open(path: str | Path) -> PdfReader:
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError as error:
-        raise DocumentError("fichier introuvable", path=path) from error
-    except OSError as error:
-        raise DocumentError(f"fichier illisible ({error.strerror})", path=path) from error
+    data = read_bytes(path)
     if b"%PDF-" not in data[:1024]:
         raise DocumentError("fichier illisible : ce n'est pas un document PDF", path=path)
     if b"%%EOF" not in data[-2048:]:

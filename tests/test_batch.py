@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import signal
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from convention_docs import batch
+from convention_docs import batch, batching
+from convention_docs.batching import BatchResult
 from convention_docs.errors import (
     ConventionRejected,
     ConversionError,
@@ -56,3 +63,107 @@ def test_worker_processes_keep_order_and_isolate_failures(tmp_path: Path,
     assert "FUNDING_MISSING" in results[2].error.report.codes()
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         f"conv-{i}.docx" for i in range(4)]
+
+
+def _worker_pids() -> set[int]:
+    """Our children running a batch worker."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat[1]) == os.getpid() and b"_batch_worker" in command:
+            found.add(int(entry.name))
+    return found
+
+
+def test_workers_never_run_the_callers_main_again(tmp_path: Path,
+                                                  minimal: dict[str, Any]) -> None:
+    """A script without ``if __name__ == "__main__":`` works: its body runs once, in the
+    parent; the specs are done in other processes; nothing is printed on stderr."""
+    specs = [spec_file(tmp_path, minimal, f"conv-{i}.yaml") for i in range(3)]
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import os, sys\n"
+        "from convention_docs import batch\n"
+        "print('MAIN', file=sys.stderr)\n"
+        f"results = batch({[str(s) for s in specs]!r}, {str(tmp_path / 'out')!r},\n"
+        "                formats=('docx',), jobs=2)\n"
+        "print([r.exit_code for r in results], all(r.pid != os.getpid() for r in results))\n",
+        encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[0, 0, 0] True"
+    assert done.stderr == "MAIN\n"
+
+
+def test_a_worker_that_dies_loses_at_most_its_current_spec(tmp_path: Path,
+                                                           minimal: dict[str, Any]) -> None:
+    specs = [spec_file(tmp_path, minimal, f"conv-{i}.yaml") for i in range(8)]
+    killed: list[int] = []
+
+    def kill_one(result: BatchResult) -> None:
+        if not killed:
+            pid = next(iter(_worker_pids()))
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    results = batch(specs, tmp_path / "out", formats=("docx",), jobs=2, on_result=kill_one)
+    assert [r.spec for r in results] == specs
+    lost = [r for r in results if not r.ok]
+    assert len(lost) <= 1
+    for result in lost:
+        assert result.pid == killed[0]
+        assert isinstance(result.error, ConversionError)
+        assert "le processus de travail s'est arrêté" in str(result.error)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        f"{r.spec.stem}.docx" for r in results if r.ok)
+    assert _worker_pids() == set()  # the dead one reaped, the others stopped
+
+
+def test_batch_runs_in_process_when_workers_cannot_start(
+        tmp_path: Path, minimal: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batching, "get_executable", lambda: str(tmp_path / "no-python"))
+    specs = [spec_file(tmp_path, minimal, f"conv-{i}.yaml") for i in range(3)]
+    results = batch(specs, tmp_path / "out", formats=("docx",), jobs=2)
+    assert [r.exit_code for r in results] == [0, 0, 0]
+    assert {r.pid for r in results} == {os.getpid()}
+
+
+def _processes_mentioning(text: bytes) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and text in (entry / "cmdline").read_bytes():
+                found.add(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.libreoffice
+def test_a_killed_pdf_worker_leaves_no_libreoffice_and_no_profile(
+        tmp_path: Path, minimal: dict[str, Any]) -> None:
+    scratch_before = set(Path(tempfile.gettempdir()).glob("convention-docs-batch-*"))
+    specs = [spec_file(tmp_path, minimal, f"conv-{i}.yaml") for i in range(4)]
+    killed: list[int] = []
+
+    def kill_one(result: BatchResult) -> None:
+        if not killed:
+            pid = next(iter(_worker_pids()))
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    results = batch(specs, tmp_path / "out", jobs=2, on_result=kill_one)
+    assert sum(not r.ok for r in results) <= 1
+    assert all(r.ok or r.pid == killed[0] for r in results)
+    assert set(Path(tempfile.gettempdir()).glob("convention-docs-batch-*")) == scratch_before
+    deadline = time.monotonic() + 20
+    while _processes_mentioning(b"convention-docs-batch-") and time.monotonic() < deadline:
+        time.sleep(0.2)  # the dead worker's UNO bridge sees the end of its input, stops soffice
+    assert _processes_mentioning(b"convention-docs-batch-") == set()

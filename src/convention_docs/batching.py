@@ -1,8 +1,10 @@
 """``batch()``: many specs → .docx/.pdf, in parallel worker processes, losing none of the good.
 
-Each worker process owns one warm ``Converter`` (its own LibreOffice and profile) and does the
-Python work (load, render, validate, metadata) on its own core, so the Python work of one
-convention overlaps LibreOffice's conversion of another. A spec that fails is reported with its
+Each worker process (:mod:`convention_docs._batch_worker`, a plain Python child that never
+re-imports the caller's ``__main__``) owns one warm ``Converter`` (its own LibreOffice and
+profile) and does the Python work (load, render, validate, metadata) on its own core, so the
+Python work of one convention overlaps LibreOffice's conversion of another. Workers are given
+one spec at a time, the next as soon as they report. A spec that fails is reported with its
 reason and the batch goes on; a worker that dies is replaced and only its current spec is lost
 (reported as failed). Results stream back in completion order (``on_result``, for a progress
 bar) and are returned in the order given. Nothing is accumulated but the small reports.
@@ -10,14 +12,19 @@ bar) and are returned in the order given. Nothing is accumulated but the small r
 
 from __future__ import annotations
 
-import multiprocessing
+import collections
+import contextlib
 import os
-import queue
+import shutil
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from multiprocessing.context import SpawnProcess
+from multiprocessing.connection import Connection, wait
+from multiprocessing.spawn import get_executable
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from convention_docs.build import FORMATS, build_all
 from convention_docs.convert import Converter
@@ -36,6 +43,7 @@ class BatchResult:
     outputs: list[Path] = field(default_factory=list)
     reports: list[Report] = field(default_factory=list)
     error: ConventionDocsError | None = None
+    pid: int = field(default_factory=os.getpid)  # the process that did the work
 
     @property
     def ok(self) -> bool:
@@ -103,18 +111,6 @@ class _LazyConverter:
             self._converter.close()
 
 
-def _worker(tasks: Any, results: Any, job: _Job) -> None:
-    """A worker process: one warm Converter, specs from ``tasks`` until ``None``."""
-    converter = _LazyConverter(job)
-    try:
-        while (task := tasks.get()) is not None:
-            index, spec, problem = task
-            results.put(("start", index, os.getpid()))
-            results.put(("done", index, _one(spec, problem, job, converter)))
-    finally:
-        converter.close()
-
-
 def batch(specs: Iterable[str | Path], outdir: str | Path, *,
           formats: Iterable[str] = FORMATS, pdfa: bool = False, jobs: int = 1,
           template: str | Path | None = None,
@@ -149,25 +145,58 @@ def _in_process(items: list[tuple[Path, str | None]], job: _Job,
     return results
 
 
+@dataclass
+class _Worker:
+    """A worker process, the connections to it and the index of the spec it is working on."""
+
+    process: subprocess.Popen[bytes]
+    inbox: Connection  # we send on it
+    outbox: Connection  # we receive on it
+    current: int | None = None
+    ready: bool = False
+
+
+def _start_worker(job: _Job, scratch: str) -> _Worker:
+    """Start a worker (:mod:`convention_docs._batch_worker`) with this process's ``sys.path``,
+    in its own session (a Ctrl-C in the terminal reaches this process, which stops it), with
+    ``scratch`` as its temporary folder: what a killed worker leaves there (its LibreOffice
+    profile) is removed with it at the end of the batch."""
+    bootstrap = (f"import sys; sys.path[:] = {sys.path!r}; "
+                 "from convention_docs._batch_worker import main; sys.exit(main())")
+    process = subprocess.Popen([get_executable(), "-c", bootstrap], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, start_new_session=True,
+                               env={**os.environ, "TMPDIR": scratch})
+    assert process.stdin is not None and process.stdout is not None
+    worker = _Worker(process, Connection(os.dup(process.stdin.fileno()), readable=False),
+                     Connection(os.dup(process.stdout.fileno()), writable=False))
+    process.stdin.close()
+    process.stdout.close()
+    worker.inbox.send(job)
+    return worker
+
+
+def _stop_worker(worker: _Worker, grace: float) -> None:
+    with contextlib.suppress(OSError):
+        worker.inbox.send(None)
+    worker.inbox.close()
+    try:
+        worker.process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        worker.process.kill()
+        worker.process.wait()
+    worker.outbox.close()
+
+
 def _in_workers(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
                 on_result: Callable[[BatchResult], None] | None) -> list[BatchResult]:
-    context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
-    tasks = context.Queue()
-    done_queue = context.Queue()
-    for index, (spec, problem) in enumerate(items):
-        tasks.put((index, spec, problem))
     results: list[BatchResult | None] = [None] * len(items)
-    workers: dict[int, SpawnProcess] = {}
-    current: dict[int, int] = {}  # worker pid -> index it is working on
+    pending = collections.deque(range(len(items)))
+    workers: dict[Connection, _Worker] = {}
+    retired: list[_Worker] = []
     remaining = len(items)
-    started_any = False  # a worker that dies before its first spec cannot be helped by a new one
+    started_any = False  # a worker that dies before it is ready cannot be helped by a new one
     deaths = 0
-
-    def start() -> None:
-        process = context.Process(target=_worker, args=(tasks, done_queue, job), daemon=True)
-        process.start()
-        assert process.pid is not None
-        workers[process.pid] = process
+    scratch = tempfile.mkdtemp(prefix="convention-docs-batch-")
 
     def finish(index: int, result: BatchResult) -> None:
         nonlocal remaining
@@ -177,50 +206,72 @@ def _in_workers(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
             if on_result is not None:
                 on_result(result)
 
+    def give(worker: _Worker) -> None:
+        """Send ``worker`` the next spec, or tell it to stop when none is left."""
+        if not pending:  # it stops once its LibreOffice is closed; waited for at the end
+            del workers[worker.outbox]
+            retired.append(worker)
+            with contextlib.suppress(OSError):
+                worker.inbox.send(None)
+            return
+        index = pending.popleft()
+        spec, problem = items[index]
+        try:
+            worker.inbox.send((index, spec, problem))
+        except OSError:  # it died before getting the spec: another worker will do it
+            pending.appendleft(index)
+        else:
+            worker.current = index
+
+    def died(worker: _Worker) -> None:
+        nonlocal deaths
+        del workers[worker.outbox]
+        _stop_worker(worker, grace=5)
+        deaths += 1
+        lost = worker.current
+        if lost is not None:
+            spec = items[lost][0]
+            finish(lost, BatchResult(spec, error=ConversionError(
+                f"{spec} : le processus de travail s'est arrêté (code "
+                f"{worker.process.returncode}) pendant cette convention"),
+                pid=worker.process.pid))
+        if pending and (started_any or deaths < jobs):
+            start()
+
+    def start() -> None:
+        try:
+            worker = _start_worker(job, scratch)
+        except OSError:
+            return
+        workers[worker.outbox] = worker
+
     for _ in range(jobs):
         start()
     try:
         while remaining:
-            try:
-                kind, index, payload = done_queue.get(timeout=0.5)
-            except queue.Empty:
-                for pid, process in list(workers.items()):
-                    if process.is_alive():
-                        continue
-                    del workers[pid]
-                    deaths += 1
-                    lost = current.pop(pid, None)
-                    if lost is not None:
-                        finish(lost, BatchResult(items[lost][0], error=ConversionError(
-                            f"{items[lost][0]} : le processus de travail s'est arrêté "
-                            f"(code {process.exitcode}) pendant cette convention")))
-                    if remaining and (started_any or deaths < jobs):
-                        start()
-                if remaining and not workers:
-                    # workers cannot start here (e.g. a __main__ that cannot be re-imported):
-                    # do what is left in this process rather than lose it
-                    left = [i for i, r in enumerate(results) if r is None]
-                    for i, result in zip(left, _in_process([items[i] for i in left], job, None),
-                                         strict=True):
-                        finish(i, result)
-                continue
-            if kind == "start":
-                started_any = True
-                current[payload] = index
-            else:
-                for pid, working_on in list(current.items()):
-                    if working_on == index:
-                        del current[pid]
-                finish(index, payload)
+            if not workers:
+                # workers cannot run here: do what is left in this process rather than lose it
+                left = [i for i, r in enumerate(results) if r is None]
+                for i, result in zip(left, _in_process([items[i] for i in left], job, None),
+                                     strict=True):
+                    finish(i, result)
+                break
+            for connection in wait(list(workers)):
+                worker = workers[cast(Connection, connection)]
+                try:
+                    message = worker.outbox.recv()
+                except (EOFError, OSError):
+                    died(worker)
+                    continue
+                if message[0] == "ready":
+                    started_any = worker.ready = True
+                else:
+                    _, index, result = message
+                    worker.current = None
+                    finish(index, result)
+                give(worker)
     finally:
-        for _ in workers:
-            tasks.put(None)
-        for process in workers.values():
-            process.join(timeout=30)
-            if process.is_alive():
-                process.kill()
-                process.join()
-        tasks.close()
-        done_queue.close()
+        for worker in [*workers.values(), *retired]:
+            _stop_worker(worker, grace=30)
+        shutil.rmtree(scratch, ignore_errors=True)
     return [r for r in results if r is not None]
-

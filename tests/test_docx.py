@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -208,7 +211,8 @@ def test_missing_and_unreadable_templates(tmp_path: Path, minimal: dict[str, Any
         render_docx(load_data(minimal), tmp_path / "o.docx", template=tmp_path / "none.docx")
     bad = tmp_path / "bad.docx"
     bad.write_text("pas un docx", encoding="utf-8")
-    with pytest.raises(TemplateError, match="modèle illisible"):
+    with pytest.raises(TemplateError,
+                       match=r"modèle illisible \(ce n'est pas un fichier \.docx\)"):
         render_docx(load_data(minimal), tmp_path / "o.docx", template=bad)
 
 
@@ -227,3 +231,120 @@ def test_user_template_with_its_own_letterhead(tmp_path: Path, minimal: dict[str
     texts = [t for _, t in paragraphs(out)]
     assert texts[0] == "Préfecture — papier à en-tête"
     assert "Article 1er\u00a0: OBJET" in texts and "Article 2\u00a0: DURÉE" in texts
+
+
+# ------------------------------------------------------------------------------------------
+# Speed: what renders share, and the shortcuts (docx.py's docstring), change no output
+# ------------------------------------------------------------------------------------------
+
+
+def docx_parts(data: bytes) -> dict[str, bytes]:
+    """The parts of a .docx, creation and modification times of docProps/core.xml blanked."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["docProps/core.xml"] = re.sub(rb"<dcterms:(created|modified)[^<]*</dcterms:\1>", b"",
+                                        parts["docProps/core.xml"])
+    return parts
+
+
+def test_plain_text_values_keep_tabs_and_line_breaks(tmp_path: Path,
+                                                     minimal: dict[str, Any]) -> None:
+    # A plain text value (not runs) holding tabs and line breaks: docxtpl's resolve_listing
+    # must still turn them into <w:tab/> and <w:br/>.
+    mention = "Cofinancé\tpar l'UE & <la Région>\nligne {{ 2 }}"
+    minimal["funding"]["mention"] = mention
+    out = tmp_path / "c.docx"
+    render_docx(load_data(minimal), out)
+    assert mention in [t for _, t in paragraphs(out)]
+    body = zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert "<w:tab/>" in body and "<w:br/>" in body
+
+
+FRAGMENTS = ["<w:p>", '<w:p w:rsidR="1">', "</w:p>", "<w:pPr><w:jc/></w:pPr>", "<w:r>",
+             "</w:r>", "<w:rPr><w:b/></w:rPr>", "<w:t>", '<w:t xml:space="preserve">',
+             '<w:t xml:space="preserve"/>', "</w:t>", "<w:tab/>", "<w:tbl>", "<wp:x>", "a",
+             "é", " ", "\t", "\n", "\a", "\f"]
+xml_noise = st.sampled_from(FRAGMENTS)
+xml_run = st.builds("<w:r>{}{}{}</w:t></w:r>".format,
+                    st.sampled_from(["", "<w:rPr><w:b/></w:rPr>"]),
+                    st.sampled_from(["<w:t>", '<w:t xml:space="preserve">', "<w:tab/><w:t>"]),
+                    st.text(alphabet="a \t\n\a\f", max_size=4))
+xml_paragraph = st.lists(st.one_of(xml_run, xml_noise), max_size=4).map(
+    lambda items: '<w:p w:rsidR="1"><w:pPr><w:jc/></w:pPr>' + "".join(items) + "</w:p>")
+word_xml = st.lists(st.one_of(xml_paragraph, xml_noise), max_size=12).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(xml=word_xml)
+def test_listing_shortcut_changes_nothing(xml: str) -> None:
+    from docxtpl import DocxTemplate
+
+    from convention_docs.docx import _StrictTemplate
+    assert _StrictTemplate("unused.docx").resolve_listing(xml) == \
+        DocxTemplate("unused.docx").resolve_listing(xml)
+
+
+def test_archive_is_zipfiles_byte_for_byte(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from convention_docs import _docx_package as package
+    from convention_docs import docx as module
+    monkeypatch.setattr(time, "time", lambda: 1_795_000_000.0)
+    with module.template_file() as path:
+        document = docx.Document(str(path))
+    document.add_paragraph("Emblème : " + "x" * 300_000)  # a part too large to be kept
+    with module.logo_file("eu-emblem.png") as logo:
+        document.add_picture(str(logo))
+    expected = io.BytesIO()
+    document.save(expected)
+    for _ in range(2):  # the second time, deflated parts come from the cache
+        ours = io.BytesIO()
+        package.save(document, ours)
+        assert ours.getvalue() == expected.getvalue()
+    monkeypatch.setattr(package, "_ZIP32_LIMIT", 1000)  # zipfile would need ZIP64 records
+    fallback = io.BytesIO()
+    package.save(document, fallback)
+    assert fallback.getvalue() == expected.getvalue()
+
+
+def test_edited_template_is_read_again(tmp_path: Path, minimal: dict[str, Any]) -> None:
+    template = tmp_path / "mine.docx"
+    convention = load_data(minimal)
+    for version in ("version A", "version B"):  # same path, same length, rewritten at once
+        document = docx.Document()
+        document.add_paragraph(f"{version} {{{{ title }}}}")
+        document.save(str(template))
+        out = tmp_path / f"{version}.docx"
+        render_docx(convention, out, template=template)
+        assert paragraphs(out)[0][1] == f"{version} CONVENTION DE PARTENARIAT"
+
+
+def test_renders_in_threads_share_nothing(minimal: dict[str, Any]) -> None:
+    conventions = [load(EXAMPLES / "paca-2026.yaml"), load(EXAMPLES / "paca-clause-sociale.yaml"),
+                   load_data(minimal)]
+
+    def render(index: int) -> dict[str, bytes]:
+        out = io.BytesIO()
+        render_docx(conventions[index % 3], out, draft=index % 2 == 1)
+        return docx_parts(out.getvalue())
+
+    alone = [render(index) for index in range(6)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(render, list(range(6)) * 4))
+    assert together == alone * 4
+    assert render(0) == alone[0]
+
+
+@given(text=st.text(alphabet="&<>\"'{}%aé\u00a0 "))
+def test_escape_replaces_each_character(text: str) -> None:
+    from convention_docs.wordml import escape
+    entities = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;",
+                "{": "&#123;", "}": "&#125;", "%": "&#37;"}
+    assert escape(text) == "".join(entities.get(char, char) for char in text)
+
+
+@given(text=st.text(alphabet=" 12%€‰n°art.LRDxéb'’\n"))
+def test_typography_shortcuts_change_nothing(text: str) -> None:
+    from convention_docs import french
+    assert french._unit_spaces(text) == french._UNIT_SPACE.sub(french.NBSP, text)
+    assert french.typographic_apostrophe(text) == french._STRAIGHT_APOSTROPHE.sub("’", text)

@@ -4,6 +4,13 @@ Safety: the environment is a ``SandboxedEnvironment`` with autoescape and ``Stri
 every value goes through ``wordml.finalize`` (XML escaping, braces as character references),
 and the rendered XML is re-parsed strictly before docxtpl's forgiving parser sees it, so a
 template that produces broken XML is an error instead of silently lost text (PITFALLS.md).
+
+Speed: a render takes a few milliseconds because what depends only on the template is done
+once per process and kept in small bounded LRU caches shared by threads: docxtpl's
+``patch_xml`` of each part and the compiled Jinja template (keyed by the XML text) here, the
+template's reading and the deflated parts in :mod:`._docx_package`. Only immutable values are
+kept, so renders share no mutable state. docxtpl's ``resolve_listing`` is skipped when no tab
+or line break lies inside a ``<w:t>`` (it would change nothing).
 """
 
 from __future__ import annotations
@@ -12,8 +19,7 @@ import datetime as dt
 import functools
 import importlib.resources
 import io
-import threading
-from collections import OrderedDict
+import zipfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -28,6 +34,7 @@ from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
 from convention_docs import wordml
+from convention_docs._docx_package import Cache, open_document, save
 from convention_docs.context import ImageSpec, build_context
 from convention_docs.errors import AssetError, TemplateError
 from convention_docs.model import Convention
@@ -106,8 +113,57 @@ class _Image(InlineImage):  # type: ignore[misc]
         return xml.replace("<wp:docPr ", f'<wp:docPr descr="{alt}" title="{alt}" ', 1)
 
 
+# ------------------------------------------------------------------------------------------
+# What renders share (see the module docstring)
+# ------------------------------------------------------------------------------------------
+
+_PATCHED: Cache[str, str] = Cache(32)
+"""Part XML of a template → the same after docxtpl's ``patch_xml`` (which reads nothing else)."""
+
+def _listing_in_text(xml: str) -> bool:
+    """Return whether a tab, line feed, bell or form feed lies inside a ``<w:t>`` element.
+
+    Those are the only characters docxtpl's ``resolve_listing`` rewrites, and only between a
+    ``<w:t>`` (or ``<w:t …>``) and the next ``</w:t>``: when this is false, it would return
+    its input unchanged. (Our own runs write tabs and line breaks as elements; plain text
+    values such as a funding mention still rely on ``resolve_listing``.)
+
+    >>> _listing_in_text('<w:r><w:t xml:space="preserve">a\\tb</w:t></w:r>')
+    True
+    >>> _listing_in_text('<w:r><w:tab/><w:t>a</w:t></w:r>\\n  <wp:extent cx="1"/>')
+    False
+    """
+    for char in "\t\a\n\f":
+        at = xml.find(char)
+        while at != -1:
+            opening = max(xml.rfind("<w:t ", 0, at), xml.rfind("<w:t>", 0, at))
+            if opening != -1 and xml.find("</w:t>", opening, at) == -1:
+                return True
+            at = xml.find(char, at + 1)
+    return False
+
+
+# ------------------------------------------------------------------------------------------
+# Rendering
+# ------------------------------------------------------------------------------------------
+
+
 class _StrictTemplate(DocxTemplate):  # type: ignore[misc]
     template_name: str = ""
+    docx: Any
+    is_rendered: bool
+
+    def init_docx(self, reload: bool = True) -> None:
+        if not self.docx or (self.is_rendered and reload):
+            self.docx = open_document(Path(self.template_file))
+            self.is_rendered = False
+
+    def patch_xml(self, src_xml: str) -> str:
+        patch = super().patch_xml
+        return _PATCHED.get(src_xml, lambda: str(patch(src_xml)))
+
+    def resolve_listing(self, xml: str) -> str:
+        return str(super().resolve_listing(xml)) if _listing_in_text(xml) else xml
 
     def fix_tables(self, xml: str) -> Any:
         try:
@@ -127,24 +183,14 @@ class _Environment(SandboxedEnvironment):
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=jinja2.StrictUndefined,
                          finalize=wordml.finalize, keep_trailing_newline=True)
-        self._compiled: OrderedDict[str, jinja2.Template] = OrderedDict()
-        self._lock = threading.Lock()
+        self._compiled: Cache[str, jinja2.Template] = Cache(32)
 
     def from_string(self, source: Any, globals: Any = None,
                     template_class: Any = None) -> jinja2.Template:
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        with self._lock:
-            template = self._compiled.get(source)
-            if template is not None:
-                self._compiled.move_to_end(source)
-                return template
-        template = super().from_string(source)
-        with self._lock:
-            self._compiled[source] = template
-            while len(self._compiled) > 16:
-                self._compiled.popitem(last=False)
-        return template
+        compile_ = super().from_string
+        return self._compiled.get(source, lambda: compile_(source))
 
 
 _ENVIRONMENT = _Environment()
@@ -191,6 +237,9 @@ def render_docx(convention: Convention, destination: str | Path | IO[bytes], *,
         try:
             tpl = _StrictTemplate(str(template_path))
             tpl.init_docx()
+        except zipfile.BadZipFile as exc:
+            raise TemplateError("modèle illisible (ce n'est pas un fichier .docx)",
+                                template=name) from exc
         except Exception as exc:  # python-docx raises many kinds on a broken file
             raise TemplateError(f"modèle illisible ({exc})", template=name) from exc
         tpl.template_name = name
@@ -217,4 +266,4 @@ def render_docx(convention: Convention, destination: str | Path | IO[bytes], *,
         except jinja2.TemplateError as exc:
             raise TemplateError(f"erreur de rendu du modèle : {exc}", template=name) from exc
         _set_properties(tpl.docx, convention)
-        tpl.save(destination)
+        save(tpl.docx, destination)

@@ -216,7 +216,7 @@ def apply_non_breaking_spaces(text: str, *, guillemet_space: GuillemetSpace = "n
     places = {m.start() for m in _MARKS.finditer(text)}
     places.update(m.end() for m in _AFTER_OPENING.finditer(text) if m.end() < len(text))
     if not places:
-        return _UNIT_SPACE.sub(NBSP, text)
+        return _unit_spaces(text)
     in_url = ({i for m in _URL.finditer(text) for i in range(m.start(), m.end())}
               if _URL_HINT.search(text) else set())
     out: list[str] = []
@@ -231,7 +231,7 @@ def apply_non_breaking_spaces(text: str, *, guillemet_space: GuillemetSpace = "n
                 _gap(a, text[gap_start:i], text[i], c, i in in_url, guillemet))
         done = i
     out.append(text[done:])
-    return _UNIT_SPACE.sub(NBSP, "".join(out))
+    return _unit_spaces("".join(out))
 
 
 _MARKS = re.compile(r"[:;!?»]")
@@ -241,6 +241,15 @@ _URL_HINT = re.compile(r"://|www\.|mailto:", re.IGNORECASE)
 
 # « 25 % », « 15 000 € », « n° 2021-1104 », « art. 4 »: the ordinary space becomes U+00A0.
 _UNIT_SPACE = re.compile(r"(?<=\d) +(?=[%€‰])|(?<=\bn°) +(?=\d)|(?<=\bart\.) +(?=[\dLRD])")
+
+
+def _unit_spaces(text: str) -> str:
+    # The pattern starts with a look-behind, so the regex engine tries it at every position:
+    # look first for what every match needs (a space, and a unit, « n° » or « art. »).
+    if " " in text and ("%" in text or "€" in text or "‰" in text or "n°" in text
+                        or "art." in text):
+        return _UNIT_SPACE.sub(NBSP, text)
+    return text
 
 
 _STRAIGHT_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
@@ -254,7 +263,7 @@ def typographic_apostrophe(text: str) -> str:
     >>> typographic_apostrophe("l'État et aujourd'hui, mais pas 'x'")
     "l’État et aujourd’hui, mais pas 'x'"
     """
-    return _STRAIGHT_APOSTROPHE.sub("’", text)
+    return _STRAIGHT_APOSTROPHE.sub("’", text) if "'" in text else text
 
 
 def quote(text: str, *, guillemet_space: GuillemetSpace = "normal") -> str:

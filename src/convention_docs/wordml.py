@@ -14,16 +14,16 @@ from markupsafe import Markup
 
 __all__ = ["Run", "Runs", "escape", "finalize"]
 
-_TABLE = str.maketrans({
-    "&": "&amp;",
-    "<": "&lt;",
-    ">": "&gt;",
-    '"': "&quot;",
-    "'": "&#39;",
-    "{": "&#123;",
-    "}": "&#125;",
-    "%": "&#37;",
-})
+_ENTITIES = (  # "&" first: the others bring in "&" of their own
+    ("&", "&amp;"),
+    ("<", "&lt;"),
+    (">", "&gt;"),
+    ('"', "&quot;"),
+    ("'", "&#39;"),
+    ("{", "&#123;"),
+    ("}", "&#125;"),
+    ("%", "&#37;"),
+)
 
 
 def escape(text: str) -> str:
@@ -32,7 +32,12 @@ def escape(text: str) -> str:
     >>> escape("R&D {{ x }} <b>")
     'R&amp;D &#123;&#123; x &#125;&#125; &lt;b&gt;'
     """
-    return text.translate(_TABLE)
+    # str.replace, only where needed: several times faster than str.translate on non-ASCII text
+    text = str(text)  # a str subclass such as Markup would escape the entities themselves
+    for char, entity in _ENTITIES:
+        if char in text:
+            text = text.replace(char, entity)
+    return text
 
 
 def finalize(value: object) -> object:

@@ -48,9 +48,12 @@ from pypdf.generic import (
     create_string_object,
 )
 
+from convention_docs._pypdf_hex import install as _install_hex_reader
 from convention_docs.errors import DocumentError
 
 __all__ = ["read_metadata", "set_metadata"]
+
+_install_hex_reader()  # LibreOffice writes the Info strings in hexadecimal
 
 _NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

@@ -1,4 +1,4 @@
-"""batch(): worker processes, failures isolated, errors that cross process boundaries."""
+"""batch(): threads sharing LibreOffice instances, or worker processes; failures isolated."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from convention_docs import batch, batching
+from convention_docs import _batch_processes, batch
 from convention_docs.batching import BatchResult
 from convention_docs.errors import (
     ConventionRejected,
@@ -76,7 +77,7 @@ def _worker_pids() -> set[int]:
             command = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(stat[1]) == os.getpid() and b"_batch_worker" in command:
+        if int(stat[1]) == os.getpid() and b"_batch_processes" in command:
             found.add(int(entry.name))
     return found
 
@@ -92,7 +93,7 @@ def test_workers_never_run_the_callers_main_again(tmp_path: Path,
         "from convention_docs import batch\n"
         "print('MAIN', file=sys.stderr)\n"
         f"results = batch({[str(s) for s in specs]!r}, {str(tmp_path / 'out')!r},\n"
-        "                formats=('docx',), jobs=2)\n"
+        "                formats=('docx',), jobs=2, isolate=True)\n"
         "print([r.exit_code for r in results], all(r.pid != os.getpid() for r in results))\n",
         encoding="utf-8")
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
@@ -113,7 +114,8 @@ def test_a_worker_that_dies_loses_at_most_its_current_spec(tmp_path: Path,
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
 
-    results = batch(specs, tmp_path / "out", formats=("docx",), jobs=2, on_result=kill_one)
+    results = batch(specs, tmp_path / "out", formats=("docx",), jobs=2, isolate=True,
+                    on_result=kill_one)
     assert [r.spec for r in results] == specs
     lost = [r for r in results if not r.ok]
     assert len(lost) <= 1
@@ -128,9 +130,9 @@ def test_a_worker_that_dies_loses_at_most_its_current_spec(tmp_path: Path,
 
 def test_batch_runs_in_process_when_workers_cannot_start(
         tmp_path: Path, minimal: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(batching, "get_executable", lambda: str(tmp_path / "no-python"))
+    monkeypatch.setattr(_batch_processes, "get_executable", lambda: str(tmp_path / "none"))
     specs = [spec_file(tmp_path, minimal, f"conv-{i}.yaml") for i in range(3)]
-    results = batch(specs, tmp_path / "out", formats=("docx",), jobs=2)
+    results = batch(specs, tmp_path / "out", formats=("docx",), jobs=2, isolate=True)
     assert [r.exit_code for r in results] == [0, 0, 0]
     assert {r.pid for r in results} == {os.getpid()}
 
@@ -159,7 +161,7 @@ def test_a_killed_pdf_worker_leaves_no_libreoffice_and_no_profile(
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
 
-    results = batch(specs, tmp_path / "out", jobs=2, on_result=kill_one)
+    results = batch(specs, tmp_path / "out", jobs=2, isolate=True, on_result=kill_one)
     assert sum(not r.ok for r in results) <= 1
     assert all(r.ok or r.pid == killed[0] for r in results)
     assert set(Path(tempfile.gettempdir()).glob("convention-docs-batch-*")) == scratch_before
@@ -167,3 +169,53 @@ def test_a_killed_pdf_worker_leaves_no_libreoffice_and_no_profile(
     while _processes_mentioning(b"convention-docs-batch-") and time.monotonic() < deadline:
         time.sleep(0.2)  # the dead worker's UNO bridge sees the end of its input, stops soffice
     assert _processes_mentioning(b"convention-docs-batch-") == set()
+
+
+def test_threads_report_in_the_calling_thread_and_keep_order(
+        tmp_path: Path, minimal: dict[str, Any]) -> None:
+    specs = [spec_file(tmp_path, minimal, f"conv-{i}.yaml") for i in range(7)]
+    specs.insert(3, spec_file(tmp_path, {"title": "incomplet"}, "bad.yaml"))
+    callers: set[str] = set()
+    results = batch(specs, tmp_path / "out", formats=("docx",), jobs=3,
+                    on_result=lambda r: callers.add(threading.current_thread().name))
+    assert callers == {threading.current_thread().name}
+    assert [r.spec for r in results] == specs
+    assert [r.exit_code for r in results] == [0, 0, 0, 2, 0, 0, 0, 0]
+    assert {r.pid for r in results} == {os.getpid()}
+
+
+def test_a_bug_in_one_spec_does_not_stop_the_batch(
+        tmp_path: Path, minimal: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from convention_docs import batching
+
+    real_load = batching.load
+
+    def flaky_load(path: Any) -> Any:
+        if Path(path).name == "conv-1.yaml":
+            raise RuntimeError("boom")
+        return real_load(path)
+
+    monkeypatch.setattr(batching, "load", flaky_load)
+    specs = [spec_file(tmp_path, minimal, f"conv-{i}.yaml") for i in range(3)]
+    results = batch(specs, tmp_path / "out", formats=("docx",), jobs=2)
+    assert [r.exit_code for r in results] == [0, 1, 0]
+    assert str(results[1].error) == (f"{specs[1]} : erreur interne (RuntimeError: boom) ; "
+                                     "merci de la signaler")
+
+
+@pytest.mark.libreoffice
+def test_threads_share_at_most_jobs_libreoffice_instances(
+        tmp_path: Path, minimal: dict[str, Any]) -> None:
+    specs = [spec_file(tmp_path, minimal, f"conv-{i}.yaml") for i in range(5)]
+    seen: list[int] = []
+
+    def count(result: BatchResult) -> None:
+        seen.append(len(_processes_mentioning(b"convention-docs-lo-")))
+
+    results = batch(specs, tmp_path / "out", jobs=2, on_result=count)
+    assert all(r.ok for r in results), [str(r.error) for r in results if not r.ok]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        f"conv-{i}.{ext}" for i in range(5) for ext in ("docx", "pdf"))
+    # each instance is a soffice wrapper, soffice.bin and a UNO bridge: at most 2 instances
+    assert 0 < max(seen) <= 2 * 3
+    assert _processes_mentioning(b"convention-docs-lo-") == set()

@@ -136,3 +136,17 @@ def test_console_script_is_installed(tmp_path: Path) -> None:
                             capture_output=True, text=True, check=False)
     assert result.returncode == 2
     assert "absent.pdf" in result.stderr
+
+
+def test_batch_jobs_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["batch", "x.yaml", "--outdir", "o", "--jobs", "0"]) == 2
+    assert "nombre entier positif attendu, pas « 0 »" in capsys.readouterr().err
+
+
+def test_batch_isolated_workers(tmp_path: Path, minimal: dict[str, Any]) -> None:
+    specs = [spec_file(tmp_path, minimal, f"conv-{i}.yaml") for i in range(3)]
+    code = main(["batch", *map(str, specs), "--outdir", str(tmp_path / "out"), "--jobs", "2",
+                 "--isolate", "--format", "docx"])
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        f"conv-{i}.docx" for i in range(3)]

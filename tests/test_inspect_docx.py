@@ -438,7 +438,7 @@ def test_location_and_view_helpers() -> None:
 
 
 @pytest.mark.parametrize("module", [
-    "view", "_visibility", "_pdf_tokens", "_pdf_color", "_docx_numbering", "__init__",
+    "view", "_visibility", "_pdf_tokens", "_pdf_color", "_docx_numbering", "_pixels", "__init__",
 ])
 def test_docstring_examples(module: str) -> None:
     name = "convention_docs.inspect" + ("" if module == "__init__" else f".{module}")
@@ -489,3 +489,34 @@ def test_text_around_a_comment_inside_w_t(tmp_path: Path, plain_docx: Path) -> N
 
     path = _rewrite(plain_docx, tmp_path / "comment.docx", "word/document.xml", comment)
     assert read_docx(path).lines[0].text == "texte"
+
+
+def test_documents_sharing_a_style_id_but_not_its_formatting_are_read_apart(
+        tmp_path: Path) -> None:
+    # Style resolutions are kept for the next document with the same styles part (a batch):
+    # a document whose « Encadre » is another colour must not get the first one's.
+    paths = {}
+    for name, colour in (("rouge", RGBColor(0xC0, 0, 0)), ("bleu", RGBColor(0, 0, 0xC0))):
+        doc = Document()
+        style = doc.styles.add_style("Encadre", WD_STYLE_TYPE.PARAGRAPH)
+        style.font.color.rgb = colour
+        doc.add_paragraph("texte encadré", style="Encadre").add_run(" et souligné").bold = True
+        paths[name] = tmp_path / f"{name}.docx"
+        doc.save(str(paths[name]))
+    for name in ("rouge", "bleu", "rouge", "bleu"):
+        [line] = read_docx(paths[name]).lines
+        assert line.color == ((0xC0, 0, 0) if name == "rouge" else (0, 0, 0xC0))
+
+
+def test_each_reading_has_its_own_pictures(tmp_path: Path) -> None:
+    # Decoded pictures are kept between readings, but each view gets a copy: painting on one
+    # changes neither the next reading nor what recognition finds in it.
+    doc = Document()
+    doc.add_picture(str(_logo(tmp_path / "logo.png")), width=Mm(30))
+    doc.save(str(tmp_path / "logo.docx"))
+    first = read_docx(tmp_path / "logo.docx").images[0].image
+    pixels = first.tobytes()
+    first.paste((255, 0, 0), (0, 0, 120, 80))
+    second = read_docx(tmp_path / "logo.docx").images[0].image
+    assert second is not first and second.tobytes() == pixels
+    assert second.getpixel((60, 40)) == (255, 204, 0)

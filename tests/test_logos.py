@@ -19,9 +19,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFont, ImageOps
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+)
 
 from convention_docs import logos
 from convention_docs.errors import AssetError
+from convention_docs.inspect import _pixels
+from convention_docs.inspect._pdf_images import fingerprint
 from convention_docs.logos import EmblemMatch, LogoLibrary, asset, find_emblems
 
 REFLEX_BLUE = (0x00, 0x33, 0x99)
@@ -515,3 +525,95 @@ def test_unreadable_or_blank_reference_is_refused(tmp_path: Path) -> None:
         LogoLibrary().register("fse", b"\x89PNG tronque")
     with pytest.raises(AssetError, match="logo « fse » inutilisable : l'image est d'une seule"):
         LogoLibrary().register("fse", Image.new("RGB", (90, 60), "white"))
+
+
+# --- pictures kept between documents (inspect._pixels, inspect._pdf_images) ----------------------
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_kept_pictures_are_decoded_once_and_handed_out_as_copies(emblem: Image.Image) -> None:
+    blob = _png(emblem.resize((300, 200)))
+    key = _pixels.content_key(b"test-copies", blob)
+    decoded: list[bytes] = []
+
+    def decode() -> Image.Image | None:
+        decoded.append(blob)
+        return _pixels.decode_bytes(blob)
+
+    first, second = _pixels.decode_shared(key, decode), _pixels.decode_shared(key, decode)
+    assert len(decoded) == 1 and first is not None and second is not None
+    assert first is not second and first.tobytes() == second.tobytes()
+    assert _pixels.pixel_key(first) == _pixels.pixel_key(second) \
+        == _pixels.pixel_key(first.copy())  # the kept key is the key of the pixels
+    ImageDraw.Draw(first).rectangle((0, 0, 299, 199), fill="white")  # one document paints
+    third = _pixels.decode_shared(key, decode)
+    assert third is not None and third.tobytes() == second.tobytes()  # the next one is intact
+    assert find_emblems(third) and not find_emblems(first.copy())
+    third.thumbnail((150, 100))  # Pillow gives it new pixels: its key follows them
+    assert _pixels.pixel_key(third) == _pixels.pixel_key(third.copy())
+
+
+def test_a_kept_picture_is_not_hashed_again(emblem: Image.Image,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    blob = _png(emblem.resize((240, 160)))
+    key = _pixels.content_key(b"test-hash", blob)
+    hashed: list[tuple[int, int]] = []
+    digest = _pixels._digest
+    monkeypatch.setattr(_pixels, "_digest", lambda image: hashed.append(image.size)
+                        or digest(image))
+    for _ in range(3):  # three documents with the same logo
+        picture = _pixels.decode_shared(key, lambda: _pixels.decode_bytes(blob))
+        assert picture is not None and find_emblems(picture)
+    assert hashed == [(240, 160)]
+    assert find_emblems(picture.copy()) and len(hashed) == 2  # any other picture is hashed
+
+
+def test_kept_pictures_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_pixels, "CACHE_BYTES", 3 * 4 * 64 * 64)  # three 64 x 64 pictures
+    for shade in range(10):
+        picture = _pixels.decode_shared(_pixels.content_key(b"test-bound", bytes([shade])),
+                                        lambda shade=shade: Image.new("RGB", (64, 64), shade))
+        assert picture is not None and picture.getpixel((0, 0)) == (shade, 0, 0)
+    assert 0 < _pixels._kept_size <= 3 * 4 * 64 * 64 and len(_pixels._kept) <= 3
+    big = _pixels.content_key(b"test-bound", b"big")
+    assert _pixels.decode_shared(big, lambda: Image.new("RGB", (2048, 1024))) is not None
+    assert big not in _pixels._kept  # larger than what is kept: decoded every time
+    assert not _pixels.would_keep(2048, 1024) and _pixels.would_keep(1200, 800)
+
+
+def _pdf_image(data: bytes, width: int = 2, space: str = "/DeviceRGB") -> DecodedStreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    stream.update({NameObject("/Type"): NameObject("/XObject"),
+                   NameObject("/Subtype"): NameObject("/Image"),
+                   NameObject("/Width"): NumberObject(width),
+                   NameObject("/Height"): NumberObject(2),
+                   NameObject("/BitsPerComponent"): NumberObject(8),
+                   NameObject("/ColorSpace"): NameObject(space)})
+    return stream
+
+
+def test_pdf_images_are_named_by_content() -> None:
+    pixels = bytes(range(12))
+    key = fingerprint(_pdf_image(pixels))
+    assert key is not None and key == fingerprint(_pdf_image(pixels))  # another object, same key
+    assert fingerprint(_pdf_image(pixels[::-1])) != key
+    assert fingerprint(_pdf_image(pixels, width=3)) != key
+    assert fingerprint(_pdf_image(pixels, space="/DeviceGray")) != key
+    masked = _pdf_image(pixels)
+    masked[NameObject("/SMask")] = _pdf_image(bytes(4), space="/DeviceGray")
+    assert fingerprint(masked) not in (None, key)
+    decode = _pdf_image(pixels)
+    decode[NameObject("/Decode")] = ArrayObject([FloatObject(1), FloatObject(0)])
+    assert fingerprint(decode) not in (None, key)
+    inline = (DictionaryObject(_pdf_image(pixels)), pixels)
+    assert fingerprint(inline) not in (None, key)
+    looped = _pdf_image(pixels)
+    loop = ArrayObject()
+    loop.append(loop)
+    looped[NameObject("/Decode")] = loop
+    assert fingerprint(looped) is None  # not written out: decoded, not kept

@@ -188,3 +188,20 @@ def test_unreadable_official_logo_is_a_finding_when_checking_a_document(tmp_path
     assert finding.location.field == "funding.fse_logo.path"
     assert finding.message == f"fichier de logo introuvable ou illisible : {missing}"
     assert {f.code for f in report.errors} == {"LOGO_FILE_UNREADABLE"}  # the drawing still counts
+
+
+def test_the_official_logo_is_read_again_when_its_file_changes(tmp_path: Path) -> None:
+    # The library built from the official file is kept for the next conventions of a batch,
+    # by the file's content: a file replaced under the same name is read again.
+    data = _seed_data()
+    official = _official_logo(tmp_path / "fse.png")
+    data["funding"]["fse_logo"] = {"path": str(official), "alt": "L'Europe s'engage en France"}
+    model = load_data(data)
+    path = tmp_path / "convention.docx"
+    render_docx(model, path)
+    assert validate(path, convention=model).ok
+    assert validate(path, convention=model).ok  # the kept library
+    other = Image.new("RGB", (900, 600), (0, 128, 0))
+    ImageDraw.Draw(other).ellipse((100, 100, 500, 400), fill="white")
+    other.save(official)  # another picture under the same name
+    assert "FSE_LOGO_MISSING" in validate(path, convention=model).codes()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from convention_docs.convert import Converter, PdfOptions
+from convention_docs.convert import Converter, PdfConverter, PdfOptions
 from convention_docs.docx import render_docx
 from convention_docs.errors import ConventionDocsError, ConventionRejected
 from convention_docs.model import Convention
@@ -66,7 +66,7 @@ def _kind(destination: Path) -> str:
 
 def build_all(convention: Convention | str | Path | Mapping[str, Any],
               destinations: Sequence[str | Path], *, template: str | Path | None = None,
-              pdfa: bool = False, converter: Converter | None = None,
+              pdfa: bool = False, converter: PdfConverter | None = None,
               draft: bool = False) -> list[BuildResult]:
     """Render ``convention`` once to every destination (.docx and/or .pdf), validate each, and
     write them all, or none: on errors ``ConventionRejected`` is raised and nothing is written.
@@ -95,7 +95,8 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
                 path = workdir / f"{index}.pdf"
                 with ExitStack() as stack:
                     # a one-off render starts LibreOffice once: cold mode costs the same
-                    conv = converter or stack.enter_context(Converter(warm=False))
+                    conv: PdfConverter = converter or stack.enter_context(
+                        Converter(warm=False))
                     conv.convert(docx_path, path, PdfOptions(pdfa=pdfa))
                 set_metadata(path, **_pdf_metadata(model))
             report = validate(path, convention=model)
@@ -133,7 +134,7 @@ def _move(path: Path, target: Path) -> None:
 
 def build(convention: Convention | str | Path | Mapping[str, Any], destination: str | Path, *,
           template: str | Path | None = None, pdfa: bool = False,
-          converter: Converter | None = None, draft: bool = False) -> BuildResult:
+          converter: PdfConverter | None = None, draft: bool = False) -> BuildResult:
     """Render ``convention`` to ``destination`` (.docx or .pdf), validate it, and return both.
 
     Raises ``ConventionRejected`` (nothing written) when the validator finds errors, unless
@@ -145,7 +146,7 @@ def build(convention: Convention | str | Path | Mapping[str, Any], destination: 
 
 def render(convention: Convention | str | Path | Mapping[str, Any], destination: str | Path,
            *, template: str | Path | None = None, pdfa: bool = False,
-           converter: Converter | None = None, draft: bool = False) -> Path:
+           converter: PdfConverter | None = None, draft: bool = False) -> Path:
     """Render ``convention`` to ``destination`` (.docx or .pdf) and return its path.
 
     The output is validated first; on errors nothing is written and ``ConventionRejected``

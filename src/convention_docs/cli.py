@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 refused by the validator (or conversion failed), 2 bad 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -79,6 +80,16 @@ def _render(args: argparse.Namespace, out: Console, err: Console) -> int:
     return EXIT_OK
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"nombre entier positif attendu, pas « {text} »")
+    return value
+
+
 def _batch(args: argparse.Namespace, out: Console, err: Console) -> int:
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in ("docx", "pdf")]
@@ -104,7 +115,8 @@ def _batch(args: argparse.Namespace, out: Console, err: Console) -> int:
                 out.print(f"{label}  {result.spec} : {message}")
 
         results = batch(args.specs, Path(args.outdir), formats=formats, pdfa=args.pdfa,
-                        jobs=args.jobs, template=args.template, on_result=report_line)
+                        jobs=args.jobs, isolate=args.isolate, template=args.template,
+                        on_result=report_line)
     for result in results:
         worst = max(worst, result.exit_code)
     done = sum(1 for r in results if r.ok)
@@ -150,7 +162,11 @@ def _parser() -> argparse.ArgumentParser:
     many.add_argument("--outdir", required=True, help="dossier de sortie")
     many.add_argument("--format", default="docx,pdf", help="docx, pdf ou docx,pdf")
     many.add_argument("--pdfa", action="store_true")
-    many.add_argument("--jobs", type=int, default=1, help="conversions en parallèle")
+    many.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1,
+                      help="LibreOffice en parallèle (défaut : le nombre de cœurs)")
+    many.add_argument("--isolate", action="store_true",
+                      help="un processus Python par LibreOffice (plus lent à démarrer, mais "
+                           "un plantage de Python ne perd que la convention en cours)")
     many.add_argument("--template")
     check = sub.add_parser("check", help="vérifie des conventions (.docx ou .pdf)")
     check.add_argument("files", nargs="+")

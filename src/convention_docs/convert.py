@@ -41,11 +41,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from select import select
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, Protocol
 
 from convention_docs.errors import ConversionError, ConversionTimeout, LibreOfficeNotFound
 
-__all__ = ["Converter", "PdfOptions", "find_soffice", "pdf_destination_name"]
+__all__ = ["Converter", "PdfConverter", "PdfOptions", "find_soffice", "pdf_destination_name"]
 
 SOFFICE_ENV = "CONVENTION_DOCS_SOFFICE"
 UNO_PYTHON_ENV = "CONVENTION_DOCS_UNO_PYTHON"
@@ -125,6 +125,15 @@ class PdfOptions:
     def filter_string(self) -> str:
         """Return the ``--convert-to`` argument: ``pdf:writer_pdf_Export:{json}``."""
         return "pdf:writer_pdf_Export:" + json.dumps(self.filter_data(), separators=(",", ":"))
+
+
+class PdfConverter(Protocol):
+    """What ``render``/``build`` ask of a converter: :class:`Converter`,
+    :class:`~convention_docs.pool.ConverterPool`, or a client of remote conversion servers."""
+
+    def convert(self, docx: Path, pdf: Path, options: PdfOptions = ...) -> Path:
+        """Convert ``docx`` into exactly ``pdf``; raise ``ConversionError`` (nothing at ``pdf``)."""
+        ...
 
 
 _URL_UNSAFE = frozenset(' "#%<>[\\]^`{|}')

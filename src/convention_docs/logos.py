@@ -16,7 +16,7 @@ are found through :func:`asset`, i.e. through :mod:`importlib.resources`.
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import io
 import itertools
 import math
@@ -33,6 +33,7 @@ import numpy.typing as npt
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from convention_docs.errors import AssetError
+from convention_docs.inspect._pixels import pixel_key
 
 __all__ = ["EmblemMatch", "LogoLibrary", "asset", "find_emblems"]
 
@@ -391,8 +392,12 @@ _cache_lock = threading.Lock()
 
 
 def _digest(image: Image.Image) -> tuple[object, ...]:
-    """Return a key naming the picture by its pixels (the same logo in every document)."""
-    return (image.mode, image.size, hashlib.blake2b(image.tobytes(), digest_size=16).digest())
+    """Return a key naming the picture by its pixels (the same logo in every document).
+
+    A picture a reader took from its cache of decoded pictures knows it already; another one
+    is hashed.
+    """
+    return pixel_key(image)
 
 
 def _cached(key: tuple[object, ...], compute: object) -> object:
@@ -550,6 +555,14 @@ def _signature(image: Image.Image) -> _Signature | None:
     return _Signature((right - left) / (bottom - top), pixels)
 
 
+@functools.cache
+def _builtin_signature(name: str) -> _Signature:
+    """The signature of a built-in logo, worked out once (its pixels never change)."""
+    signature = _signature(_open_asset(name))
+    assert signature is not None, name  # the built-in drawings are not uniform
+    return signature
+
+
 def _correlation(a: FloatArray, b: FloatArray) -> float:
     a, b = a - a.mean(), b - b.mean()
     norm = math.sqrt(float((a * a).sum() * (b * b).sum()))
@@ -583,7 +596,7 @@ class LogoLibrary:
     def default(cls) -> LogoLibrary:
         """Return a library holding the built-in ``"fse"`` drawing (not the official logo)."""
         library = cls()
-        library.register("fse", _open_asset("fse-logo.png"))
+        library._add("fse", _builtin_signature("fse-logo.png"), replace=True)
         return library
 
     @property
@@ -613,6 +626,9 @@ class LogoLibrary:
         signature = _signature(picture)
         if signature is None:
             raise AssetError(f"logo « {role} » inutilisable : l'image est d'une seule couleur")
+        self._add(role, signature, replace=replace)
+
+    def _add(self, role: str, signature: _Signature, *, replace: bool) -> None:
         self._version += 1
         if replace:
             self._references[role] = [signature]

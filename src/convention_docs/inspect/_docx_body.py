@@ -15,9 +15,7 @@ starts with its label and the label's suffix (a tab, a space or nothing; see
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from convention_docs.inspect._docx_numbering import Numbering
 from convention_docs.inspect._docx_styles import (
@@ -27,7 +25,7 @@ from convention_docs.inspect._docx_styles import (
     W,
     parse_hex_color,
 )
-from convention_docs.inspect._pixels import decode_bytes, placeholder
+from convention_docs.inspect._pixels import content_key, decode_bytes, decode_shared, placeholder
 from convention_docs.inspect._visibility import WHITE, image_reason, text_reason
 from convention_docs.inspect.view import Location, PlacedImage, TextLine
 
@@ -50,6 +48,7 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _EMU_PER_MM = 36000
 _MM_PER_UNIT = {"pt": 25.4 / 72, "in": 25.4, "cm": 10.0, "mm": 1.0, "px": 25.4 / 96, "pc": 25.4 / 6}
 
+_P, _R_, _TBL, _TC, _T, _RPR = f"{W}p", f"{W}r", f"{W}tbl", f"{W}tc", f"{W}t", f"{W}rPr"
 _SKIP = {f"{W}pPr", f"{W}rPr", f"{W}del", f"{W}moveFrom", f"{_MC}Fallback", f"{W}tblPr",
          f"{W}tblGrid", f"{W}trPr", f"{W}tcPr", f"{W}sectPr", f"{W}sdtPr", f"{W}sdtEndPr"}
 _TEXT = {f"{W}tab": "\t", f"{W}ptab": "\t", f"{W}br": "\n", f"{W}cr": "\n",
@@ -58,16 +57,19 @@ _NOT_INSIDE = {f"{_MC}Fallback", f"{W}txbxContent"}
 _PICTURES = {f"{W}drawing", f"{W}pict", f"{W}object"}
 
 
-@dataclass(frozen=True)
-class _Piece:
+class _Piece(NamedTuple):
     text: str
     style: RunStyle
     reason: str | None
     weight: int  # characters that are not white space
 
 
+_UNSEEN = "?"  # a style whose visibility is not worked out yet (a reason is never "?")
+
+
 def _weight(text: str) -> int:
-    return len(text) - sum(map(str.isspace, text))
+    """The characters of ``text`` that are not white space."""
+    return len("".join(text.split()))
 
 
 class PartWalker:
@@ -81,6 +83,7 @@ class PartWalker:
         self._numbering = numbering
         self._file = file
         self._decoded: dict[str, Image.Image | None] = {}
+        self._reasons: dict[RunStyle, str | None] = {}
         self._part: Any = None
         self._count = 0
         self._part_reason: str | None = None
@@ -94,16 +97,16 @@ class PartWalker:
     def _blocks(self, element: Element, region: str, cell: tuple[int, int, int] | None) -> None:
         for child in element:
             tag = child.tag
-            if tag == f"{W}p":
+            if tag == _P:
                 self._paragraph(child, region, cell)
-            elif tag == f"{W}tbl":
+            elif tag == _TBL:
                 self._blocks(child, "table" if region == "body" else region, cell)
-            elif tag == f"{W}tc":
+            elif tag == _TC:
                 tcpr = child.find(f"{W}tcPr")
                 shd = None if tcpr is None else tcpr.find(f"{W}shd")
                 fill = None if shd is None else parse_hex_color(shd.get(f"{W}fill"))
                 self._blocks(child, region, fill or cell)
-            elif isinstance(tag, str) and tag not in _SKIP:
+            elif isinstance(tag, str) and tag not in _SKIP and len(child):
                 self._blocks(child, region, cell)
 
     def _paragraph(self, p: Element, region: str, cell: tuple[int, int, int] | None) -> None:
@@ -126,39 +129,48 @@ class PartWalker:
     def _inline(self, element: Element, context: ParagraphContext, pieces: list[_Piece],
                 pictures: list[tuple[Element, RunStyle]]) -> None:
         for child in element:
-            if child.tag == f"{W}r":
-                style = self._resolver.run(child.find(f"{W}rPr"), context)
+            tag = child.tag
+            if tag == _R_:
                 text: list[str] = []
-                self._run(child, style, text, pictures)
+                drawn: list[Element] = []
+                style = self._resolver.run(self._run(child, text, drawn), context)
+                pictures.extend((picture, style) for picture in drawn)
                 if text:
                     self._add_piece(pieces, "".join(text), style)
-            elif isinstance(child.tag, str) and child.tag not in _SKIP:
+            elif isinstance(tag, str) and tag not in _SKIP and len(child):
                 self._inline(child, context, pieces, pictures)
 
     def _add_piece(self, pieces: list[_Piece], text: str, style: RunStyle) -> None:
-        reason = text_reason(hidden=style.hidden, size_pt=style.size_pt, color=style.color,
-                             background=style.background or WHITE)
+        reason = self._reasons.get(style, _UNSEEN)
+        if reason is _UNSEEN:
+            reason = self._reasons[style] = text_reason(
+                hidden=style.hidden, size_pt=style.size_pt, color=style.color,
+                background=style.background or WHITE)
         pieces.append(_Piece(text, style, reason or self._part_reason, _weight(text)))
 
-    def _run(self, run: Element, style: RunStyle, text: list[str],
-             pictures: list[tuple[Element, RunStyle]]) -> None:
+    def _run(self, run: Element, text: list[str], pictures: list[Element]) -> Element | None:
+        """Collect the text and pictures of ``run``; return its ``w:rPr`` (the first), if any."""
+        rpr = None
         for child in run:
             tag = child.tag
-            if tag == f"{W}t":
+            if tag == _T:
                 if len(child):  # not .text alone: keeps text after an entity node, a comment
                     text.extend(child.xpath("text()"))
                 elif child.text is not None:  # no child node: text() is .text
                     text.append(child.text)
             elif tag in _TEXT:
                 text.append(_TEXT[tag])
+            elif tag == _RPR:
+                rpr = child if rpr is None else rpr
             elif tag == f"{W}sym":
                 code = child.get(f"{W}char", "")
                 if re.fullmatch(r"[0-9A-Fa-f]{1,5}", code):
                     text.append(chr(int(code, 16)))
             elif tag in _PICTURES:
-                pictures.append((child, style))
+                pictures.append(child)
             elif tag in (f"{_MC}AlternateContent", f"{_MC}Choice"):
-                self._run(child, style, text, pictures)
+                self._run(child, text, pictures)
+        return rpr
 
     def _emit_lines(self, pieces: list[_Piece], context: ParagraphContext, location: Location,
                     region: str) -> None:
@@ -191,7 +203,7 @@ class PartWalker:
 
     def _add_line(self, text: str, pieces: list[_Piece], context: ParagraphContext,
                   location: Location, region: str, reason: str | None) -> None:
-        style = _majority(pieces, lambda p: p.style) or self._resolver.run(None, context)
+        style = _majority(pieces) or self._resolver.run(None, context)
         reason = reason or self._part_reason
         self.lines.append(TextLine(
             text=text, location=location, visible=reason is None, font_size=style.size_pt,
@@ -245,7 +257,9 @@ class PartWalker:
             return None
         key = str(target.partname)
         if key not in self._decoded:
-            self._decoded[key] = decode_bytes(target.blob)
+            blob = target.blob
+            self._decoded[key] = decode_shared(content_key(b"file", blob),
+                                               lambda: decode_bytes(blob))
         return self._decoded[key]
 
 
@@ -258,11 +272,14 @@ def _find(root: Element, tag: str) -> Iterator[Element]:
             yield from _find(child, tag)
 
 
-def _majority(pieces: list[_Piece], key: Any) -> Any:
-    counts: Counter[Any] = Counter()
+def _majority(pieces: list[_Piece]) -> RunStyle | None:
+    """The style of most characters of ``pieces`` (the first one met, in a tie)."""
+    if len(pieces) == 1:
+        return pieces[0].style
+    counts: dict[RunStyle, int] = {}
     for piece in pieces:
-        counts[key(piece)] += piece.weight or len(piece.text)
-    return counts.most_common(1)[0][0] if counts else None
+        counts[piece.style] = counts.get(piece.style, 0) + (piece.weight or len(piece.text))
+    return max(counts, key=counts.__getitem__) if counts else None
 
 
 def _emu(element: Element | None, name: str) -> float:

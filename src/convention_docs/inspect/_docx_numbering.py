@@ -79,17 +79,45 @@ def _int(value: str | None, default: int) -> int:
 
 
 class Numbering:
-    """The lists of one document and their running counters."""
+    """The lists of one document and their running counters.
+
+    A list's levels are read from ``numbering.xml`` the first time a paragraph uses it.
+    """
 
     def __init__(self, root: Any | None) -> None:
-        abstract: dict[str, dict[int, _Level]] = {}
+        self._definitions: dict[str, Any] = {}  # abstractNumId -> w:abstractNum (the last)
+        self._nums: dict[str, Any] = {}  # numId -> w:num (the last)
+        self._levels: dict[str, dict[int, _Level]] = {}
         self._lists: dict[str, tuple[dict[int, _Level], dict[int, int]]] = {}
         self._counters: dict[str, dict[int, int]] = {}
         if root is None:
             return
-        for definition in root.iterfind(f"{W}abstractNum"):
-            levels: dict[int, _Level] = {}
-            for level in definition.iterfind(f"{W}lvl"):
+        for definition in root.iterchildren(f"{W}abstractNum"):
+            self._definitions[str(definition.get(f"{W}abstractNumId"))] = definition
+        for num in root.iterchildren(f"{W}num"):
+            self._nums[str(num.get(f"{W}numId"))] = num
+
+    def _list(self, num_id: str) -> tuple[dict[int, _Level], dict[int, int]]:
+        """The levels of list ``num_id`` and its start overrides (``num_id`` is known)."""
+        found = self._lists.get(num_id)
+        if found is None:
+            num = self._nums[num_id]
+            overrides = {
+                _int(override.get(f"{W}ilvl"), 0): _int(_val(override, "startOverride"), 1)
+                for override in num.iterchildren(f"{W}lvlOverride")
+                if override.find(f"{W}startOverride") is not None
+            }
+            found = self._lists[num_id] = (self._abstract(str(_val(num, "abstractNumId"))),
+                                           overrides)
+        return found
+
+    def _abstract(self, abstract_id: str) -> dict[int, _Level]:
+        """The levels of the abstract list ``abstract_id`` (empty when it is not defined)."""
+        levels = self._levels.get(abstract_id)
+        if levels is None:
+            levels = self._levels[abstract_id] = {}
+            definition = self._definitions.get(abstract_id)
+            for level in () if definition is None else definition.iterchildren(f"{W}lvl"):
                 legal = level.find(f"{W}isLgl")
                 levels[_int(level.get(f"{W}ilvl"), 0)] = _Level(
                     start=_int(_val(level, "start"), 1), fmt=_val(level, "numFmt") or "decimal",
@@ -97,15 +125,7 @@ class Numbering:
                     suffix=_SUFFIX.get(_val(level, "suff") or "tab", "\t"),
                     legal=legal is not None and legal.get(f"{W}val", "1") not in ("0", "false"),
                 )
-            abstract[str(definition.get(f"{W}abstractNumId"))] = levels
-        for num in root.iterfind(f"{W}num"):
-            overrides = {
-                _int(override.get(f"{W}ilvl"), 0): _int(_val(override, "startOverride"), 1)
-                for override in num.iterfind(f"{W}lvlOverride")
-                if override.find(f"{W}startOverride") is not None
-            }
-            levels = abstract.get(str(_val(num, "abstractNumId")), {})
-            self._lists[str(num.get(f"{W}numId"))] = (levels, overrides)
+        return levels
 
     def restart(self) -> None:
         """Forget every counter (each story part numbers its lists on its own)."""
@@ -113,9 +133,9 @@ class Numbering:
 
     def label(self, num_id: str | None, level: int) -> str:
         """Advance the list ``num_id`` at ``level`` and return the label with its suffix."""
-        if num_id is None or num_id not in self._lists:
+        if num_id is None or num_id not in self._nums:
             return ""
-        levels, overrides = self._lists[num_id]
+        levels, overrides = self._list(num_id)
         definition = levels.get(level)
         if definition is None or definition.fmt in ("bullet", "none"):
             return ""

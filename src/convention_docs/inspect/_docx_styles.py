@@ -13,9 +13,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
-__all__ = ["ParagraphContext", "RunStyle", "StyleResolver", "W", "parse_hex_color"]
+__all__ = [
+    "ParagraphContext",
+    "RunStyle",
+    "StyleResolver",
+    "W",
+    "parse_hex_color",
+    "theme_fonts",
+]
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -66,35 +73,42 @@ class ParagraphContext:
     num_level: int = 0
 
 
-class StyleResolver:
-    """Resolve run formatting against one document's styles part and theme fonts."""
+_PPR, _RPR, _PSTYLE, _RSTYLE = f"{W}pPr", f"{W}rPr", f"{W}pStyle", f"{W}rStyle"
+_SHD, _NUMPR, _VAL = f"{W}shd", f"{W}numPr", f"{W}val"
 
-    def __init__(self, styles: Element | None, theme: Element | None) -> None:
-        self._rpr: dict[str, Element | None] = {}
-        self._ppr: dict[str, Element | None] = {}
-        self._based_on: dict[str, str] = {}
+
+class StyleResolver:
+    """Resolve run formatting against a styles part and theme fonts.
+
+    Styles are looked at when a paragraph or a run first uses them; paragraphs that share a
+    style and direct paragraph properties share one context, runs that share a context and
+    direct run properties share one resolution. Every cache is keyed by content (style ids,
+    properties as written), so one resolver serves every document with the same styles part.
+    """
+
+    def __init__(self, styles: Element | None, theme: Mapping[str, str]) -> None:
+        self._styles: dict[str, list[Element]] = {}  # a style id may be defined twice
+        self._props: dict[str, tuple[Element | None, Element | None, str | None]] = {}
         self._default_paragraph: str | None = None
         self._chains: dict[str, tuple[Element, ...]] = {}
         self._runs: dict[Any, RunStyle] = {}
         self._paragraph_styles: dict[str | None, Any] = {}
+        self._contexts: dict[Any, ParagraphContext] = {}
+        self._children: dict[Element, dict[str, Element]] = {}
         defaults = None
         if styles is not None:
             defaults = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
-            for style in styles.iterfind(f"{W}style"):
+            for style in styles.iterchildren(f"{W}style"):
                 style_id = style.get(f"{W}styleId")
                 if style_id is None:
                     continue
-                self._rpr[style_id] = style.find(f"{W}rPr")
-                self._ppr[style_id] = style.find(f"{W}pPr")
-                based_on = style.find(f"{W}basedOn")
-                if based_on is not None and based_on.get(f"{W}val"):
-                    self._based_on[style_id] = based_on.get(f"{W}val")
+                self._styles.setdefault(style_id, []).append(style)
                 if style.get(f"{W}type") == "paragraph" and style.get(f"{W}default") in (
                     "1", "true", "on"
                 ):
                     self._default_paragraph = style_id
         self._defaults: tuple[Element, ...] = () if defaults is None else (defaults,)
-        self._theme_fonts = _theme_fonts(theme)
+        self._theme_fonts = dict(theme)  # "major"/"minor" -> typeface (``theme_fonts``)
 
     @property
     def default_language(self) -> str | None:
@@ -105,35 +119,78 @@ class StyleResolver:
                 return str(lang.get(f"{W}val"))
         return None
 
+    def _style(self, style_id: str) -> tuple[Element | None, Element | None, str | None]:
+        """The ``w:rPr``, ``w:pPr`` and ``w:basedOn`` value of a style (all ``None`` if none).
+
+        When a style id is defined twice, the last definition gives the properties, and the
+        last one with a ``w:basedOn`` its parent.
+        """
+        props = self._props.get(style_id)
+        if props is None:
+            rpr = ppr = parent = None
+            for style in self._styles.get(style_id, ()):
+                rpr = ppr = based_on = None
+                for child in style:  # the first of each, like find()
+                    tag = child.tag
+                    if tag == _RPR and rpr is None:
+                        rpr = child
+                    elif tag == _PPR and ppr is None:
+                        ppr = child
+                    elif tag == f"{W}basedOn" and based_on is None:
+                        based_on = child
+                if based_on is not None and based_on.get(_VAL):
+                    parent = based_on.get(_VAL)
+            props = _remember(self._props, style_id, (rpr, ppr, parent))
+        return props
+
     def _style_ids(self, style_id: str | None) -> list[str]:
         ids: list[str] = []
         while style_id is not None and style_id not in ids and len(ids) < 50:
             ids.append(style_id)
-            style_id = self._based_on.get(style_id)
+            style_id = self._style(style_id)[2]
         return ids
 
     def _chain(self, style_id: str | None) -> tuple[Element, ...]:
         key = style_id or ""
-        if key not in self._chains:
-            rprs = (self._rpr.get(s) for s in self._style_ids(style_id))
-            self._chains[key] = tuple(r for r in rprs if r is not None)
-        return self._chains[key]
+        chain = self._chains.get(key)
+        if chain is None:
+            rprs = (self._style(s)[0] for s in self._style_ids(style_id))
+            chain = _remember(self._chains, key, tuple(r for r in rprs if r is not None))
+        return chain
 
     def paragraph(self, p: Element, inherited: tuple[int, int, int] | None) -> ParagraphContext:
         """Return the context of paragraph ``p`` (``inherited``: the table cell's shading)."""
-        ppr = p.find(f"{W}pPr")
-        style_ref = None if ppr is None else ppr.find(f"{W}pStyle")
-        style_id = style_ref.get(f"{W}val") if style_ref is not None else self._default_paragraph
-        styled = self._paragraph_styles.get(style_id)
-        if styled is None:
-            styled = self._paragraph_styles[style_id] = self._paragraph_style(style_id)
-        style_shd, style_numbering, chain = styled
-        shd = None if ppr is None else ppr.find(f"{W}shd")
-        background = _shading(shd if shd is not None else style_shd) or inherited
+        ppr = _first_child(p, _PPR)
+        style_id = self._default_paragraph
+        styled = False
+        shd = numbering = None
+        for child in () if ppr is None else ppr:  # the first of each, like find()
+            tag = child.tag
+            if tag == _PSTYLE and not styled:
+                style_id, styled = child.get(_VAL), True
+            elif tag == _SHD and shd is None:
+                shd = child
+            elif tag == _NUMPR and numbering is None:
+                numbering = child
         num_id = level = None
-        numbering = None if ppr is None else ppr.find(f"{W}numPr")
         if numbering is not None:
             num_id, level = _value(numbering, "numId"), _value(numbering, "ilvl")
+        shading = None if shd is None else (shd.get(_VAL), shd.get(f"{W}fill"))
+        key = (style_id, shading, num_id, level, inherited)
+        context = self._contexts.get(key)
+        if context is None:
+            context = _remember(self._contexts, key,
+                                self._context(style_id, shading, num_id, level, inherited))
+        return context
+
+    def _context(self, style_id: str | None, shading: tuple[str | None, str | None] | None,
+                 num_id: str | None, level: str | None,
+                 inherited: tuple[int, int, int] | None) -> ParagraphContext:
+        styled = self._paragraph_styles.get(style_id)
+        if styled is None:
+            styled = _remember(self._paragraph_styles, style_id, self._paragraph_style(style_id))
+        style_shd, style_numbering, chain = styled
+        background = (_shading(style_shd) if shading is None else _fill(*shading)) or inherited
         for style_num_id, style_level in style_numbering:  # the style chain's, in order
             num_id = num_id or style_num_id
             level = level or style_level
@@ -148,9 +205,9 @@ class StyleResolver:
                                     tuple[Element, ...]]:
         """What a paragraph style chain gives: its first ``w:shd``, the ``w:numId`` and
         ``w:ilvl`` of each ``w:numPr`` along it, the rPr chain (docDefaults last)."""
-        pprs = [self._ppr.get(s) for s in self._style_ids(style_id)]
+        pprs = [self._style(s)[1] for s in self._style_ids(style_id)]
         numbering = tuple((_value(n, "numId"), _value(n, "ilvl")) for n in (
-            None if props is None else props.find(f"{W}numPr") for props in pprs)
+            None if props is None else props.find(_NUMPR) for props in pprs)
             if n is not None)
         return _first(pprs, "shd"), numbering, self._chain(style_id) + self._defaults
 
@@ -163,36 +220,53 @@ class StyleResolver:
             if isinstance(child.tag, str)))
         style = self._runs.get(key)
         if style is None:
-            style = self._runs[key] = self._resolve(rpr, paragraph)
+            style = _remember(self._runs, key, self._resolve(rpr, paragraph))
         return style
 
     def _resolve(self, rpr: Element | None, paragraph: ParagraphContext) -> RunStyle:
-        char_style = None if rpr is None else rpr.find(f"{W}rStyle")
-        chain: list[Element | None] = [rpr]
+        direct = {} if rpr is None else _children(rpr)
+        char_style = direct.get(_RSTYLE)
+        chain = [direct]  # the properties of each level, by tag
         if char_style is not None:
-            chain.extend(self._chain(char_style.get(f"{W}val")))
-        chain.extend(paragraph.chain)
-        size = _first(chain, "sz")
+            chain.extend(self._tags(e) for e in self._chain(char_style.get(_VAL)))
+        chain.extend(self._tags(e) for e in paragraph.chain)
+
+        def first(name: str) -> Element | None:
+            tag = f"{W}{name}"
+            for level in chain:
+                found = level.get(tag)
+                if found is not None:
+                    return found
+            return None
+
+        size = first("sz")
         try:
-            size_pt = int(size.get(f"{W}val")) / 2 if size is not None else _DEFAULT_SIZE_PT
+            size_pt = int(size.get(_VAL)) / 2 if size is not None else _DEFAULT_SIZE_PT
         except (TypeError, ValueError):
             size_pt = _DEFAULT_SIZE_PT
-        color = _first(chain, "color")
-        highlight = _first(chain, "highlight")
-        background = None if highlight is None else HIGHLIGHT_RGB.get(highlight.get(f"{W}val", ""))
+        color = first("color")
+        highlight = first("highlight")
+        background = None if highlight is None else HIGHLIGHT_RGB.get(highlight.get(_VAL, ""))
         return RunStyle(
-            color=parse_hex_color(color.get(f"{W}val")) if color is not None else None,
+            color=parse_hex_color(color.get(_VAL)) if color is not None else None,
             size_pt=size_pt,
             font=self._font(chain),
-            bold=_on(_first(chain, "b")),
-            italic=_on(_first(chain, "i")),
-            hidden=_on(_first(chain, "vanish")) or _on(_first(chain, "specVanish")),
-            background=background or _shading(_first(chain, "shd")) or paragraph.background,
+            bold=_on(first("b")),
+            italic=_on(first("i")),
+            hidden=_on(first("vanish")) or _on(first("specVanish")),
+            background=background or _shading(first("shd")) or paragraph.background,
         )
 
-    def _font(self, chain: list[Element | None]) -> str | None:
-        for props in chain:
-            fonts = None if props is None else props.find(f"{W}rFonts")
+    def _tags(self, element: Element) -> dict[str, Element]:
+        """The children of a style's properties by tag (the first of each), worked out once."""
+        found = self._children.get(element)
+        if found is None:
+            found = self._children[element] = _children(element)
+        return found
+
+    def _font(self, chain: list[dict[str, Element]]) -> str | None:
+        for level in chain:
+            fonts = level.get(f"{W}rFonts")
             if fonts is None:
                 continue
             theme = fonts.get(f"{W}asciiTheme")
@@ -201,6 +275,35 @@ class StyleResolver:
             if fonts.get(f"{W}ascii"):
                 return str(fonts.get(f"{W}ascii"))
         return None
+
+
+_REMEMBERED = 4096  # entries of each cache of a resolver (one may serve many documents)
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> Any:
+    """Store ``value`` under ``key`` in ``cache`` (emptied when full) and return it."""
+    if len(cache) >= _REMEMBERED:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _children(element: Element) -> dict[str, Element]:
+    """The children of ``element`` by tag, the first of each (what ``find`` would return)."""
+    found: dict[str, Element] = {}
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in found:
+            found[tag] = child
+    return found
+
+
+def _first_child(element: Element, tag: str) -> Element | None:
+    """Return the first child ``tag`` of ``element`` (``find``, faster when it comes first)."""
+    first = element[0] if len(element) else None
+    if first is None:
+        return None
+    return first if first.tag == tag else element.find(tag)
 
 
 def _first(chain: Iterable[Element | None], name: str) -> Element | None:
@@ -224,12 +327,16 @@ def _on(element: Element | None) -> bool:
 
 
 def _shading(shd: Element | None) -> tuple[int, int, int] | None:
-    if shd is None or shd.get(f"{W}val") in ("nil",):
-        return None
-    return parse_hex_color(shd.get(f"{W}fill"))
+    return None if shd is None else _fill(shd.get(_VAL), shd.get(f"{W}fill"))
 
 
-def _theme_fonts(theme: Element | None) -> dict[str, str]:
+def _fill(val: str | None, fill: str | None) -> tuple[int, int, int] | None:
+    """The colour of a ``w:shd`` with these ``w:val`` and ``w:fill`` (none when « nil »)."""
+    return None if val == "nil" else parse_hex_color(fill)
+
+
+def theme_fonts(theme: Element | None) -> dict[str, str]:
+    """Return the Latin typefaces of a theme part: ``{"major": …, "minor": …}``."""
     fonts: dict[str, str] = {}
     if theme is None:
         return fonts

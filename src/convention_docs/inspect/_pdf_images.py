@@ -2,8 +2,12 @@
 
 pypdf's ``decode_as_image()`` handles Flate, DCT (JPEG), JPX, CCITT, LZW and the usual colour
 spaces, and applies ``/SMask`` (and ``/Mask``) as alpha. A picture drawn on several pages (one
-shared XObject) is decoded once; an image that cannot be decoded becomes the placeholder of
-:mod:`._pixels` and is counted.
+shared XObject) is decoded once and drawn with one Pillow image; an image that cannot be
+decoded becomes the placeholder of :mod:`._pixels` and is counted.
+
+Between documents, decoded pictures are kept by :func:`._pixels.decode_shared` under a key made
+of the image's content: its dictionary, with every object it refers to (colour space, soft
+mask …) followed and written out, and its encoded bytes (:func:`fingerprint`).
 """
 
 from __future__ import annotations
@@ -13,12 +17,21 @@ from collections.abc import Hashable
 from typing import Any
 
 from PIL import Image
-from pypdf.generic import StreamObject
+from pypdf.generic import BooleanObject, IndirectObject, NullObject, StreamObject
 
 from convention_docs.inspect._pdf_interp import ImageDraw
-from convention_docs.inspect._pixels import normalize, placeholder
+from convention_docs.inspect._pixels import (
+    content_key,
+    decode_shared,
+    normalize,
+    placeholder,
+    would_keep,
+)
 
-__all__ = ["ImageDecoder"]
+__all__ = ["ImageDecoder", "fingerprint"]
+
+_MAX_DEPTH = 32
+_MAX_OBJECTS = 10_000  # an image whose description is bigger is decoded, not kept
 
 
 class ImageDecoder:
@@ -31,12 +44,97 @@ class ImageDecoder:
     def decode(self, draw: ImageDraw) -> Image.Image:
         """Return the pixels of the image ``draw`` paints (RGB or RGBA)."""
         if draw.key not in self._cache:
-            self._cache[draw.key] = _decode(draw.stream)
+            stream = draw.stream
+            key = fingerprint(stream) if _worth_keeping(stream) else None
+            self._cache[draw.key] = _decode(stream) if key is None else decode_shared(
+                key, lambda: _decode(stream))
         image = self._cache[draw.key]
         if image is None:
             self.failed += 1
             return placeholder()
         return image
+
+
+def _worth_keeping(stream: Any) -> bool:
+    """Whether the image, by the size its dictionary gives, would be kept between documents
+    (a scanned page is not: writing out its bytes would be wasted)."""
+    dictionary = stream[0] if isinstance(stream, tuple) else stream
+    try:
+        width, height = (int(_resolved(dictionary.get(name))) for name in ("/Width", "/Height"))
+    except (TypeError, ValueError, AttributeError):
+        return True  # let the content decide
+    return would_keep(width, height)
+
+
+def _resolved(value: Any) -> Any:
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+def fingerprint(stream: Any) -> bytes | None:
+    """Return a key naming an image by content (:func:`._pixels.content_key`), or ``None``.
+
+    Everything the decoding reads is in it: the dictionary, every object it refers to followed
+    (object numbers play no part) and the encoded bytes; for an inline image, its settings and
+    data. ``None`` for what is too big or too deep to write out, or of an unexpected type.
+    """
+    parts: list[bytes] = [b"pdf-image"]
+    try:
+        written = _write(stream, parts, 0, set())
+    except Exception:  # a broken reference: pypdf raises many types; decode without keeping
+        return None
+    return content_key(*parts) if written else None
+
+
+def _write(value: Any, parts: list[bytes], depth: int, path: set[int]) -> bool:
+    """Append ``value`` to ``parts``, typed and delimited; False when it cannot be written."""
+    if depth > _MAX_DEPTH or len(parts) > 4 * _MAX_OBJECTS:
+        return False
+    value = _resolved(value)
+    if isinstance(value, (dict, list, tuple)):
+        if id(value) in path:  # a loop (only the objects being written out are in ``path``)
+            return False
+        path.add(id(value))
+        try:
+            return _write_container(value, parts, depth, path)
+        finally:
+            path.discard(id(value))
+    kind = type(value).__name__.encode()
+    if isinstance(value, BooleanObject):
+        parts += [kind, b"1" if value.value else b"0"]
+    elif value is None or isinstance(value, NullObject):
+        parts += [b"null", b""]
+    elif isinstance(value, bytes):
+        parts += [kind, value]
+    elif isinstance(value, str):
+        original = getattr(value, "original_bytes", None)
+        raw = original if isinstance(original, bytes) else value.encode("utf-8", "surrogatepass")
+        parts += [kind, raw]
+    elif isinstance(value, float):  # float's own repr: exact (pypdf's may round)
+        parts += [kind, float.__repr__(value).encode()]
+    elif isinstance(value, int):
+        parts += [kind, int.__repr__(value).encode()]
+    else:
+        return False
+    return True
+
+
+def _write_container(value: Any, parts: list[bytes], depth: int, path: set[int]) -> bool:
+    kind = type(value).__name__.encode()
+    if isinstance(value, dict):
+        items = sorted(value.items(), key=lambda item: str(item[0]))
+        parts += [kind, str(len(items)).encode()]
+        for name, item in items:
+            parts.append(str(name).encode("utf-8", "surrogatepass"))
+            if not _write(item, parts, depth + 1, path):
+                return False
+        if isinstance(value, StreamObject):
+            data = value._data
+            if not isinstance(data, bytes):
+                return False
+            parts += [b"data", data]
+        return True
+    parts += [kind, str(len(value)).encode()]
+    return all(_write(item, parts, depth + 1, path) for item in value)
 
 
 _SIMPLE_SPACES = {"/DeviceRGB": ("RGB", 3), "/DeviceGray": ("L", 1)}

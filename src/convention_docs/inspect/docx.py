@@ -33,7 +33,11 @@ entity and never touches the network; python-docx's own parser resolves no entit
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import threading
 import zipfile
+from collections import OrderedDict
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -45,7 +49,7 @@ from lxml import etree
 from convention_docs.errors import DocumentError
 from convention_docs.inspect._docx_body import PartWalker
 from convention_docs.inspect._docx_numbering import Numbering
-from convention_docs.inspect._docx_styles import StyleResolver, W
+from convention_docs.inspect._docx_styles import StyleResolver, W, theme_fonts
 from convention_docs.inspect._files import read_bytes
 from convention_docs.inspect._xml import safe_parser
 from convention_docs.inspect.view import DocumentView
@@ -74,7 +78,7 @@ def read_docx(path: str | Path) -> DocumentView:
     if body is None:
         raise DocumentError("fichier illisible : document Word sans corps de texte (w:body)",
                             path=path)
-    resolver = StyleResolver(_part_xml(document, RT.STYLES), _part_xml(document, RT.THEME))
+    resolver = _resolver(_part_xml(document, RT.STYLES), _theme(document))
     walker = PartWalker(resolver, Numbering(_part_xml(document, RT.NUMBERING)), source)
     headers, footers = _header_footer_parts(document, body)
     for part, root, hidden in headers:
@@ -170,6 +174,53 @@ def _part_xml(document: Any, relationship: str) -> Any:
         return None
 
 
+_RESOLVERS: OrderedDict[bytes, StyleResolver] = OrderedDict()
+_RESOLVERS_KEPT = 8
+_resolvers_lock = threading.Lock()
+
+
+def _resolver(styles: Any, fonts: dict[str, str]) -> StyleResolver:
+    """The style resolver of a styles part and theme fonts.
+
+    The conventions of a batch share their template's styles: a resolver (and what it has
+    resolved) is kept for the next document whose styles part and theme fonts are the same,
+    compared by content (the part written out, not the object).
+    """
+    written = b"(no styles part)" if styles is None else etree.tostring(styles)
+    fonts_written = repr(sorted(fonts.items())).encode()
+    key = hashlib.sha256(written + b"\0" + fonts_written).digest()  # XML never holds NUL
+    with _resolvers_lock:
+        resolver = _RESOLVERS.get(key)
+        if resolver is not None:
+            _RESOLVERS.move_to_end(key)
+            return resolver
+    resolver = StyleResolver(styles, fonts)
+    with _resolvers_lock:
+        _RESOLVERS[key] = resolver
+        while len(_RESOLVERS) > _RESOLVERS_KEPT:
+            _RESOLVERS.popitem(last=False)
+    return resolver
+
+
+def _theme(document: Any) -> dict[str, str]:
+    """The theme's Latin typefaces (``theme_fonts``); a theme met before is not parsed again."""
+    try:
+        part = document.part.part_related_by(RT.THEME)
+    except KeyError:
+        return {}
+    element = getattr(part, "element", None)
+    return theme_fonts(element) if element is not None else dict(_theme_of(part.blob))
+
+
+@functools.lru_cache(maxsize=16)
+def _theme_of(blob: bytes) -> tuple[tuple[str, str], ...]:
+    try:
+        root = etree.fromstring(blob, safe_parser())
+    except etree.XMLSyntaxError:
+        return ()
+    return tuple(theme_fonts(root).items())
+
+
 def _metadata(document: Any) -> dict[str, str]:
     try:
         core = document.core_properties
@@ -184,13 +235,20 @@ def _metadata(document: Any) -> dict[str, str]:
     }
     for part in document.part.package.iter_parts():
         if str(part.partname) == "/docProps/app.xml":
-            try:
-                root = etree.fromstring(part.blob, safe_parser())
-            except etree.XMLSyntaxError:
-                break
-            for child in root:
-                name = etree.QName(child).localname if isinstance(child.tag, str) else ""
-                if name in _APP_KEYS and child.text and child.text.strip():
-                    metadata[_APP_KEYS[name]] = child.text.strip()
+            metadata.update(_app_properties(part.blob))
             break
     return metadata
+
+
+@functools.lru_cache(maxsize=16)  # the template's, in every document of a batch
+def _app_properties(blob: bytes) -> tuple[tuple[str, str], ...]:
+    try:
+        root = etree.fromstring(blob, safe_parser())
+    except etree.XMLSyntaxError:
+        return ()
+    found: dict[str, str] = {}
+    for child in root:
+        name = etree.QName(child).localname if isinstance(child.tag, str) else ""
+        if name in _APP_KEYS and child.text and child.text.strip():
+            found[_APP_KEYS[name]] = child.text.strip()
+    return tuple(found.items())

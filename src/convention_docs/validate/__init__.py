@@ -6,6 +6,9 @@ Rule codes are stable and documented in docs/rules.md. Errors refuse a document;
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from convention_docs.inspect import read_docx, read_pdf
 from convention_docs.inspect.view import DocumentView, Location
 from convention_docs.logos import LogoLibrary
 from convention_docs.model import Convention
+from convention_docs.validate._text import Reading
 from convention_docs.validate.currency import check_clauses, check_currency, check_typography
 from convention_docs.validate.form import check_form
 from convention_docs.validate.model_rules import check_model, model_view
@@ -33,16 +37,47 @@ def _library(library: LogoLibrary | None, convention: Convention | None) -> Logo
         library = _DEFAULT_LIBRARY
     if convention is not None and convention.funding is not None \
             and convention.funding.fse_logo is not None:
-        library = LogoLibrary.default()  # the user's official file replaces the drawing
-        library.register("fse", convention.funding.fse_logo.path)
+        library = _official(convention.funding.fse_logo.path)
+    return library
+
+
+_OFFICIAL: OrderedDict[bytes, LogoLibrary] = OrderedDict()  # by the file's content
+_OFFICIAL_KEPT = 4
+_official_lock = threading.Lock()
+
+
+def _official(path: Path) -> LogoLibrary:
+    """A library where the user's official FSE logo replaces the built-in drawing.
+
+    Kept by the file's content for the next conventions of a batch, which name the same file.
+    Raises ``AssetError`` when the file cannot be read as a picture.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        data = None
+    key = None if data is None else hashlib.sha256(data).digest()
+    with _official_lock:
+        kept = None if key is None else _OFFICIAL.get(key)
+        if key is not None and kept is not None:
+            _OFFICIAL.move_to_end(key)
+            return kept
+    library = LogoLibrary.default()
+    library.register("fse", path if data is None else data)  # a missing file: register says so
+    if key is not None:
+        with _official_lock:
+            _OFFICIAL[key] = library
+            while len(_OFFICIAL) > _OFFICIAL_KEPT:
+                _OFFICIAL.popitem(last=False)
     return library
 
 
 def validate_view(view: DocumentView, *, convention: Convention | None = None,
                   library: LogoLibrary | None = None) -> Report:
     """Return the report of a document already read into a ``DocumentView``."""
+    reading = Reading(view.lines)  # the text, normalised once for all the rules
     findings: list[Finding] = []
-    findings += check_form(view)
+    findings += check_form(view, reading)
     period = convention.funding.period if convention and convention.funding else None
     date = convention.signature.date if convention else None
     official = convention.funding.fse_logo if convention and convention.funding else None
@@ -54,10 +89,11 @@ def validate_view(view: DocumentView, *, convention: Convention | None = None,
             f"fichier de logo introuvable ou illisible : {official.path if official else ''}",
             Location(field="funding.fse_logo.path")))
         logos = _library(library, None)
-    findings += check_visibility(view, period=period, library=logos, date=date)
-    findings += check_currency(view.lines)
-    findings += check_typography(view.lines)
-    findings += check_clauses(view.lines)
+    findings += check_visibility(view, period=period, library=logos, date=date,
+                                 reading=reading)
+    findings += check_currency(reading.flow)
+    findings += check_typography(reading.flow)
+    findings += check_clauses(reading.flow)
     if view.source is not None:
         findings = [f if f.location.file else replace(f, location=replace(f.location,
                                                                            file=view.source))
@@ -74,11 +110,11 @@ def validate(source: Convention | str | Path, *, convention: Convention | None =
     read (not a .docx/.pdf, corrupt, encrypted).
     """
     if isinstance(source, Convention):
-        view = model_view(source)
+        runs = Reading(model_view(source).lines).flow
         findings = check_model(source)
-        findings += check_currency(view.lines)
-        findings += check_typography(view.lines)
-        findings += check_clauses(view.lines)
+        findings += check_currency(runs)
+        findings += check_typography(runs)
+        findings += check_clauses(runs)
         return Report.of(None, "model", findings)
     path = Path(source)
     suffix = path.suffix.lower()

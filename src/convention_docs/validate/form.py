@@ -7,22 +7,13 @@ rules judge our own outputs and conventions written elsewhere.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 
 from convention_docs.inspect.view import DocumentView, TextLine
+from convention_docs.validate._text import Reading, Texts, norm
 from convention_docs.validate.report import Finding, Severity
 
 __all__ = ["check_form", "norm"]
-
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009]+")
-
-
-def norm(text: str) -> str:
-    """Return ``text`` NFC-normalised, spaces folded, typographic apostrophes made straight."""
-    text = unicodedata.normalize("NFC", text).replace("\u2019", "'").replace("\u02bc", "'")
-    return _SPACES.sub(" ", text).strip()
-
 
 _ARTICLE = re.compile(
     # « Article 3 : », « ARTICLE 3 - », « Article 1er », « Article premier » as a heading: a
@@ -34,6 +25,9 @@ _ORIGINALS = re.compile(
     r"\ben\s+(?P<n>\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+"
     r"exemplaires?(\s+originaux|\s+original)?", re.IGNORECASE)
 _REPRESENTED = re.compile(r"\b(?P<word>représenté(?P<fem>e?)s?)\s+par\b", re.IGNORECASE)
+# Lower-case pieces of text that every match of these expressions contains (see ``_text``).
+_MADE_AT_NEEDLES = ("fait",)
+_REPRESENTED_NEEDLES = ("représent",)
 _DENOMINATED = re.compile(r"\bdénommé(?P<fem>e?)s?\b", re.IGNORECASE)
 _CIVIL_NAME = re.compile(
     r"\b(?:M\.|Mme|Monsieur|Madame)\s+(?P<first>[A-ZÀ-Ý][\w'’\-]+(?:\s+[A-ZÀ-Ý][\w'’\-]+)?)\s+"
@@ -63,10 +57,6 @@ def _gender_of(name: str) -> str | None:
     return None
 
 
-def _visible(view: DocumentView) -> list[TextLine]:
-    return [line for line in view.lines if line.visible and line.text.strip()]
-
-
 def _finding(code: str, severity: Severity, message: str, line: TextLine | None) -> Finding:
     if line is None:
         return Finding(code, severity, message)
@@ -80,15 +70,14 @@ def _article_number(token: str) -> tuple[int, bool]:
     return int(token), False
 
 
-def check_articles(lines: Sequence[TextLine]) -> Iterator[Finding]:
-    """Articles numbered 1er, 2, 3 … with no gap and no repeat."""
+def check_articles(lines: Sequence[TextLine], texts: Texts) -> Iterator[Finding]:
+    """Articles numbered 1er, 2, 3 … with no gap and no repeat (``texts``: the lines' own)."""
     found: list[tuple[int, bool, TextLine]] = []
-    for line in lines:
-        for part in norm(line.text).split("\n"):
-            match = _ARTICLE.match(part.strip())
-            if match:
-                number, ordinal = _article_number(match.group("num"))
-                found.append((number, ordinal, line))
+    for line, text in zip(lines, texts.texts, strict=True):
+        match = _ARTICLE.match(text)  # normalised: one line, no space at either end
+        if match:
+            number, ordinal = _article_number(match.group("num"))
+            found.append((number, ordinal, line))
     if not found:
         yield Finding("ARTICLES_MISSING", Severity.ERROR,
                       "aucun article numéroté trouvé (« Article 1er : … »)")
@@ -114,27 +103,34 @@ def check_articles(lines: Sequence[TextLine]) -> Iterator[Finding]:
                            f"(article {expected} attendu)", line)
 
 
-def _signature_part(lines: Sequence[TextLine]) -> tuple[TextLine | None, list[TextLine]]:
-    for index in range(len(lines) - 1, -1, -1):
-        if _MADE_AT.search(norm(lines[index].text)):
-            return lines[index], list(lines[index + 1:])
-    return None, []
+def _signature_part(lines: Sequence[TextLine], texts: Texts) -> int | None:
+    """Return the index of the last « Fait à …, le » line, if any."""
+    for index in reversed(texts.where(_MADE_AT_NEEDLES)):
+        if _MADE_AT.search(texts.texts[index]):
+            return index
+    return None
 
 
-def check_parties_and_signatures(lines: Sequence[TextLine]) -> Iterator[Finding]:
+def check_parties_and_signatures(lines: Sequence[TextLine], texts: Texts) -> Iterator[Finding]:
     """Agreement of « représenté(e) »/« dénommé(e) »; place, originals, one block per party."""
     parties: list[tuple[str, TextLine, str | None]] = []  # (name, line, representative)
-    made_at, after = _signature_part(lines)
-    limit = lines.index(made_at) if made_at is not None else len(lines)
-    for index, line in enumerate(lines[:limit]):
-        text = norm(line.text)
+    place = _signature_part(lines, texts)
+    made_at = None if place is None else lines[place]
+    made_text = "" if place is None else texts.texts[place]
+    after = () if place is None else texts.texts[place + 1:]  # the signature blocks' texts
+    limit = len(lines) if made_at is None else next(  # its first occurrence, should it repeat
+        i for i, text in enumerate(texts.texts) if text == made_text and lines[i] == made_at)
+    for index in texts.where(_REPRESENTED_NEEDLES):
+        if index >= limit:
+            break
+        line, text = lines[index], texts.texts[index]
         match = _REPRESENTED.search(text)
         if not match:
             continue
         before = text[: match.start()].strip().rstrip(",").strip()
         name = before
         if not name and index > 0:
-            name = norm(lines[index - 1].text).rstrip(",").strip()
+            name = texts.texts[index - 1].rstrip(",").strip()
         if not name or len(name) > 120:
             continue
         gender = _gender_of(name)
@@ -147,8 +143,9 @@ def check_parties_and_signatures(lines: Sequence[TextLine]) -> Iterator[Finding]
                 yield _finding("AGREEMENT_REPRESENTED", Severity.ERROR,
                                f"accord : « {name} », {right} par … (et non "
                                f"« {match.group('word')} »)", line)
-            for follow in lines[index: index + 3]:
-                denominated = _DENOMINATED.search(norm(follow.text))
+            for follow, follow_text in zip(lines[index: index + 3],
+                                           texts.texts[index: index + 3], strict=True):
+                denominated = _DENOMINATED.search(follow_text)
                 if denominated:
                     if bool(denominated.group("fem")) != (gender == "f"):
                         right = "dénommée" if gender == "f" else "dénommé"
@@ -161,9 +158,9 @@ def check_parties_and_signatures(lines: Sequence[TextLine]) -> Iterator[Finding]
         yield Finding("SIGNATURE_PLACE_MISSING", Severity.ERROR,
                       "lieu de signature absent : « Fait à …, le … » attendu")
     else:
-        text = norm(made_at.text)
+        text = made_text
         if not _ORIGINALS.search(text) and not any(
-                _ORIGINALS.search(norm(line.text)) for line in after[:2]):
+                _ORIGINALS.search(following) for following in after[:2]):
             yield _finding("ORIGINALS_MISSING", Severity.ERROR,
                            "nombre d'exemplaires originaux absent : « Fait à …, le …, en "
                            "deux exemplaires originaux » (code civil, art. 1375)", made_at)
@@ -184,7 +181,7 @@ def check_parties_and_signatures(lines: Sequence[TextLine]) -> Iterator[Finding]
                            "date de signature laissée en blanc, à compléter à la main",
                            made_at)
 
-    block_text = "\n".join(norm(line.text) for line in after)
+    block_text = "\n".join(after)
     # Blocks side by side may share a PDF line: count each « Pour l'…/la …/le … ».
     labels = re.findall(r"(?:^|[\s,])Pour\s+(?:l'|la\s|le\s|les\s|[A-ZÀ-Ý])", block_text)
     if made_at is not None and not labels:
@@ -202,9 +199,10 @@ def check_parties_and_signatures(lines: Sequence[TextLine]) -> Iterator[Finding]
                            "blocs de signature", line)
 
 
-def check_form(view: DocumentView) -> list[Finding]:
-    """Return the form findings of ``view``."""
-    lines = _visible(view)
-    findings = list(check_articles(lines))
-    findings.extend(check_parties_and_signatures(lines))
+def check_form(view: DocumentView, reading: Reading | None = None) -> list[Finding]:
+    """Return the form findings of ``view`` (``reading``: its text, when already read)."""
+    shown = (reading or Reading(view.lines)).shown
+    lines, texts = shown.lines, shown.texts
+    findings = list(check_articles(lines, texts))
+    findings.extend(check_parties_and_signatures(lines, texts))
     return findings

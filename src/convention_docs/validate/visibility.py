@@ -13,6 +13,7 @@ never by file name or alternative text.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import shutil
 import subprocess
@@ -28,7 +29,7 @@ from convention_docs.funding import FSE_PLUS_START
 from convention_docs.inspect.view import DocumentView, Location, PlacedImage, TextLine
 from convention_docs.logos import LogoLibrary, find_emblems
 from convention_docs.model import FundingPeriod
-from convention_docs.validate.form import norm
+from convention_docs.validate._text import Reading
 from convention_docs.validate.report import Finding, Severity
 
 __all__ = ["MIN_EMBLEM_HEIGHT_MM", "check_visibility", "infer_period", "signature_date"]
@@ -51,6 +52,12 @@ _STATEMENT_LINE = re.compile(r"^(?:co-?)?financ[ée]\s+par\s+l'union\s+europ[ée
 _FSE_PLUS = re.compile(r"\bFSE\s?\+|\bfonds\s+social\s+europ[ée]en\s+plus\b", re.IGNORECASE)
 _FSE = re.compile(r"\bfonds\s+social\s+europ[ée]en\b(?!\s+plus)|\bFSE\b(?!\s?\+)",
                   re.IGNORECASE)
+# Lower-case pieces of text that every match of these expressions contains (see ``_text``).
+_STATEMENT_NEEDLES = ("financ",)
+_FSE_NEEDLES = ("fse", "social")
+_SIGNED_NEEDLES = ("fait",)
+_SIGNED = re.compile(r"fait\s+à\s+[^,\n]+,?\s+le\s+(1er|\d{1,2})\s+(\w+)\s+(\d{4})", re.IGNORECASE)
+_ARTICLE_1 = re.compile(r"(?i)article\s+(1\s*er|premier|1)\b")
 
 
 @dataclass(frozen=True)
@@ -87,23 +94,26 @@ def _emblems(view: DocumentView) -> tuple[list[_Emblem], list[PlacedImage]]:
     return emblems, others
 
 
-def _lines(view: DocumentView, pattern: re.Pattern[str]) -> tuple[list[TextLine], list[TextLine]]:
+def _lines(reading: Reading, pattern: re.Pattern[str], needles: tuple[str, ...]
+           ) -> tuple[list[TextLine], list[TextLine]]:
     """Return the visible and the invisible lines where ``pattern`` is found.
 
     A line also counts when the pattern runs over onto the next line of the same flow (the
     vertical layout « Cofinancé par / l'Union européenne »), provided both are alike visible.
+    Only the lines that hold one of ``needles``, or whose next line does, are searched.
     """
     visible: list[TextLine] = []
     hidden: list[TextLine] = []
-    lines = view.lines
-    for index, line in enumerate(lines):
-        text = norm(line.text)
+    lines, texts = reading.lines, reading.texts
+    hits = reading.all.where(needles)
+    for index in sorted({*hits, *(i - 1 for i in hits if i > 0)}):
+        line, text = lines[index], texts[index]
         found = pattern.search(text) is not None
         if not found and index + 1 < len(lines):
             following = lines[index + 1]
             if _same_flow(line, following) and line.visible == following.visible:
-                found = pattern.search(f"{text} {norm(following.text)}") is not None \
-                    and pattern.search(norm(following.text)) is None
+                found = pattern.search(f"{text} {texts[index + 1]}") is not None \
+                    and pattern.search(texts[index + 1]) is None
         if found:
             (visible if line.visible else hidden).append(line)
     return visible, hidden
@@ -160,27 +170,31 @@ def _same_flow(a: TextLine, b: TextLine) -> bool:
     return 0 <= b.location.paragraph - a.location.paragraph <= 1
 
 
-def infer_period(view: DocumentView) -> FundingPeriod | None:
+def infer_period(view: DocumentView, reading: Reading | None = None) -> FundingPeriod | None:
     """Return the programming period a document's visible text points to, if any."""
-    text = "\n".join(norm(line.text) for line in view.lines if line.visible)
-    if _STATEMENT.search(text) or _FSE_PLUS.search(text):
+    reading = reading or Reading(view.lines)
+    texts = reading.visible_text
+    if texts.search(_STATEMENT, _STATEMENT_NEEDLES) or texts.search(_FSE_PLUS, _FSE_NEEDLES):
         return FundingPeriod.FSE_PLUS_2021_2027
-    if _FSE.search(text):
+    if texts.search(_FSE, _FSE_NEEDLES):
         return FundingPeriod.FSE_2014_2020
     return None
 
 
-def signature_date(view: DocumentView) -> dt.date | None:
+@functools.cache
+def _months() -> dict[str, int]:
+    return {name.lower(): number for number, name in get_month_names("wide",
+                                                                     locale="fr").items()}
+
+
+def signature_date(view: DocumentView, reading: Reading | None = None) -> dt.date | None:
     """Return the date written after « Fait à …, le », if there is one."""
-    months = {name.lower(): number for number, name in get_month_names("wide",
-                                                                         locale="fr").items()}
-    pattern = re.compile(r"fait\s+à\s+[^,\n]+,?\s+le\s+(1er|\d{1,2})\s+(\w+)\s+(\d{4})",
-                         re.IGNORECASE)
-    for line in view.lines:
-        match = pattern.search(norm(line.text))
+    reading = reading or Reading(view.lines)
+    for index in reading.all.where(_SIGNED_NEEDLES):
+        match = _SIGNED.search(reading.texts[index])
         if match:
             day = 1 if match.group(1) == "1er" else int(match.group(1))
-            month = months.get(match.group(2).lower())
+            month = _months().get(match.group(2).lower())
             if month:
                 try:
                     return dt.date(int(match.group(3)), month, day)
@@ -208,14 +222,19 @@ def _near(view: DocumentView, placed: PlacedImage, height_mm: float, line: TextL
     return abs(a.paragraph - b.paragraph) <= 2
 
 
-def _first_page(view: DocumentView, item: PlacedImage | TextLine) -> bool:
+def _first_article(reading: Reading) -> int | None:
+    """The paragraph of a .docx's « Article 1er », where its first page is taken to end."""
+    return next((line.location.paragraph for line, text in zip(reading.lines, reading.texts,
+                                                               strict=True)
+                 if _ARTICLE_1.match(text) and line.location.paragraph is not None), None)
+
+
+def _first_page(view: DocumentView, item: PlacedImage | TextLine,
+                first_article: int | None) -> bool:
     if view.kind == "pdf":
         return item.location.page == 1
     if item.region == "header":
         return True
-    first_article = next((line.location.paragraph for line in view.lines
-                          if re.match(r"(?i)article\s+(1\s*er|premier|1)\b", norm(line.text))
-                          and line.location.paragraph is not None), None)
     paragraph = item.location.paragraph
     return paragraph is not None and (first_article is None or paragraph <= first_article)
 
@@ -230,14 +249,19 @@ def _reason(item: PlacedImage | TextLine) -> str:
 
 
 def check_visibility(view: DocumentView, *, period: FundingPeriod | None,
-                     library: LogoLibrary, date: dt.date | None = None) -> list[Finding]:
-    """Return the funding-visibility findings of ``view`` for ``period`` (inferred if None)."""
-    return list(_check(view, period or infer_period(view), library,
-                       date or signature_date(view)))
+                     library: LogoLibrary, date: dt.date | None = None,
+                     reading: Reading | None = None) -> list[Finding]:
+    """Return the funding-visibility findings of ``view`` for ``period`` (inferred if None).
+
+    ``reading`` is the view's text when it has been read already.
+    """
+    reading = reading or Reading(view.lines)
+    return list(_check(view, reading, period or infer_period(view, reading), library,
+                       date or signature_date(view, reading)))
 
 
-def _check(view: DocumentView, period: FundingPeriod | None, library: LogoLibrary,
-           date: dt.date | None) -> Iterator[Finding]:
+def _check(view: DocumentView, reading: Reading, period: FundingPeriod | None,
+           library: LogoLibrary, date: dt.date | None) -> Iterator[Finding]:
     emblems, others = _emblems(view)
     if not emblems and view.kind == "pdf":
         emblems = _drawn_emblems(view)
@@ -275,20 +299,20 @@ def _check(view: DocumentView, period: FundingPeriod | None, library: LogoLibrar
         return
 
     if period is FundingPeriod.FSE_PLUS_2021_2027:
-        yield from _check_fse_plus(view, big or shown, fse_logos, partners)
+        yield from _check_fse_plus(view, reading, big or shown, fse_logos, partners)
     else:
         anchors = [(e.placed, e.height_mm) for e in big or shown]
         anchors += [(p, p.height_mm) for p in fse_logos if p.visible]
-        yield from _check_fse(view, anchors, fse_logos, date)
+        yield from _check_fse(view, reading, anchors, fse_logos, date)
 
 
-def _check_fse_plus(view: DocumentView, emblems: Sequence[_Emblem],
+def _check_fse_plus(view: DocumentView, reading: Reading, emblems: Sequence[_Emblem],
                     fse_logos: Sequence[PlacedImage],
                     partners: Sequence[PlacedImage]) -> Iterator[Finding]:
-    visible, hidden = _lines(view, _STATEMENT_LINE)
+    visible, hidden = _lines(reading, _STATEMENT_LINE, _STATEMENT_NEEDLES)
     if not visible:
         in_picture = [e for e in emblems if not e.whole]
-        cited, _ = _lines(view, _STATEMENT)
+        cited, _ = _lines(reading, _STATEMENT, _STATEMENT_NEEDLES)
         if hidden:
             yield Finding("FUNDING_STATEMENT_INVISIBLE", Severity.ERROR,
                           "la mention « Cofinancé par l'Union européenne » est présente mais "
@@ -307,12 +331,13 @@ def _check_fse_plus(view: DocumentView, emblems: Sequence[_Emblem],
     elif emblems:
         pairs = [(e, line) for e in emblems for line in visible
                  if _near(view, e.placed, e.height_mm, line)]
+        first = None if view.kind == "pdf" or not pairs else _first_article(reading)
         if not pairs:
             yield Finding("FUNDING_STATEMENT_NOT_NEAR_EMBLEM", Severity.ERROR,
                           "la mention « Cofinancé par l'Union européenne » doit être écrite à "
                           "côté de l'emblème, pas ailleurs dans le document",
                           visible[0].location)
-        elif not any(_first_page(view, e.placed) and _first_page(view, line)
+        elif not any(_first_page(view, e.placed, first) and _first_page(view, line, first)
                      for e, line in pairs):
             emblem, line = pairs[0]
             yield Finding("FUNDING_NOT_ON_FIRST_PAGE", Severity.ERROR,
@@ -365,13 +390,14 @@ def _cited_only(lines: Sequence[TextLine], what: str = "elle") -> str:
            f"({lines[0].location})"
 
 
-def _check_fse(view: DocumentView, anchors: Sequence[tuple[PlacedImage, float]],
+def _check_fse(view: DocumentView, reading: Reading,
+               anchors: Sequence[tuple[PlacedImage, float]],
                fse_logos: Sequence[PlacedImage], date: dt.date | None) -> Iterator[Finding]:
     # The mention accompanies the logos, as the FSE+ statement accompanies the emblem: the fund
     # named in an article (« doit mentionner cette participation du Fonds social européen »)
     # does not acknowledge the support on the document itself. Without logos to stand next
     # to (already an error), the mention counts anywhere.
-    cited, hidden = _lines(view, _FSE)
+    cited, hidden = _lines(reading, _FSE, _FSE_NEEDLES)
     visible = [line for line in cited
                if not anchors or any(_near(view, p, h, line) for p, h in anchors)]
     hidden = [line for line in hidden

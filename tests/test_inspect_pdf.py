@@ -10,6 +10,7 @@ import math
 import shutil
 import subprocess
 import zlib
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 
@@ -536,6 +537,12 @@ def test_libreoffice_images_are_on_the_pages_that_draw_them(libreoffice_pdf: Doc
 # Pieces of content streams as LibreOffice and others write them, and odd ones: TJ arrays of
 # hex glyphs and kerns (spaced or not, odd digits, decimals), marked content, strings, comments.
 _PIECES = st.sampled_from([
+    # LibreOffice's text objects (read in one match), and near misses
+    b"q 0 0 0 rg\nBT\n72 700.5 Td /F1 11 Tf[<0102>-3<03>]TJ\nET\nQ",
+    b"q 0.5 -0 1. rg BT -0 .5 Td /F#31 9 Tf<0A1>Tj ET Q", b"q 1 1 1 rg BT 1 2 Td /F1 -0.0 Tf"
+    b"[<01>-300<02>+4]TJ ET Q", b"q 0 0 0 rg BT 1 2 Td /F1 9 Tf[<01> 2<02>]TJ ET Q",
+    b"q 0 0 0 rg BT 1 2 Td /F1 9 Tf<>Tj ET Q", b"q 0 0 0 rg BT 1 2 Td /F1 9 Tf<01>Tj ET Qx",
+    b"q 0 0 0 rg BT 1 2 Td /F1 9Tf<01>Tj ET Q", b"q 0 0 0 rg BT 1 2 Td /F1 9 Tf<01>Tj ET",
     b"[<01>4<02>-5<0708>1<09>]TJ", b"[<01> 4 <0 2>] TJ", b"[<01>4-5]TJ", b"[<012>]TJ",
     b"[<01>1.5.3<02>] TJ", b"[]TJ", b"[<>]TJ", b"[(a)<01>]TJ", b"[<01>-200<02>]TJ", b"TJ",
     b"/Span<</MCID 3>>BDC", b"/A <</MCID 007 >> BDC", b"/A<</MCID -3>>BDC", b"/A#20B<</MCID 1>>BDC",
@@ -643,3 +650,180 @@ def test_whole_arrays_in_a_document(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert view.lines == read_pdf(path).lines
     # ToUnicode: <40>… is a…, <02> a space; the -300 shift reads as a space
     assert [line.text for line in view.lines] == ["bcd e f", "bcde", "b c", "bcde"]
+
+
+# --- LibreOffice's text objects at once, and what documents share ---------------------------
+
+_COMPOSITE_FONT = ("<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+Libre /Encoding /Identity-H "
+                   "/DescendantFonts [{} 0 R] >>")
+_CID_FONT = ("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+Libre /DW 600 "
+             "/W [1 [500 700] 65 [300]] /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) "
+             "/Supplement 0 >> >>")
+_CODES = st.sampled_from(["01", "02", "03", "04", "20", "41", "5A", "00", "4B", "7"])
+_KERN = st.sampled_from(["", "", "0", "-0", "1", "-4", "+3", "-151", "-150", "250", "-1000"])
+_BODY = st.lists(st.tuples(st.lists(_CODES, min_size=1, max_size=3).map("".join), _KERN),
+                 min_size=1, max_size=8).map(lambda items: "".join(f"<{h}>{k}" for h, k in items))
+_HUGE = "1" + "0" * 400  # float() raises OverflowError: the operation is skipped
+_LO_NUMBER = st.sampled_from(["0", "-0", "72", "72.5", "-3.25", "1.", ".5", "300", _HUGE])
+_TEXT_OBJECT = st.builds(
+    lambda color, x, y, font, size, body, single: (
+        f"q {color} rg\nBT\n{x} {y} Td /{font} {size} Tf"
+        + (f"<{body[1:body.index('>')]}>Tj" if single else f"[{body}]TJ") + "\nET\nQ"),
+    st.sampled_from(["0 0 0", "1 1 1", "0.5 -0 1.", "0.75294 0 0", f"0 {_HUGE} 0"]),
+    _LO_NUMBER, _LO_NUMBER,
+    st.sampled_from(["F1", "F2", "F3", "F4"]), st.sampled_from(["11", "-9", "0", "12.5", "-0.0"]),
+    _BODY, st.booleans())
+_AROUND = st.sampled_from(["0.5 Tc", "-0 Tc", "2 Tw", "50 Tz", "3 Ts", "3 Tr", "0 Tr",
+                           "q 0.5 0 0 0.5 10 10 cm", "Q", "/P <</MCID 1>> BDC", "EMC",
+                           "/F2 11 Tf", "0 1 -1 0 300 400 cm", "BT 10 20 Td (x) Tj ET",
+                           "q 1e0 0 0 1 0 0 cm", f"q {_HUGE[:300]} 0 0 1 0 0 cm"])
+
+
+def _fonts_pdf(pdf: RawPdf) -> str:
+    to_unicode = pdf.stream(_TO_UNICODE)
+    composite = pdf.add(_COMPOSITE_FONT.format(pdf.add(_CID_FONT)))
+    return (f"<< /Font << /F1 {pdf.add(_SIMPLE_FONT.format(to_unicode))} 0 R "
+            f"/F2 {pdf.add(HELVETICA)} 0 R /F3 {composite} 0 R "
+            f"/F4 {pdf.add(_SIMPLE_FONT.format(to_unicode))} 0 R >> >>")
+
+
+def _runs(events: list[object]) -> list[tuple[object, ...]]:
+    return [(e.text, repr(e.start), repr(e.end), repr(e.up), repr(e.size), e.color,  # type: ignore[attr-defined]
+             e.alpha, e.hidden, e.font.name) for e in events]  # type: ignore[attr-defined]
+
+
+def _forget_shared() -> None:
+    from convention_docs.inspect import _pdf_fonts
+
+    _pdf_fonts._FONTS.clear()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_TEXT_OBJECT, _AROUND), max_size=12),
+       st.one_of(st.none(), st.integers(0, 40)))
+def test_text_objects_at_once_show_what_their_operations_show(
+        tmp_path_factory: pytest.TempPathFactory, operations: list[str], budget: int | None
+) -> None:
+    # A LibreOffice text object read as one operation shows what its eight operations show
+    # one by one (TJ arrays glyph by glyph): same text, same floats, also when what it shows
+    # is already known (a second reading), and when the limit on operations falls inside it.
+    from pypdf import PdfReader
+
+    from convention_docs.inspect import _pdf_interp, _pdf_tokens
+
+    pdf = RawPdf()
+    resources = _fonts_pdf(pdf)
+    content = "\n".join(operations).encode()
+    path = pdf.write(tmp_path_factory.mktemp("lo") / "lo.pdf", [(content, resources)])
+    if budget is not None:
+        _pdf_interp._MAX_OPERATIONS, saved = budget, _pdf_interp._MAX_OPERATIONS
+    try:
+        _forget_shared()
+        fast = _pdf_interp.Interpreter(PdfReader(path), set())
+        first = _runs(fast.run_page(PdfReader(path).pages[0], 1))
+        again = _runs(_pdf_interp.Interpreter(PdfReader(path), set()).run_page(
+            PdfReader(path).pages[0], 1))
+        slow = _pdf_interp.Interpreter(PdfReader(path), set())
+        slow._operations = lambda stream: _pdf_tokens.parse(  # type: ignore[method-assign]
+            stream.get_data())
+        slow._show_simple = lambda *_: False  # type: ignore[method-assign]
+        reference = _runs(slow.run_page(PdfReader(path).pages[0], 1))
+    finally:
+        if budget is not None:
+            _pdf_interp._MAX_OPERATIONS = saved
+    assert first == reference
+    assert again == reference
+
+
+def test_libreoffice_text_objects_are_read_whole() -> None:
+    from convention_docs.inspect._pdf_tokens import TEXT_BLOCK, TEXT_BLOCK_TJ, parse_compact
+
+    data = (b"/P<</MCID 0>>BDC\nq 0 0 0 rg\nBT\n71 570.089 Td /F2 11 Tf[<2D>4<0F>1<0A>-7<0B>]TJ\n"
+            b"ET\nQ\nq 0 0 0 rg\nBT\n162.1 570.089 Td /F2 11 Tf<2F>Tj\nET\nQ\nEMC\n")
+    assert [operator for _, operator in parse_compact(data)] == [
+        b"BDC", TEXT_BLOCK, TEXT_BLOCK_TJ, b"EMC"]
+
+
+def _font_pdf(path: Path, padding: int, fonts: str, content: bytes) -> Path:
+    """A PDF whose font objects come after ``padding`` unused objects (other numbers)."""
+    pdf = RawPdf()
+    for _ in range(padding):
+        pdf.add("null")
+    to_unicode = pdf.stream(_TO_UNICODE)
+    refs = {name: pdf.add(body.format(to_unicode) if "{}" in body else body)
+            for name, body in (("F1", _SIMPLE_FONT), ("F2", BOLD), ("F3", BOLD),
+                               ("F4", HELVETICA))}
+    resources = "<< /Font << " + " ".join(f"/{n} {refs[n]} 0 R" for n in fonts.split()) + " >> >>"
+    return pdf.write(path, [(content, resources)])
+
+
+def test_documents_share_fonts_of_the_same_content(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from convention_docs.inspect._pdf_interp import Interpreter
+
+    content = (b"q 0 0 0 rg\nBT\n72 700 Td /F1 11 Tf[<4142>-4<43>]TJ\nET\nQ\n"
+               b"BT /F4 11 Tf 72 680 Td (Texte) Tj ET")
+    one = _font_pdf(tmp_path / "one.pdf", 0, "F1 F4", content)
+    two = _font_pdf(tmp_path / "two.pdf", 7, "F1 F4", content)  # the same fonts, renumbered
+    _forget_shared()
+    fonts = []
+    for path in (one, two):
+        events = Interpreter(PdfReader(path), set()).run_page(PdfReader(path).pages[0], 1)
+        fonts.append([event.font for event in events])  # type: ignore[union-attr]
+    assert fonts[0][0] is fonts[1][0] and fonts[0][1] is fonts[1][1]
+    assert [replace(line, location=None) for line in read_pdf(one).lines] == [
+        replace(line, location=None) for line in read_pdf(two).lines]
+    _forget_shared()
+    assert [line.text for line in read_pdf(two).lines] == ["bcd", "Texte"]
+
+
+def test_two_resources_of_the_same_font_stay_two_fonts(tmp_path: Path) -> None:
+    # F2 and F3 are the same bold font: a line written 3 + 3 characters in them and 4 in F4
+    # (regular) is in F4, as when they are read apart.
+    content = b"BT /F2 11 Tf 72 700 Td (aaa) Tj /F3 11 Tf (bbb) Tj /F4 11 Tf (cccc) Tj ET"
+    _forget_shared()
+    for _ in range(2):  # reading the fonts, then finding them kept
+        (line,) = read_pdf(_font_pdf(tmp_path / "mixed.pdf", 0, "F2 F3 F4", content)).lines
+        assert (line.text, line.font, line.bold) == ("aaabbbcccc", "Helvetica", False)
+
+
+def test_what_fonts_keep_between_documents_is_bounded(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from convention_docs.inspect import _pdf_fonts, _pdf_interp
+
+    content = b"q 0 0 0 rg\nBT\n72 700 Td /F1 11 Tf[<4142>-4<43>]TJ\nET\nQ"
+    path = _font_pdf(tmp_path / "one.pdf", 0, "F1", content)
+    _forget_shared()
+    read_pdf(path)
+    (font,) = _pdf_fonts._FONTS.values()
+    assert font.tables  # what showing text worked out, kept for the next documents
+    monkeypatch.setattr(_pdf_interp, "TABLES_LIMIT", 0)
+    read_pdf(path)
+    assert _pdf_fonts._FONTS.values() == [font] and not font.tables
+
+
+def test_raw_digests_follow_content_not_numbers(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from convention_docs.inspect._pdf_util import RawDigests
+
+    def digests(path: Path) -> dict[str, bytes | None]:
+        reader = PdfReader(path)
+        fonts = reader.pages[0]["/Resources"]["/Font"]  # type: ignore[index]
+        raw = RawDigests(reader, path.read_bytes())
+        return {name.lstrip("/"): raw.digest(ref) for name, ref in fonts.items()}
+
+    content = b"BT /F1 11 Tf (a) Tj ET"
+    one = digests(_font_pdf(tmp_path / "one.pdf", 0, "F1 F2 F3 F4", content))
+    two = digests(_font_pdf(tmp_path / "two.pdf", 5, "F1 F2 F3 F4", content))
+    assert one == two and None not in one.values()
+    assert one["F2"] == one["F3"] != one["F4"]
+    changed = _font_pdf(tmp_path / "changed.pdf", 0, "F1", content)
+    changed.write_bytes(changed.read_bytes().replace(b"<03> <00660069>", b"<03> <00660066>"))
+    assert digests(changed)["F1"] not in (None, one["F1"])  # one byte of /ToUnicode
+    wrong = _font_pdf(tmp_path / "wrong.pdf", 0, "F1", content)
+    length = f"/Length {len(_TO_UNICODE)} ".encode()
+    wrong.write_bytes(wrong.read_bytes().replace(length, f"/Length {len(_TO_UNICODE) - 2} "
+                                                          .encode()))
+    assert digests(wrong)["F1"] is None  # a /Length that is not where endstream is

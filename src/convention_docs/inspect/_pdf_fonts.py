@@ -7,6 +7,15 @@ fonts, two bytes for composite fonts with a UTF-16-like CMap (``Identity-H``); o
 decoded as a whole string with default widths. Widths come from ``/Widths`` (simple fonts),
 ``/W`` and ``/DW`` (composite fonts), the standard-14 metrics shipped with pypdf, else 500/1000.
 Type 3 font matrices are not applied (sizes of Type 3 text are approximate).
+
+Fonts are shared by documents (:func:`load_font`): a batch renders many conventions from one
+template, whose PDFs embed the same fonts (same subset, same ``/ToUnicode``, same widths). A
+font read once is kept, with the tables the interpreter fills as it shows text, under a digest
+of its dictionary and everything it refers to, whatever the object numbers (read from the
+file's bytes when simple, :class:`~._pdf_util.RawDigests`, else
+:func:`~._pdf_util.fingerprint`), for the :data:`FONT_CACHE_SIZE` fonts used last; when a
+document is done, the tables of its fonts are emptied if they hold more than
+:data:`TABLES_LIMIT` entries (``Interpreter.release``).
 """
 
 from __future__ import annotations
@@ -23,9 +32,16 @@ try:
 except ImportError:  # pragma: no cover
     _CORE = {}
 
-from convention_docs.inspect._pdf_util import get, number, resolve
+from convention_docs.inspect._pdf_util import BoundedCache, fingerprint, get, number, resolve
 
-__all__ = ["CodeTable", "Glyph", "PdfFont", "exact_key"]
+__all__ = ["FONT_CACHE_SIZE", "TABLES_LIMIT", "CodeTable", "Glyph", "PdfFont", "exact_key",
+           "load_font"]
+
+FONT_CACHE_SIZE = 16
+"""How many fonts :func:`load_font` keeps for the next documents."""
+TABLES_LIMIT = 5_000
+"""The entries a kept font's :attr:`PdfFont.tables` may hold in all between two documents (more,
+and they are emptied): what a font keeps for the next documents stays a few megabytes."""
 
 Glyph = tuple[str, float, bool]
 """One shown character code: its Unicode text, its width in 1/1000 em, whether it is byte 32."""
@@ -83,7 +99,7 @@ class PdfFont:
         self.texts = CodeTable(lambda code: self._simple_glyph(code)[0])
         """Simple fonts: the text of each code (what :meth:`glyphs` gives)."""
         self._advances: dict[tuple[float, ...], CodeTable] = {}
-        self.tables: dict[Hashable, dict[Any, Any]] = {}
+        self.tables: dict[Hashable, Any] = {}
         """Free for the interpreter's own per-font tables."""
         if get(font, "/Subtype") == "/Type0":
             descendants = get(font, "/DescendantFonts", [])
@@ -104,6 +120,17 @@ class PdfFont:
         name = self.name or ""
         self.bold = bool(_BOLD.search(name)) or weight >= 600 or bool(flags & (1 << 18))
         self.italic = bool(_ITALIC.search(name)) or bool(flags & 64) or angle != 0
+
+    def trim_tables(self, limit: int) -> None:
+        """Empty :attr:`tables` (and the tables of :meth:`advances`) if they hold more than
+        ``limit`` entries in all."""
+        # list(): a copy made at once, should another thread be adding tables meanwhile.
+        held = sum(len(table) if isinstance(table, dict) else 1
+                   for table in list(self.tables.values()))
+        held += sum(map(len, list(self._advances.values())))
+        if held > limit:
+            self.tables.clear()
+            self._advances.clear()
 
     def _read_cid_widths(self, widths: Any) -> None:
         items = [resolve(item) for item in widths] if isinstance(widths, list) else []
@@ -182,3 +209,26 @@ class PdfFont:
         text = self._cmap.get(key, key)
         width = self._widths.get(int.from_bytes(pair, "big"), self._default)
         return str(text), width, False
+
+
+_FONTS = BoundedCache[bytes, PdfFont](FONT_CACHE_SIZE)
+
+
+def load_font(font: Any, digest: bytes | None = None) -> PdfFont:
+    """Return the :class:`PdfFont` of a font dictionary (or a reference to one): the one made
+    for a font with the same content (in this document or an earlier one) when it is still
+    kept, else a new one. ``digest``: the font's :class:`~._pdf_util.RawDigests` digest, when
+    known (the font is then read only if it is not kept); else its fingerprint is computed."""
+    if digest is not None:
+        key = b"raw:" + digest
+    else:
+        font = resolve(font)
+        fingerprinted = fingerprint(font)
+        if fingerprinted is None:
+            return PdfFont(font)
+        key = b"fingerprint:" + fingerprinted
+    loaded = _FONTS.get(key)
+    if loaded is None:
+        loaded = PdfFont(resolve(font))
+        _FONTS.put(key, loaded)
+    return loaded

@@ -12,26 +12,56 @@ rectangles (``re`` or four straight segments, then ``f F f* B B* b b*``). Clippi
 fills (``sh``), soft masks in ``gs`` and blend modes are not interpreted.
 
 An operator whose operands are malformed is skipped, as viewers do.
+
+LibreOffice draws each piece of text as a small text object (``q r g b rg BT x y Td /F s Tf
+[…]TJ ET Q``), which the tokenizer hands over as one operation (:data:`~._pdf_tokens.TEXT_BLOCK`)
+and :meth:`Interpreter._text_block` runs at once, with the same outcome as its eight operations
+(the same floats, to the bit). What such an object shows (its text, how far it moves the pen)
+is kept with its font, by pen position, text state and bytes; fonts being shared by documents
+of the same content (:func:`~._pdf_fonts.load_font`), a batch of documents made from one
+template reads its repeated lines once. :meth:`Interpreter.release` trims what a document
+leaves in the fonts it used.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 import struct
+from collections import deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import reduce
-from itertools import chain
+from io import BytesIO
+from itertools import accumulate, chain
 from math import isfinite
-from operator import add
+from operator import add, itemgetter
 from typing import Any
 
 from pypdf.generic import ContentStream, DictionaryObject, IndirectObject, NameObject
 
 from convention_docs.inspect._pdf_color import RGB, color_space, to_rgb
-from convention_docs.inspect._pdf_fonts import CodeTable, PdfFont
-from convention_docs.inspect._pdf_tokens import GlyphArray, UnsupportedStreamError, parse
-from convention_docs.inspect._pdf_util import IDENTITY, Matrix, apply, get, mult, number, resolve
+from convention_docs.inspect._pdf_fonts import TABLES_LIMIT, CodeTable, PdfFont, load_font
+from convention_docs.inspect._pdf_tokens import (
+    TEXT_BLOCK,
+    TEXT_BLOCK_TJ,
+    GlyphArray,
+    UnsupportedStreamError,
+    expand,
+    glyph_array,
+    hex_bytes,
+    parse_compact,
+)
+from convention_docs.inspect._pdf_util import (
+    IDENTITY,
+    Matrix,
+    RawDigests,
+    apply,
+    get,
+    mult,
+    number,
+    resolve,
+)
 
 __all__ = ["Fill", "ImageDraw", "Interpreter", "TextRun", "identify"]
 
@@ -41,8 +71,11 @@ _MAX_OPERATIONS = 2_000_000  # per page; what lies beyond is not read
 _SPACE_GAP = 150  # a TJ adjustment opening more than 0.15 em means a space (TeX: 0.22 em)
 _GRAY, _RGB, _CMYK = ("gray",), ("rgb",), ("cmyk",)
 _CACHE_LIMIT = 4096  # entries of a cache of colours or per-font tables, before it is emptied
+_SKIPPED = (TypeError, ValueError, IndexError, KeyError, AttributeError, ArithmeticError)
 _WIDE_SHIFT = "\ufdd0"  # a noncharacter: marks a shift that may read as a space
 _STATE_KEY = struct.Struct("6d").pack
+_SHOWN_KEY = struct.Struct("6d").pack  # size, Tc, Tw, Tz, a, e: then a body
+_SHOWN_LIMIT = 1024  # bodies shown kept by font, before they are forgotten
 _INLINE_KEYS = {"/BPC": "/BitsPerComponent", "/CS": "/ColorSpace", "/D": "/Decode",
                 "/DP": "/DecodeParms", "/F": "/Filter", "/H": "/Height", "/W": "/Width",
                 "/I": "/Interpolate", "/IM": "/ImageMask", "/L": "/Length"}
@@ -52,9 +85,10 @@ _INLINE_VALUES = {"/G": "/DeviceGray", "/RGB": "/DeviceRGB", "/CMYK": "/DeviceCM
                   "/CCF": "/CCITTFaxDecode", "/DCT": "/DCTDecode"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TextRun:
-    """The text of one ``Tj``/``TJ``/``'``/``"``, with where and how it was drawn."""
+    """The text of one ``Tj``/``TJ``/``'``/``"``, with where and how it was drawn (read-only;
+    not frozen only because a frozen dataclass is three times slower to make)."""
 
     text: str
     start: tuple[float, float]  # baseline start, default user space (points)
@@ -88,6 +122,7 @@ class Fill:
 
 
 Event = TextRun | ImageDraw | Fill
+_DEFAULT_FONT = PdfFont(DictionaryObject())  # for text shown before any Tf
 
 
 @dataclass(slots=True)
@@ -129,14 +164,20 @@ def identify(ref: Any) -> Hashable:
 class Interpreter:
     """Run the content streams of one document's pages; fonts and forms are cached across pages."""
 
-    def __init__(self, reader: Any, off_groups: set[Hashable]) -> None:
+    def __init__(self, reader: Any, off_groups: set[Hashable], data: bytes | None = None) -> None:
+        """``data``: the file's bytes, if at hand (else they are taken from ``reader``)."""
         self._reader = reader
         self._off = off_groups
+        if data is None:
+            stream = getattr(reader, "stream", None)
+            data = stream.getvalue() if isinstance(stream, BytesIO) else None
+        self._digests = RawDigests(reader, data)
         self._fonts: dict[Hashable, PdfFont] = {}
         self._forms: dict[Hashable, list[Any]] = {}
-        self._default_font = PdfFont(DictionaryObject())
+        self._default_font = _DEFAULT_FONT
         self._rgb: dict[tuple[Any, ...], Any] = {}  # (device space, *values): to_rgb
-        self._font_resources: tuple[Any, Any] = (None, None)  # (resources, their /Font)
+        # (resources, their /Font, the fonts already found there by name)
+        self._font_resources: tuple[Any, Any, dict[Any, PdfFont]] = (None, None, {})
         self._ops: dict[bytes, Callable[[list[Any]], None]] = {
             b"q": self._q, b"Q": self._big_q, b"cm": self._cm, b"gs": self._gs,
             b"g": lambda o: self._fill_color(o, _GRAY),
@@ -161,6 +202,7 @@ class Interpreter:
             b"n": self._end_path, b"S": self._end_path, b"s": self._end_path,
             b"BMC": self._bmc, b"BDC": self._bdc, b"EMC": self._emc, b"Do": self._do,
             b"INLINE IMAGE": self._inline_image,
+            TEXT_BLOCK: self._text_block, TEXT_BLOCK_TJ: self._text_block,
         }
         self._reset()
 
@@ -178,6 +220,12 @@ class Interpreter:
         self._inline_count = 0
         self._budget = _MAX_OPERATIONS
 
+    def release(self) -> None:
+        """Trim what the fonts of this document keep for the next ones (the tables filled while
+        showing text), to at most :data:`~._pdf_fonts.TABLES_LIMIT` entries a font."""
+        for font in self._fonts.values():
+            font.trim_tables(TABLES_LIMIT)
+
     def run_page(self, page: Any, number_: int) -> list[Event]:
         """Return the paint events of ``page`` in painting order."""
         self._reset()
@@ -190,7 +238,7 @@ class Interpreter:
 
     def _operations(self, stream: Any) -> list[Any]:
         try:
-            return parse(stream.get_data())
+            return parse_compact(stream.get_data())
         except UnsupportedStreamError:
             return list(ContentStream(stream, self._reader).operations)
 
@@ -206,7 +254,7 @@ class Interpreter:
                 continue
             try:
                 handler(operands)
-            except (TypeError, ValueError, IndexError, KeyError, AttributeError, ArithmeticError):
+            except _SKIPPED:
                 continue  # malformed operands: skip the operator
         self._resources = saved
 
@@ -261,17 +309,35 @@ class Interpreter:
         self._text_matrix = self._line_matrix = IDENTITY
 
     def _tf(self, o: list[Any]) -> None:
-        resources, fonts = self._font_resources
-        if resources is not self._resources:
-            fonts = get(self._resources, "/Font", {})
-            self._font_resources = (self._resources, fonts)
-        ref = fonts.get(o[0])
-        if ref is not None:
-            key = identify(ref)
-            if key not in self._fonts:
-                self._fonts[key] = PdfFont(resolve(ref))
-            self._state.font = self._fonts[key]
+        self._set_font(o[0])
         self._state.size = float(o[1])
+
+    def _set_font(self, name: Any) -> None:
+        """Make the font resource ``name`` current (none of that name: the font stays)."""
+        resources, fonts, found = self._font_resources
+        if resources is not self._resources:
+            fonts, found = get(self._resources, "/Font", {}), {}
+            self._font_resources = (self._resources, fonts, found)
+        font = found.get(name)
+        if font is None:
+            ref = fonts.get(name)
+            if ref is not None:
+                key = identify(ref)
+                font = self._fonts.get(key)
+                if font is None:
+                    font = self._fonts[key] = self._load_font(ref)
+                found[name] = font
+        if font is not None:
+            self._state.font = font
+
+    def _load_font(self, ref: Any) -> PdfFont:
+        """The font of a resource: shared with other documents (:func:`load_font`), but never
+        with another font resource of this one (a line's font is the one most of its text uses,
+        telling resources apart, even two of the same content)."""
+        font = load_font(ref, self._digests.digest(ref))
+        if any(font is other for other in self._fonts.values()):
+            font = copy.copy(font)
+        return font
 
     def _tc(self, o: list[Any]) -> None:
         self._state.char_spacing = float(o[0])
@@ -320,6 +386,116 @@ class Interpreter:
     def _double_quote(self, o: list[Any]) -> None:
         self._state.word_spacing, self._state.char_spacing = float(o[0]), float(o[1])
         self._quote([o[2]])
+
+    def _text_block(self, o: list[Any]) -> None:
+        """LibreOffice's text object, ``q r g b rg BT x y Td /F s Tf [<hex>kern…]TJ ET Q`` read
+        as one operation (:data:`TEXT_BLOCK`): what its eight operations do one by one.
+
+        When one of them fails, or the limit on operations falls inside the object, the eight
+        operations run one by one after all (each skipped alone when it fails, as :meth:`_run`
+        does): what the failed attempt changed is put back or set again by them (the paint
+        event is recorded last, by a call that cannot fail once made)."""
+        if self._budget >= 7:
+            red, green, blue, x, y, font, size, body = o
+            state = self._state
+            # q … Q: of the graphics state, only what rg and Tf set changes in between.
+            saved = (state.fill, state.fill_space, state.font, state.size)
+            try:
+                rgb = self._rgb.get((_RGB, red, green, blue), self)  # as _fill_color caches
+                if rgb is self:
+                    self._fill_color([red, green, blue], _RGB)
+                else:
+                    state.fill_space, state.fill = _RGB, rgb
+                self._text_matrix = self._line_matrix = mult(  # BT, Td
+                    (1.0, 0.0, 0.0, 1.0, float(x), float(y)), IDENTITY)
+                self._set_font(font)  # Tf
+                state.size = float(size)
+                self._show_body(body)  # TJ
+            except _SKIPPED:
+                state.fill, state.fill_space, state.font, state.size = saved
+            else:
+                state.fill, state.fill_space, state.font, state.size = saved  # ET, Q
+                self._budget -= 7
+                return
+        # Expanded as a TJ object: a Tj object shows its one string as [<hex>] TJ does.
+        self._budget += 1
+        self._run(expand(o, TEXT_BLOCK), self._resources)
+
+    def _show_body(self, body: bytes) -> None:
+        """:meth:`_show` for the body of a :data:`TEXT_BLOCK`'s array, ``<hex>kern<hex>…``: the
+        same text and floats as :meth:`_show_simple` (or as the glyph-by-glyph loop when a kern
+        is wide enough to read as a space), without making the array. What a body shows from a
+        given pen position and text state is kept with the font (:meth:`_measure_body`): a
+        batch of documents made from one template shows the same lines again and again. The
+        cases :meth:`_show_simple` leaves to the loop for other reasons go to :meth:`_show`."""
+        state = self._state
+        font = state.font or self._default_font
+        a, b, c, d, e, f = self._text_matrix
+        # b == 0 (a horizontal baseline) and f != 0: the glyphs move the pen along x only
+        # (each increment to f is ±0.0 times a finite advance), whatever the sign of b.
+        if font.simple and b == 0.0 and f != 0.0 and a != 0.0:
+            tables = font.tables
+            shown = tables.get("shown")
+            if shown is None:
+                shown = tables["shown"] = {}
+            key = _SHOWN_KEY(state.size, state.char_spacing, state.word_spacing, state.scale,
+                             a, e) + body
+            known = shown.get(key)
+            if known is None:
+                known = self._measure_body(font, body, e)
+                if known is not None:
+                    if len(shown) >= _SHOWN_LIMIT:
+                        shown.clear()
+                    shown[key] = known
+            if known is not None:
+                text, last, end = known
+                self._text_matrix = (a, b, c, d, end, f)
+                if text:
+                    self._text_run(font, text, (e, f), (last, f))
+                return
+        self._show(glyph_array(body))
+
+    def _measure_body(self, font: PdfFont, body: bytes, e: float
+                      ) -> tuple[str, float, float] | None:
+        """The text a body shows, and the pen (along x, from ``e``) after its last glyph and
+        at its end (after a last kern, if any); ``None`` when the pen ends up infinite or NaN.
+
+        Computed through per-font tables of the tokens of bodies (the text they add, how they
+        move the pen), the increments added one by one in their order."""
+        state = self._state
+        tables = font.tables
+        texts = tables.get("tokens")
+        if texts is None:
+            pieces = tables.get("texts")
+            if pieces is None:
+                pieces = tables["texts"] = _Pieces(font.texts)
+            texts = tables["tokens"] = _TokenTexts(pieces)
+        # <01>2<0203> → b"", b"01", b">2", b"0203", b">": hex digits (glyphs), >kern, >.
+        tokens = body.replace(b">", b"<>").split(b"<")  # three tokens at least
+        of_tokens = itemgetter(*tokens)  # looks them all up at once (one C call)
+        text = "".join(of_tokens(texts))
+        if _WIDE_SHIFT in text:
+            edges = tables.get("edges")
+            if edges is None:
+                edges = tables["edges"] = _GlyphEdges(font.texts)
+            text = _spaced(tokens, texts, edges)
+        size, scale, a = state.size, state.scale, self._text_matrix[0]
+        # The tables of increments depend on all of these, to the bit (0.0 is not -0.0); b is
+        # ±0.0 here, and the increments along x do not depend on it.
+        key = _STATE_KEY(size, state.char_spacing, state.word_spacing, scale, a, 0.0)
+        steps = tables.get(key + b"<")
+        if steps is None:
+            along = tables.get(key)
+            if along is None:
+                if len(tables) > _CACHE_LIMIT:
+                    tables.clear()
+                advances = font.advances(size, state.char_spacing, state.word_spacing, scale)
+                along = tables[key] = _Increments(advances, size, scale, a)
+            steps = tables[key + b"<"] = _TokenIncrements(along)
+        last, end = deque(accumulate(chain.from_iterable(of_tokens(steps)), initial=e), maxlen=2)
+        if not isfinite(end):
+            return None
+        return text, (end if body[-1] == 62 else last), end  # 62: ">", no last kern
 
     def _show(self, items: list[Any]) -> None:
         state = self._state
@@ -462,15 +638,16 @@ class Interpreter:
         x, y = last
         end = (0.0 * (a * p + b * r) + rise * up_x + (x * p + y * r + t),
                0.0 * (a * q + b * s) + rise * up_y + (x * q + y * s + u))
-        stroke = state.render in (1, 5)
-        hidden = "texte masqué" if state.render in (3, 7) else None
-        if self._hidden_content():
+        render = state.render
+        stroke = render == 1 or render == 5
+        hidden = "texte masqué" if render == 3 or render == 7 else None
+        if True in self._marked:  # self._hidden_content(): the list holds bools
             hidden = "calque masqué"
         self.events.append(TextRun(
-            text=text, start=start, end=end, up=(up_x * size, up_y * size),
-            size=abs(size) * (up_x ** 2 + up_y ** 2) ** 0.5,
-            color=state.stroke if stroke else state.fill,
-            alpha=state.stroke_alpha if stroke else state.fill_alpha, hidden=hidden, font=font,
+            text, start, end, (up_x * size, up_y * size),
+            abs(size) * (up_x ** 2 + up_y ** 2) ** 0.5,
+            state.stroke if stroke else state.fill,
+            state.stroke_alpha if stroke else state.fill_alpha, hidden, font,
         ))
 
     # paths -----------------------------------------------------------------------------
@@ -607,12 +784,14 @@ class _Pieces(dict[Any, str]):
         self._texts = texts
 
     def __missing__(self, item: Any) -> str:
-        if item.__class__ is bytes:
-            value = "".join(map(self._texts.__getitem__, item))
-        else:
-            value = _WIDE_SHIFT if -float(item) > _SPACE_GAP else ""
-        self[item] = value
+        value = self[item] = self.compute(item)
         return value
+
+    def compute(self, item: Any) -> str:
+        """The text ``item`` adds (not kept)."""
+        if item.__class__ is bytes:
+            return "".join(map(self._texts.__getitem__, item))
+        return _WIDE_SHIFT if -float(item) > _SPACE_GAP else ""
 
 
 class _Increments(dict[Any, tuple[float, ...]]):
@@ -626,14 +805,100 @@ class _Increments(dict[Any, tuple[float, ...]]):
         self._advances, self._size, self._scale, self._factor = advances, size, scale, factor
 
     def __missing__(self, item: Any) -> tuple[float, ...]:
+        value = self[item] = self.compute(item)
+        return value
+
+    def compute(self, item: Any) -> tuple[float, ...]:
+        """How ``item`` moves the pen (not kept)."""
         factor = self._factor
         if item.__class__ is bytes:
             advances = self._advances
-            value = tuple([advances[code] * factor for code in item])
+            return tuple([advances[code] * factor for code in item])
+        return (-float(item) / 1000 * self._size * self._scale * factor,)
+
+
+# The tokens of a TEXT_BLOCK's body (see Interpreter._measure_body) stand for the items of the
+# shown array: hex digits for glyphs, ">n" for a kern, and ">" or b"" for nothing.
+
+
+class _TokenTexts(dict[bytes, str]):
+    """The text a token of a :data:`TEXT_BLOCK`'s body adds: what :class:`_Pieces` gives for
+    its item (a kern: nothing, or :data:`_WIDE_SHIFT`)."""
+
+    __slots__ = ("_pieces",)
+
+    def __init__(self, pieces: _Pieces) -> None:
+        super().__init__()
+        self._pieces = pieces
+
+    def __missing__(self, token: bytes) -> str:
+        if token[:1] == b">":
+            value = self._pieces.compute(int(token[1:])) if len(token) > 1 else ""
         else:
-            value = (-float(item) / 1000 * self._size * self._scale * factor,)
-        self[item] = value
+            value = self._pieces.compute(hex_bytes(token))
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        self[token] = value
         return value
+
+
+class _TokenIncrements(dict[bytes, tuple[float, ...]]):
+    """How a token of a :data:`TEXT_BLOCK`'s body moves the pen: what :class:`_Increments`
+    gives for its item."""
+
+    __slots__ = ("_along",)
+
+    def __init__(self, along: _Increments) -> None:
+        super().__init__()
+        self._along = along
+
+    def __missing__(self, token: bytes) -> tuple[float, ...]:
+        if token[:1] == b">":
+            value = self._along.compute(int(token[1:])) if len(token) > 1 else ()
+        else:
+            value = self._along.compute(hex_bytes(token))
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        self[token] = value
+        return value
+
+
+class _GlyphEdges(dict[bytes, tuple[str, bool, bool]]):
+    """What the glyph-by-glyph loop of :meth:`Interpreter._show` needs to know of the glyphs of
+    a token (hex digits) to put a space after a wide kern: their text, and whether the text of
+    the first one starts and that of the last one ends with something else than white space."""
+
+    __slots__ = ("_texts",)
+
+    def __init__(self, texts: CodeTable) -> None:
+        super().__init__()
+        self._texts = texts
+
+    def __missing__(self, token: bytes) -> tuple[str, bool, bool]:
+        codes, texts = hex_bytes(token), self._texts
+        value = ("".join(map(texts.__getitem__, codes)), bool(texts[codes[0]][:1].strip()),
+                 bool(texts[codes[-1]][-1:].strip()))
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        self[token] = value
+        return value
+
+
+def _spaced(tokens: list[bytes], texts: _TokenTexts, edges: _GlyphEdges) -> str:
+    """The text the glyph-by-glyph loop makes of the tokens of a body: a space after a wide
+    kern that follows some glyph, between two glyphs whose text there is not white space."""
+    out: list[str] = []
+    pending = shown = solid = False
+    for token in tokens:
+        if not token or token[:1] == b">":  # a kern, or nothing
+            pending = pending or (shown and texts[token] == _WIDE_SHIFT)
+            continue
+        text, starts_solid, ends_solid = edges[token]
+        if pending and solid and starts_solid:
+            out.append(" ")
+        out.append(text)
+        pending, shown, solid = False, True, ends_solid
+    return "".join(out)
 
 
 def _positions(increments: dict[Any, tuple[float, ...]], items: list[Any], start: float,

@@ -168,37 +168,48 @@ def build_lines(events: list[Event], page: PageGeometry, location: Location) -> 
     indexes = [i for i, _ in paints]
     before: list[Fill | ImageDraw] = []
     after: list[Fill | ImageDraw] = []
+    split = -1
+    reasons: dict[tuple[Any, ...], str | None] = {}  # text_reason's answers, by its arguments
     for index, event in enumerate(events):
-        if isinstance(event, TextRun):
-            if paints:
-                split = bisect.bisect(indexes, index)
+        if event.__class__ is TextRun:
+            if paints and split != (at := bisect.bisect(indexes, index)):
+                split = at
                 before = [p for _, p in paints[:split]]
                 after = [p for _, p in paints[split:]]
             corners = _corners(event)
-            _add_run(lines, event, _verdict(event, page, before, after, corners), corners)
+            _add_run(lines, event, _verdict(event, page, before, after, corners, reasons),
+                     corners)
     return [line for line in (_to_text_line(line, page, location) for line in lines) if line]
 
 
 def _verdict(run: TextRun, page: PageGeometry, before: list[Fill | ImageDraw],
-             after: list[Fill | ImageDraw], corners: list[tuple[float, float]]) -> str | None:
+             after: list[Fill | ImageDraw], corners: list[tuple[float, float]],
+             reasons: dict[tuple[Any, ...], str | None]) -> str | None:
     if run.hidden is not None:  # what text_reason says first, whatever the rest
         return run.hidden or ""
-    (sx, sy), (ex, ey), (ux, uy) = run.start, run.end, run.up
-    if after:
-        points = [(sx + t * (ex - sx) + 0.3 * ux, sy + t * (ey - sy) + 0.3 * uy)
-                  for t in (0.1, 0.3, 0.5, 0.7, 0.9)]
-        middle = points[2]
-        covered = all(_under(point, after) for point in points)
-    else:
-        middle = (sx + 0.5 * (ex - sx) + 0.3 * ux, sy + 0.5 * (ey - sy) + 0.3 * uy)
-        covered = False
-    return text_reason(
-        hidden=False, size_pt=run.size, color=run.color,
-        background=_background(middle, before) if before else WHITE, alpha=run.alpha,
-        outside=not page.well_inside(corners)
-        and page.inside(page.bbox_mm(corners)) < MIN_INSIDE_FRACTION,
-        covered=covered,
-    )
+    covered = False
+    background: tuple[int, int, int] | None = WHITE
+    if before or after:
+        (sx, sy), (ex, ey), (ux, uy) = run.start, run.end, run.up
+        if after:
+            points = [(sx + t * (ex - sx) + 0.3 * ux, sy + t * (ey - sy) + 0.3 * uy)
+                      for t in (0.1, 0.3, 0.5, 0.7, 0.9)]
+            middle = points[2]
+            covered = all(_under(point, after) for point in points)
+        else:
+            middle = (sx + 0.5 * (ex - sx) + 0.3 * ux, sy + 0.5 * (ey - sy) + 0.3 * uy)
+        if before:
+            background = _background(middle, before)
+    outside = not page.well_inside(corners) and page.inside(
+        page.bbox_mm(corners)) < MIN_INSIDE_FRACTION
+    # A pure function of these (a size is never -0.0: it is a product of absolute values).
+    key = (run.size, run.color, background, run.alpha, outside, covered)
+    if key not in reasons:
+        reasons[key] = text_reason(
+            hidden=False, size_pt=run.size, color=run.color, background=background,
+            alpha=run.alpha, outside=outside, covered=covered,
+        )
+    return reasons[key]
 
 
 def _under(point: tuple[float, float], paints: list[Fill | ImageDraw]) -> bool:
@@ -214,28 +225,31 @@ def _under(point: tuple[float, float], paints: list[Fill | ImageDraw]) -> bool:
 
 def _add_run(lines: list[_Line], run: TextRun, reason: str | None,
              corners: list[tuple[float, float]]) -> None:
-    dx, dy = run.end[0] - run.start[0], run.end[1] - run.start[1]
+    (sx, sy), (ex, ey) = run.start, run.end
+    dx, dy = ex - sx, ey - sy
     length = math.hypot(dx, dy)
     if length < 1e-6:
-        dx, dy, length = run.up[1], -run.up[0], math.hypot(run.up[0], run.up[1])
-    direction = (dx / length, dy / length) if length > 1e-9 else (1.0, 0.0)
-    along = run.start[0] * direction[0] + run.start[1] * direction[1]
-    offset = run.start[0] * direction[1] - run.start[1] * direction[0]
-    end = run.end[0] * direction[0] + run.end[1] * direction[1]
-    em = max(run.size, 1.0)
+        ux, uy = run.up
+        dx, dy, length = uy, -ux, math.hypot(ux, uy)
+    cos, sin = (dx / length, dy / length) if length > 1e-9 else (1.0, 0.0)
+    along = sx * cos + sy * sin
+    offset = sx * sin - sy * cos
+    end = ex * cos + ey * sin
+    size = run.size
+    em = max(size, 1.0)
     target = None
     if lines:
-        last = lines[-1]
-        gap = along - last.end
+        gap = along - lines[-1].end
         for line in reversed(lines):  # the lines continuing the same baseline, latest first
-            if (line.direction[0] * direction[0] + line.direction[1] * direction[1] < 0.999
-                    or abs(line.offset - offset) > 0.5 * max(line.size, run.size)):
+            line_cos, line_sin = line.direction
+            if (line_cos * cos + line_sin * sin < 0.999
+                    or abs(line.offset - offset) > 0.5 * max(line.size, size)):
                 break
             if line.reason == reason and -0.5 * em <= gap <= _MAX_GAP_EM * em:
                 target = line
                 break
     if target is None:
-        target = _Line(direction, offset, end, run.size, reason)
+        target = _Line((cos, sin), offset, end, size, reason)
         lines.append(target)
     else:
         # The line's last character: its parts are never empty (a run has text).
@@ -271,10 +285,13 @@ def _to_text_line(line: _Line, page: PageGeometry, location: Location) -> TextLi
     if not text:
         return None
     runs = line.runs
-    weights: list[int] = []
-    font = _majority(runs, weights, attrgetter("font"))
-    size = _majority(runs, weights, attrgetter("size"))
-    color = _majority(runs, weights, attrgetter("color"))
+    if len(runs) == 1:
+        font, size, color = runs[0].font, runs[0].size, runs[0].color
+    else:
+        weights: list[int] = []
+        font = _majority(runs, weights, attrgetter("font"))
+        size = _majority(runs, weights, attrgetter("size"))
+        color = _majority(runs, weights, attrgetter("color"))
     return TextLine(
         text=text, location=location, visible=line.reason is None, font_size=round(size, 2),
         color=color, font=font.name, bold=font.bold, italic=font.italic, region="body",

@@ -12,8 +12,19 @@ TJ items split with bytes methods) and hands anything unusual (nested strings, s
 unknown operators…) to :func:`_parse_tokens`, the token-at-a-time reference. TJ arrays read by
 the fast path come as :class:`GlyphArray`, which the interpreter shows a whole array at a time.
 
+LibreOffice draws each piece of text as one small text object, ``q r g b rg BT x y Td /F s Tf
+[<hex>kern<hex>…]TJ ET Q`` (or ``<hex>Tj``), written the same way every time. The fast path
+reads such an object in one match; :func:`parse_compact` hands it over as one operation,
+:data:`TEXT_BLOCK` (operands ``r g b x y /F s`` and the array's body, ``<hex>kern<hex>…``: hex
+strings without white space, whole-number kerns), which the interpreter runs at once;
+:func:`parse` gives its eight operations, as any other stream's (:func:`expand`).
+
 >>> parse(rb"BT /F1 11 Tf [<01>-3(A\(b\))] TJ ET")
 [([], b'BT'), (['/F1', 11], b'Tf'), ([[b'\x01', -3, b'A(b)']], b'TJ'), ([], b'ET')]
+>>> parse_compact(b"q 0 0 0 rg BT 72 700.5 Td /F1 11 Tf[<0102>-3<03>]TJ ET Q")
+[([0, 0, 0, 72, 700.5, '/F1', 11, b'<0102>-3<03>'], b'q rg BT Td Tf TJ ET Q')]
+>>> parse(b"q 0 0 0 rg BT 72 700.5 Td /F1 11 Tf<0102>Tj ET Q")[4:]
+[(['/F1', 11], b'Tf'), ([b'\x01\x02'], b'Tj'), ([], b'ET'), ([], b'Q')]
 """
 
 from __future__ import annotations
@@ -24,7 +35,8 @@ from functools import partial
 from operator import is_not
 from typing import Any
 
-__all__ = ["GlyphArray", "UnsupportedStreamError", "parse"]
+__all__ = ["TEXT_BLOCK", "TEXT_BLOCK_TJ", "GlyphArray", "UnsupportedStreamError", "expand",
+           "glyph_array", "hex_bytes", "parse", "parse_compact"]
 
 _TOKEN = re.compile(
     rb"(?:\s|%[^\r\n]*)*"  # white space and comments, skipped in the same match
@@ -54,11 +66,25 @@ _TJ_ITEMS = re.compile(rb"(?:\s*(?:<[0-9A-Fa-f\s]*>|" + _NUM + rb"))*\s*")
 _NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"<>")))
 _NO_ITEM = object()
 _IS_ITEM = partial(is_not, _NO_ITEM)
-# One token a match (or a whole BDC operation); every alternative but the end of the data has
-# non-empty groups.
+_NUMBER = rb"([+-]?(?:\d+(?:\.\d*)?|\.\d+))"
+TEXT_BLOCK = b"q rg BT Td Tf TJ ET Q"
+"""The operator of LibreOffice's text object shown with ``TJ``, read as one operation."""
+TEXT_BLOCK_TJ = b"q rg BT Td Tf Tj ET Q"
+"""The same, shown with ``Tj`` (its body is then one hex string)."""
+# LibreOffice's text object: every token where the token-at-a-time reading puts it (a number,
+# a name and an operator each followed by white space, or by a delimiter where one may follow).
+_TEXT_OBJECT = (
+    rb"q\s++" + _NUMBER + rb"\s++" + _NUMBER + rb"\s++" + _NUMBER + rb"\s++rg\s++BT\s++"
+    + _NUMBER + rb"\s++" + _NUMBER + rb"\s++Td\s*+(/[^\s()<>\[\]{}/%]*+)\s++" + _NUMBER
+    + rb"\s++Tf\s*+(?:\[((?:<[0-9A-Fa-f]++>(?:[+-]?+\d++)?+)++)\]\s*+TJ"
+    rb"|(<[0-9A-Fa-f]++>)\s*+Tj)\s++ET\s++Q" + _DELIMITED
+)
+# One token a match (or a whole BDC operation, or a whole text object); every alternative but
+# the end of the data has non-empty groups.
 _FAST = re.compile(
     rb"\s*+(?:%[^\r\n]*+\s*+)*+"  # white space and comments (possessive: faster, same tokens)
-    rb"(?:([+-]?(?:\d+(?:\.\d*)?|\.\d+))" + _DELIMITED +  # number
+    rb"(?:" + _TEXT_OBJECT +
+    rb"|([+-]?(?:\d+(?:\.\d*)?|\.\d+))" + _DELIMITED +  # number
     # LibreOffice's marked content, /Tag<</MCID 3>>BDC: a whole operation in one match
     rb"|(/[^\s()<>\[\]{}/%]*)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC" + _DELIMITED +
     rb"|(/[^\s()<>\[\]{}/%]*)"  # name
@@ -70,6 +96,7 @@ _FAST = re.compile(
     rb"|([\s\S])"  # anything else: left to the slow loop
     rb"|\Z)"
 )
+_BLOCKS = frozenset((TEXT_BLOCK, TEXT_BLOCK_TJ))
 # Operators of content streams (none reads as a number or a keyword), plus BX/EX.
 _OPERATORS = frozenset(
     b"b B b* B* BDC BMC BT BX c cm CS cs d d0 d1 Do DP EMC ET EX f F f* G g gs h i j J K k "
@@ -126,17 +153,43 @@ def _number(token: bytes) -> Any:
 
 def parse(data: bytes) -> list[tuple[list[Any], bytes]]:
     """Return the operations of a content stream."""
+    operations = parse_compact(data)
+    if any(operator in _BLOCKS for _, operator in operations):
+        return [expanded for operation in operations for expanded in expand(*operation)]
+    return operations
+
+
+def parse_compact(data: bytes) -> list[tuple[list[Any], bytes]]:
+    """Return the operations of a content stream, LibreOffice's text objects as one
+    :data:`TEXT_BLOCK` or :data:`TEXT_BLOCK_TJ` operation each."""
     try:
         return _parse_fast(data)
     except _Fallback:
         return _parse_tokens(data)
 
 
+def expand(operands: list[Any], operator: bytes) -> list[tuple[list[Any], bytes]]:
+    """Return the operations one operation of :func:`parse_compact` stands for."""
+    if operator not in _BLOCKS:
+        return [(operands, operator)]
+    red, green, blue, x, y, font, size, body = operands
+    shown = ([glyph_array(body)], b"TJ") if operator == TEXT_BLOCK else (
+        [hex_bytes(body[1:-1])], b"Tj")
+    return [([], b"q"), ([red, green, blue], b"rg"), ([], b"BT"), ([x, y], b"Td"),
+            ([font, size], b"Tf"), shown, ([], b"ET"), ([], b"Q")]
+
+
+def glyph_array(body: bytes) -> GlyphArray:
+    """Return the items of the body of a :data:`TEXT_BLOCK`'s array (or of a
+    :data:`TEXT_BLOCK_TJ`'s hex string: one item)."""
+    return _tj_items(body, _Kerns())
+
+
 class _Fallback(Exception):
     """Something :func:`_parse_fast` leaves to the token-at-a-time loop."""
 
 
-def _hex(digits: bytes) -> bytes:
+def hex_bytes(digits: bytes) -> bytes:
     """Return the bytes of a hex string's digits (white space ignored, odd digit padded)."""
     try:
         return a2b_hex(digits)  # the common case: an even number of digits, no space
@@ -169,7 +222,7 @@ def _tj_items(body: bytes, kerns: _Kerns) -> GlyphArray:
             return GlyphArray(filter(_IS_ITEM, parts))
     if _TJ_ITEMS.fullmatch(body) is None:
         raise _Fallback
-    return GlyphArray((float(num) if b"." in num else int(num)) if num else _hex(hexa)
+    return GlyphArray((float(num) if b"." in num else int(num)) if num else hex_bytes(hexa)
                       for hexa, num in _TJ_ITEM.findall(body))
 
 
@@ -186,9 +239,27 @@ def _parse_fast(data: bytes) -> list[tuple[list[Any], bytes]]:
     names: dict[bytes, str] = {}
     numbers: dict[bytes, Any] = {}
     kerns = _Kerns()
-    for (num, tag, mcid, name, hexa, tj, opening, closing, string, regular,
-         bad) in _FAST.findall(data):
-        if regular:
+    for (red, green, blue, x, y, font, size, body, single, num, tag, mcid, name, hexa, tj,
+         opening, closing, string, regular, bad) in _FAST.findall(data):
+        if size:  # a whole text object
+            if top or kinds:
+                raise _Fallback
+            operands = []
+            for text in (red, green, blue, x, y):
+                value = numbers.get(text)
+                if value is None:
+                    value = numbers[text] = float(text) if b"." in text else int(text)
+                operands.append(value)
+            name_text = names.get(font)
+            if name_text is None:
+                name_text = names[font] = _NAME_ESCAPE.sub(
+                    lambda m: bytes([int(m.group(1), 16)]), font).decode("utf-8", "replace")
+            value = numbers.get(size)
+            if value is None:
+                value = numbers[size] = float(size) if b"." in size else int(size)
+            operands += (name_text, value, body or single)
+            operations.append((operands, TEXT_BLOCK if body else TEXT_BLOCK_TJ))
+        elif regular:
             if regular in _OPERATORS:
                 if kinds:
                     raise _Fallback
@@ -230,7 +301,7 @@ def _parse_fast(data: bytes) -> list[tuple[list[Any], bytes]]:
             top = current = []
             push = current.append
         elif hexa:
-            push(_hex(hexa[1:-1]))
+            push(hex_bytes(hexa[1:-1]))
         elif string:
             body = string[1:-1]
             push(_ESCAPE.sub(_unescape, body) if b"\\" in body or b"\r" in body else body)

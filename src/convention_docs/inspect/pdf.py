@@ -14,6 +14,11 @@ under 4 pt, with an opacity under 0.1, or in a colour within 15 per channel of w
 under it (white paper by default: « texte blanc »). An image is invisible when tiny, off the
 page, in a hidden layer, transparent, or covered by opaque paint drawn after it.
 
+A batch renders many conventions from one template, whose PDFs embed the same fonts and
+pictures: fonts, with what was worked out showing text in them, are kept between documents by
+content (:mod:`._pdf_fonts`, :mod:`._pdf_interp`), and so are decoded pictures
+(:mod:`._pdf_images`).
+
 Metadata keys: ``title``, ``author``, ``subject``, ``keywords``, ``creator``, ``producer``,
 ``creation_date``, ``modification_date`` (Info dictionary, raw PDF date strings),
 ``xmp_title``, ``pdfaid_part``, ``pdfaid_conformance`` (XMP), ``language`` (catalog ``/Lang``),
@@ -64,12 +69,14 @@ def read_pdf(path: str | Path) -> DocumentView:
     encrypted with a password other than the empty one.
     """
     source = str(path)
-    reader = _open(path)
+    data = read_bytes(path)
+    reader = _open(path, data)
     lines: list[TextLine] = []
     images: list[PlacedImage] = []
     decoder = ImageDecoder()
+    interpreter: Interpreter | None = None
     try:
-        interpreter = Interpreter(reader, _hidden_groups(reader))
+        interpreter = Interpreter(reader, _hidden_groups(reader), data)
         for number, page in enumerate(reader.pages, start=1):
             events = interpreter.run_page(page, number)
             geometry = PageGeometry.of(page)
@@ -86,13 +93,15 @@ def read_pdf(path: str | Path) -> DocumentView:
         metadata = _metadata(reader)
     except _PARSE_ERRORS as error:
         raise DocumentError(_DAMAGED, path=path) from error
+    finally:
+        if interpreter is not None:
+            interpreter.release()
     if decoder.failed:
         metadata["undecoded_images"] = str(decoder.failed)
     return DocumentView("pdf", source, tuple(lines), tuple(images), len(reader.pages), metadata)
 
 
-def _open(path: str | Path) -> PdfReader:
-    data = read_bytes(path)
+def _open(path: str | Path, data: bytes) -> PdfReader:
     if b"%PDF-" not in data[:1024]:
         raise DocumentError("fichier illisible : ce n'est pas un document PDF", path=path)
     if b"%%EOF" not in data[-2048:]:

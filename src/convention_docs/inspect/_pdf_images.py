@@ -19,7 +19,7 @@ from typing import Any
 from PIL import Image
 from pypdf.generic import BooleanObject, IndirectObject, NullObject, StreamObject
 
-from convention_docs.inspect._pdf_interp import ImageDraw
+from convention_docs.inspect._pdf_events import ImageDraw
 from convention_docs.inspect._pixels import (
     content_key,
     decode_shared,

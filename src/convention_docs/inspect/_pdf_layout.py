@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from convention_docs.inspect._pdf_interp import Event, Fill, ImageDraw, TextRun
+from convention_docs.inspect._pdf_events import Event, Fill, ImageDraw, TextRun
 from convention_docs.inspect._pdf_util import Matrix, apply, scale_of
 from convention_docs.inspect._visibility import (
     COVERED_FRACTION,

@@ -32,7 +32,7 @@ from pypdf.generic import (
 )
 
 __all__ = ["IDENTITY", "BoundedCache", "Matrix", "RawDigests", "apply", "fingerprint", "get",
-           "mult", "number", "resolve", "scale_of"]
+           "identify", "mult", "number", "resolve", "scale_of", "to_matrix"]
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -63,6 +63,24 @@ def number(value: Any, default: float) -> float:
     except (TypeError, ValueError):
         return default
     return result if math.isfinite(result) else default
+
+
+def identify(ref: Any) -> Hashable:
+    """Return a key naming a PDF object: its object number, else its Python identity."""
+    if isinstance(ref, IndirectObject):
+        return ("ref", ref.idnum, ref.generation)
+    indirect = getattr(ref, "indirect_reference", None)
+    if indirect is not None:
+        return ("ref", indirect.idnum, indirect.generation)
+    return ("id", id(ref))
+
+
+def to_matrix(values: Any) -> Matrix | None:
+    """Return six numbers as a matrix, ``None`` unless there are exactly six numbers."""
+    if not isinstance(values, list) or len(values) != 6:
+        return None
+    a, b, c, d, e, f = (number(v, math.nan) for v in values)
+    return None if any(math.isnan(v) for v in (a, b, c, d, e, f)) else (a, b, c, d, e, f)
 
 
 def mult(m: Matrix, n: Matrix) -> Matrix:

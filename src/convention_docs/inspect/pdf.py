@@ -41,9 +41,9 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 from convention_docs.errors import DocumentError
 from convention_docs.inspect._files import read_bytes
 from convention_docs.inspect._pdf_images import ImageDecoder
-from convention_docs.inspect._pdf_interp import Interpreter, identify
+from convention_docs.inspect._pdf_interp import Interpreter
 from convention_docs.inspect._pdf_layout import PageGeometry, build_lines, place_images
-from convention_docs.inspect._pdf_util import get
+from convention_docs.inspect._pdf_util import get, identify
 from convention_docs.inspect._xml import safe_parser
 from convention_docs.inspect.view import DocumentView, Location, PlacedImage, TextLine
 

@@ -827,3 +827,15 @@ def test_raw_digests_follow_content_not_numbers(tmp_path: Path) -> None:
     wrong.write_bytes(wrong.read_bytes().replace(length, f"/Length {len(_TO_UNICODE) - 2} "
                                                           .encode()))
     assert digests(wrong)["F1"] is None  # a /Length that is not where endstream is
+
+
+def test_fingerprint_keeps_every_digit_of_a_number() -> None:
+    from pypdf.generic import ArrayObject, FloatObject, NumberObject
+
+    from convention_docs.inspect._pdf_util import fingerprint
+
+    close = [ArrayObject([FloatObject("0.1234567890123")]),
+             ArrayObject([FloatObject("0.1234567890124")])]
+    assert fingerprint(close[0]) != fingerprint(close[1])
+    assert fingerprint(close[0]) == fingerprint(ArrayObject([FloatObject("0.1234567890123")]))
+    assert fingerprint(NumberObject(1)) != fingerprint(FloatObject(1.0))

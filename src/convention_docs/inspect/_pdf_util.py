@@ -160,7 +160,14 @@ def _feed(update: Callable[[bytes], object], value: Any, depth: int,
         encoded = raw if isinstance(raw, bytes) else value.encode("utf-8", "surrogatepass")
         update(b"%s%d:%s" % (kind, len(encoded), encoded))
     elif isinstance(value, (bytes, int, float, BooleanObject)):
-        encoded = bytes(value) if isinstance(value, bytes) else repr(value).encode()
+        if isinstance(value, bytes):
+            encoded = bytes(value)
+        elif isinstance(value, float):  # exactly: pypdf's repr rounds to 8 digits
+            encoded = float.__repr__(value).encode()
+        elif isinstance(value, int) and not isinstance(value, bool):
+            encoded = int.__repr__(value).encode()
+        else:
+            encoded = repr(value).encode()
         update(b"%s%d:%s" % (kind, len(encoded), encoded))
     elif isinstance(value, NullObject) or value is None:
         update(b"null;")

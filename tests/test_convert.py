@@ -182,6 +182,17 @@ def wait_no_process(text: str, within: float = 2.0) -> list[str]:
     return left
 
 
+def wait_processes(text: str, *expected: str, within: float = 10.0) -> str:
+    """The command lines mentioning ``text``, once each of ``expected`` is among them (a
+    process just started may not be exec'd yet) or ``within`` s have passed."""
+    deadline = time.monotonic() + within
+    while True:
+        running = " ".join(processes_mentioning(text))
+        if all(e in running for e in expected) or time.monotonic() > deadline:
+            return running
+        time.sleep(0.05)
+
+
 def zombie_children() -> list[str]:
     """Our own children that died and were not reaped."""
     zombies = []
@@ -476,7 +487,7 @@ def test_warm_hang_is_a_timeout_and_kills_everything(
     destination = tmp_path / "convention.pdf"
     with Converter(timeout=0.5) as converter:
         assert converter.mode == "warm"
-        running = " ".join(processes_mentioning(converter.workdir.name))
+        running = wait_processes(converter.workdir.name, "soffice-hang --child", "uno-python -I")
         assert "soffice-hang --child" in running and "uno-python -I" in running
         started = time.monotonic()
         with pytest.raises(ConversionTimeout) as caught:

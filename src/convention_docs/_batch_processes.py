@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import cast
 
 from convention_docs.batching import BatchResult, _in_process, _Job, _one
+from convention_docs.build import WORKDIR_PREFIX
 from convention_docs.errors import ConversionError
 from convention_docs.pool import ConverterPool
 
@@ -140,6 +141,8 @@ def run(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
         del workers[worker.outbox]
         _stop_worker(worker, grace=5)
         _kill_leftovers(worker.scratch)
+        for unfinished in job.outdir.glob(f"{WORKDIR_PREFIX}{worker.process.pid}-*"):
+            shutil.rmtree(unfinished, ignore_errors=True)
         deaths += 1
         lost = worker.current
         if lost is not None:

@@ -7,6 +7,7 @@ existing file at the destination stays untouched).
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -26,6 +27,7 @@ from convention_docs.validate import Report, validate
 __all__ = ["BuildResult", "build", "build_all", "render"]
 
 FORMATS = ("docx", "pdf")
+WORKDIR_PREFIX = ".convention-docs-"  # + pid + "-": where an output is made before its rename
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,9 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
         raise ConventionRejected(model_report, destination=targets[0])
     for target in targets:
         target.parent.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix=".convention-docs-", dir=targets[0].parent))
+    # named after this process, so that whoever sees it die can remove what it left
+    workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-",
+                                    dir=targets[0].parent))
     try:
         docx_path = workdir / "convention.docx"
         render_docx(model, docx_path, template=template, draft=draft)

@@ -31,6 +31,8 @@ from convention_docs.validate import Report
 
 __all__ = ["BatchResult", "batch"]
 
+_EXTRA_THREADS = 1  # threads beyond the LibreOffice instances: one renders while all convert
+
 
 @dataclass
 class BatchResult:
@@ -136,13 +138,13 @@ def _in_threads(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
     results: list[BatchResult | None] = [None] * len(items)
     queue = iter(enumerate(items))
     with ConverterPool(jobs) as converter, ThreadPoolExecutor(
-            jobs + 1, thread_name_prefix="convention-docs") as pool:
+            jobs + _EXTRA_THREADS, thread_name_prefix="convention-docs") as pool:
         running: dict[Future[BatchResult], int] = {}
 
         def submit() -> None:
             for index, (spec, problem) in queue:
                 running[pool.submit(_one, spec, problem, job, converter)] = index
-                if len(running) >= 2 * (jobs + 1):
+                if len(running) >= 2 * (jobs + _EXTRA_THREADS):
                     return
 
         try:

@@ -38,6 +38,7 @@ from lxml import etree
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
+from convention_docs._pypdf_hex import install as _install_hex_reader
 from convention_docs.errors import DocumentError
 from convention_docs.inspect._files import read_bytes
 from convention_docs.inspect._pdf_images import ImageDecoder
@@ -48,6 +49,8 @@ from convention_docs.inspect._xml import safe_parser
 from convention_docs.inspect.view import DocumentView, Location, PlacedImage, TextLine
 
 __all__ = ["read_pdf"]
+
+_install_hex_reader()  # LibreOffice writes the Info strings in hexadecimal
 
 _PARSE_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError,
                  AssertionError, RecursionError, zlib.error, struct.error, OverflowError,

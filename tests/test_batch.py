@@ -123,8 +123,11 @@ def test_a_worker_that_dies_loses_at_most_its_current_spec(tmp_path: Path,
         assert result.pid == killed[0]
         assert isinstance(result.error, ConversionError)
         assert "le processus de travail s'est arrêté" in str(result.error)
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
-        f"{r.spec.stem}.docx" for r in results if r.ok)
+    # every good output is there, nothing half-made; the lost spec's output may be there too
+    # (written and renamed into place just before the kill, which came before its report)
+    written = {p.name for p in (tmp_path / "out").iterdir()}
+    good = {f"{r.spec.stem}.docx" for r in results if r.ok}
+    assert good <= written <= good | {f"{r.spec.stem}.docx" for r in lost}
     assert _worker_pids() == set()  # the dead one reaped, the others stopped
 
 

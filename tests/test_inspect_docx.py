@@ -439,6 +439,7 @@ def test_location_and_view_helpers() -> None:
 
 @pytest.mark.parametrize("module", [
     "view", "_visibility", "_pdf_tokens", "_pdf_color", "_docx_numbering", "_pixels", "__init__",
+    "_docx_anchor",
 ])
 def test_docstring_examples(module: str) -> None:
     name = "convention_docs.inspect" + ("" if module == "__init__" else f".{module}")
@@ -520,3 +521,152 @@ def test_each_reading_has_its_own_pictures(tmp_path: Path) -> None:
     second = read_docx(tmp_path / "logo.docx").images[0].image
     assert second is not first and second.tobytes() == pixels
     assert second.getpixel((60, 40)) == (255, 204, 0)
+
+
+# -- floating pictures off the page ---------------------------------------------------------------
+
+def _position(axis: str, base: str, mm: float) -> str:
+    return (f'<wp:position{axis} relativeFrom="{base}">'
+            f"<wp:posOffset>{round(mm * 36000)}</wp:posOffset></wp:position{axis}>")
+
+
+def _float(run, path: Path, width, horizontal: str, vertical: str, *, simple: str = "0",
+           rotation: int = 0) -> None:
+    """Add a picture to ``run`` as a ``wp:anchor`` placed by ``horizontal`` and ``vertical``."""
+    run.add_picture(str(path), width=width)
+    drawing = run._r.find(qn("w:drawing"))
+    inline = drawing[0]
+    anchor = parse_xml(
+        f'<wp:anchor {nsdecls("wp")} '
+        'xmlns:wp14="http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing" '
+        f'distT="0" distB="0" distL="0" distR="0" simplePos="{simple}" relativeHeight="2" '
+        'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
+        f'<wp:simplePos x="0" y="0"/>{horizontal}{vertical}</wp:anchor>')
+    for child in inline:
+        if child.tag == qn("wp:docPr"):
+            anchor.append(parse_xml(f'<wp:wrapNone {nsdecls("wp")}/>'))
+        anchor.append(copy.deepcopy(child))
+    if rotation:
+        anchor.find(f".//{qn('a:xfrm')}").set("rot", str(rotation * 60000))
+    drawing.replace(inline, anchor)
+
+
+FLOATING = [
+    # id, horizontal, vertical, visible (A4, margins 25.4 mm; the picture is 30 x 20 mm)
+    ("on-page", _position("H", "page", 150), _position("V", "page", 20), True),
+    ("right-of-page", _position("H", "page", 250), _position("V", "page", 20), False),
+    ("below-page", _position("H", "page", 20), _position("V", "page", 300), False),
+    ("negative-offset", _position("H", "page", -40), _position("V", "page", 20), False),
+    ("above-page", _position("H", "page", 20), _position("V", "page", -25), False),
+    ("overlap-under-1-mm", _position("H", "page", -29.5), _position("V", "page", 20), False),
+    ("overlap-2-mm", _position("H", "page", -28), _position("V", "page", 20), True),
+    ("right-of-margin", _position("H", "margin", 190), _position("V", "margin", 0), False),
+    ("right-margin-area", _position("H", "rightMargin", 30), _position("V", "page", 0), False),
+    ("in-right-margin-area", _position("H", "rightMargin", 5), _position("V", "page", 0), True),
+    ("bottom-margin-area", _position("H", "page", 0), _position("V", "bottomMargin", 30), False),
+    # the column may start anywhere in the text area: 170 mm from it may still be on the page
+    ("column-maybe-on", _position("H", "column", 170), _position("V", "paragraph", 0), True),
+    ("column-always-off", _position("H", "column", 190), _position("V", "paragraph", 0), False),
+    ("paragraph-maybe-on", _position("H", "column", 0), _position("V", "paragraph", 250), True),
+    ("line-always-off", _position("H", "character", 0), _position("V", "line", 280), False),
+    ("inside-margin", _position("H", "insideMargin", 190), _position("V", "page", 0), True),
+    ("aligned", '<wp:positionH relativeFrom="page"><wp:align>right</wp:align></wp:positionH>',
+     _position("V", "page", 20), True),
+    ("aligned-but-below", '<wp:positionH relativeFrom="page"><wp:align>left</wp:align>'
+     "</wp:positionH>", _position("V", "page", 400), False),
+    ("percent-offset", '<wp:positionH relativeFrom="page"><wp14:pctPosHOffset>120000'
+     "</wp14:pctPosHOffset></wp:positionH>", _position("V", "page", 20), True),
+    ("unknown-base", _position("H", "elsewhere", 400), _position("V", "page", 20), True),
+    ("malformed-offset", '<wp:positionH relativeFrom="page"><wp:posOffset>loin</wp:posOffset>'
+     "</wp:positionH>", _position("V", "page", 20), True),
+]
+
+
+@pytest.mark.parametrize(("horizontal", "vertical", "visible"),
+                         [case[1:] for case in FLOATING], ids=[case[0] for case in FLOATING])
+def test_floating_picture_off_the_page_is_invisible(tmp_path: Path, horizontal: str,
+                                                   vertical: str, visible: bool) -> None:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(25.4))
+    doc.add_paragraph("Avant")
+    _float(doc.add_paragraph("Ancre").add_run(), _logo(tmp_path / "logo.png"), Mm(30),
+           horizontal, vertical)
+    doc.save(str(tmp_path / "float.docx"))
+    (image,) = read_docx(tmp_path / "float.docx").images
+    assert (image.width_mm, image.height_mm, image.location.paragraph) == (30.0, 20.0, 2)
+    assert (image.visible, image.invisible_reason) == (
+        (True, None) if visible else (False, "hors de la page"))
+
+
+def test_simple_position_and_rotation_are_given_the_benefit_of_the_doubt(tmp_path: Path) -> None:
+    logo = _logo(tmp_path / "logo.png")
+    doc = Document()
+    off = _position("H", "page", -29.5), _position("V", "page", 20)
+    _float(doc.add_paragraph().add_run(), logo, Mm(30), *off)  # control: off the page
+    _float(doc.add_paragraph().add_run(), logo, Mm(30), *off, simple="1")
+    _float(doc.add_paragraph().add_run(), logo, Mm(30), *off, rotation=90)
+    doc.save(str(tmp_path / "doubt.docx"))
+    assert [image.visible for image in read_docx(tmp_path / "doubt.docx").images] == [
+        False, True, True]
+
+
+def test_each_paragraph_is_placed_on_its_own_section_page(tmp_path: Path) -> None:
+    logo = _logo(tmp_path / "logo.png")
+    doc = Document()
+    first = doc.sections[0]  # A5: 148 x 210 mm
+    first.page_width, first.page_height = Mm(148), Mm(210)
+    at_160 = _position("H", "page", 160), _position("V", "page", 20)
+    _float(doc.add_paragraph("A5").add_run(), logo, Mm(30), *at_160)
+    second = doc.add_section()
+    second.page_width, second.page_height = Mm(210), Mm(297)  # A4: 160 mm is on the page
+    _float(doc.add_paragraph("A4").add_run(), logo, Mm(30), *at_160)
+    doc.save(str(tmp_path / "sections.docx"))
+    assert [(image.location.paragraph, image.visible)
+            for image in read_docx(tmp_path / "sections.docx").images] == [(1, False), (3, True)]
+
+
+def test_table_cells_and_headers_may_lie_anywhere_on_the_page(tmp_path: Path) -> None:
+    logo = _logo(tmp_path / "logo.png")
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    column_190 = _position("H", "column", 190), _position("V", "paragraph", 0)
+    header = section.header.paragraphs[0]
+    _float(header.add_run(), logo, Mm(30), *column_190)  # a header paragraph: maybe at 0
+    _float(header.add_run(), logo, Mm(30), _position("H", "page", 20),
+           _position("V", "page", -30))  # above the page, in every section
+    cell = doc.add_table(rows=1, cols=1).cell(0, 0).paragraphs[0]
+    _float(cell.add_run(), logo, Mm(30), *column_190)  # the cell may reach into the margin
+    _float(doc.add_paragraph().add_run(), logo, Mm(30), *column_190)  # a body paragraph: off
+    doc.save(str(tmp_path / "loose.docx"))
+    assert [(image.region, image.visible) for image in read_docx(tmp_path / "loose.docx").images
+            ] == [("header", True), ("header", False), ("table", True), ("body", False)]
+
+
+@pytest.mark.parametrize(("style", "visible"), [
+    ("position:absolute;margin-left:-100pt;margin-top:10pt;"
+     "mso-position-horizontal-relative:page;mso-position-vertical-relative:page", False),
+    ("position:absolute;margin-left:100pt;margin-top:900pt;"
+     "mso-position-horizontal-relative:page;mso-position-vertical-relative:page", False),
+    ("position:absolute;margin-left:100pt;margin-top:10pt;"
+     "mso-position-horizontal-relative:page;mso-position-vertical-relative:page", True),
+    ("position:absolute;margin-left:-100pt;margin-top:10pt;mso-position-horizontal:center;"
+     "mso-position-horizontal-relative:page;mso-position-vertical-relative:page", True),
+    ("position:absolute;margin-left:200mm;margin-top:0", False),  # from the column
+    ("position:absolute;margin-left:150mm;margin-top:0", True),
+    ("margin-left:-100pt", True),  # inline: margins do not move it off the page
+])
+def test_vml_picture_off_the_page_is_invisible(tmp_path: Path, style: str,
+                                               visible: bool) -> None:
+    doc = Document()
+    rid, _ = doc.part.get_or_add_image(str(_logo(tmp_path / "vml.png", (60, 60))))
+    doc.add_paragraph()._p.append(parse_xml(
+        f'<w:r {nsdecls("w", "r")} {VML}><w:pict><v:shape style="width:72pt;height:72pt;{style}">'
+        f'<v:imagedata r:id="{rid}" o:title="Logo VML"/></v:shape></w:pict></w:r>'))
+    doc.save(str(tmp_path / "vml.docx"))
+    (image,) = read_docx(tmp_path / "vml.docx").images
+    assert (image.visible, image.invisible_reason) == (
+        (True, None) if visible else (False, "hors de la page"))

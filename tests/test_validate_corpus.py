@@ -198,6 +198,27 @@ def _shrink_emblem(doc: docx.document.Document, _: Path) -> None:
             element.set("cy", str(4 * 36000))
 
 
+def _float_emblem(left_mm: float, top_mm: float) -> Edit:
+    """Turn the emblem into a floating picture ``left_mm``, ``top_mm`` from the page's corner."""
+    def edit(doc: docx.document.Document, _: Path) -> None:
+        drawing = _drawings(doc)[0]
+        inline = drawing[0]
+        anchor = parse_xml(
+            f'<wp:anchor {nsdecls("wp")} distT="0" distB="0" distL="0" distR="0" '
+            'simplePos="0" relativeHeight="2" behindDoc="0" locked="0" layoutInCell="1" '
+            'allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+            f'<wp:positionH relativeFrom="page"><wp:posOffset>{round(left_mm * 36000)}'
+            "</wp:posOffset></wp:positionH>"
+            f'<wp:positionV relativeFrom="page"><wp:posOffset>{round(top_mm * 36000)}'
+            "</wp:posOffset></wp:positionV></wp:anchor>")
+        for child in inline:
+            if child.tag == f"{{{_WP}}}docPr":
+                anchor.append(parse_xml(f'<wp:wrapNone {nsdecls("wp")}/>'))
+            anchor.append(copy.deepcopy(child))
+        drawing.replace(inline, anchor)
+    return edit
+
+
 def _statement_property(xml: str) -> Edit:
     def edit(doc: docx.document.Document, _: Path) -> None:
         _run_property(_para(doc, STATEMENT), xml)
@@ -305,6 +326,13 @@ CASES = (
          media=(_is_emblem, _twelve_dots)),
     Case(NEW, "emblem-noise", None, _codes("EU_EMBLEM_MISSING"), media=(_is_emblem, _noise)),
     Case(NEW, "emblem-shrunk", _shrink_emblem, _codes("EU_EMBLEM_TOO_SMALL")),
+    # the emblem floated off the A4 page; LibreOffice leaves out a picture right of the page
+    # and brings one below the page back on a later page, away from the statement
+    Case(NEW, "emblem-off-page-right", _float_emblem(250, 20), _codes("EU_EMBLEM_INVISIBLE"),
+         pdf_errors=_codes("EU_EMBLEM_MISSING")),
+    Case(NEW, "emblem-off-page-below", _float_emblem(20, 310), _codes("EU_EMBLEM_INVISIBLE"),
+         pdf_errors=_codes("FUNDING_STATEMENT_NOT_NEAR_EMBLEM")),
+    Case(NEW, "emblem-off-page-left", _float_emblem(-40, 20), _codes("EU_EMBLEM_INVISIBLE")),
     Case(NEW, "statement-white", _statement_property(f'<w:color {nsdecls("w")} w:val="FFFFFF"/>'),
          _codes("FUNDING_STATEMENT_INVISIBLE")),
     Case(NEW, "statement-2pt", _statement_property(f'<w:sz {nsdecls("w")} w:val="4"/>'),
@@ -343,6 +371,8 @@ CASE = {case.key: case for case in CASES}
 # Good copies: edits that must NOT be refused (controls for the rules above).
 GOOD = (
     Case(NEW, "partner-smaller", _small_partner, frozenset()),
+    # a floating emblem on the page is as good as an inline one
+    Case(NEW, "emblem-floating-on-page", _float_emblem(150, 20), frozenset()),
     # 2014-2020 has no first-page rule (Reg. 1303/2013 Annex XII): the block may move as a whole
     Case(SEED, "block-last-page", _move_block, frozenset()),
 )
@@ -603,6 +633,16 @@ def test_shrunk_emblem_gives_its_height(docx_corpus: dict[str, Path]) -> None:
     assert finding.message == ("emblème de l'Union européenne trop petit (4,0 mm de haut ; "
                                "au moins 8 mm)")
     assert finding.location.paragraph == 1
+
+
+@pytest.mark.parametrize("name", ["right", "below", "left"])
+def test_emblem_off_the_page_says_why(name: str, docx_corpus: dict[str, Path]) -> None:
+    path = docx_corpus[f"{NEW}-emblem-off-page-{name}"]
+    finding = _only(validate(path), "EU_EMBLEM_INVISIBLE")
+    assert finding.message == ("emblème de l'Union européenne présent mais invisible "
+                               "(hors de la page)")
+    assert finding.location.paragraph == _only(
+        validate(docx_corpus[f"{NEW}-emblem-shrunk"]), "EU_EMBLEM_TOO_SMALL").location.paragraph
 
 
 @pytest.mark.libreoffice

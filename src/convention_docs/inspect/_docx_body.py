@@ -10,6 +10,8 @@ Alternate content is read once (``mc:Choice``; ``mc:Fallback`` is skipped), dele
 tracked changes and field codes are skipped. A paragraph of an automatically numbered list
 starts with its label and the label's suffix (a tab, a space or nothing; see
 :mod:`._docx_numbering`).
+A floating picture (``wp:anchor``, VML ``position:absolute``) whose offset puts it off the page
+of its section is invisible, « hors de la page » (the geometry is in :mod:`._docx_anchor`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from convention_docs.inspect._docx_anchor import SectionPages, anchor_off_page, vml_off_page
 from convention_docs.inspect._docx_numbering import Numbering
 from convention_docs.inspect._docx_styles import (
     ParagraphContext,
@@ -33,6 +36,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from PIL import Image
+
+    from convention_docs.inspect._docx_anchor import Page
 
 __all__ = ["PartWalker"]
 
@@ -55,6 +60,7 @@ _TEXT = {f"{W}tab": "\t", f"{W}ptab": "\t", f"{W}br": "\n", f"{W}cr": "\n",
          f"{W}noBreakHyphen": "-"}
 _NOT_INSIDE = {f"{_MC}Fallback", f"{W}txbxContent"}
 _PICTURES = {f"{W}drawing", f"{W}pict", f"{W}object"}
+_ANCHOR, _BODY, _TXBX = f"{_WP}anchor", f"{W}body", f"{W}txbxContent"
 
 
 class _Piece(NamedTuple):
@@ -87,10 +93,12 @@ class PartWalker:
         self._part: Any = None
         self._count = 0
         self._part_reason: str | None = None
+        self._root: Element = None
+        self._sections: SectionPages | None = None
 
     def walk(self, root: Element, part: Any, region: str, hidden: str | None = None) -> None:
         """Walk the story ``root`` of ``part``; ``hidden`` marks the whole part as never shown."""
-        self._part, self._count, self._part_reason = part, 0, hidden
+        self._part, self._count, self._part_reason, self._root = part, 0, hidden, root
         self._numbering.restart()
         self._blocks(root, region, None)
 
@@ -121,7 +129,7 @@ class PartWalker:
         self._inline(p, context, pieces, pictures)
         self._emit_lines(pieces, context, location, region)
         for picture, style in pictures:
-            self._emit_images(picture, style, location, region)
+            self._emit_images(picture, style, location, region, p)
         for picture, _ in pictures:
             for box in _find(picture, f"{W}txbxContent"):
                 self._blocks(box, region, None)
@@ -212,11 +220,14 @@ class PartWalker:
         ))
 
     def _emit_images(self, picture: Element, style: RunStyle, location: Location,
-                     region: str) -> None:
+                     region: str, paragraph: Element) -> None:
         if picture.tag == f"{W}drawing":
             for container in picture:
                 extent = container.find(f"{_WP}extent")
                 size = (_emu(extent, "cx"), _emu(extent, "cy"))
+                outside = container.tag == _ANCHOR and anchor_off_page(
+                    container, *size, self._pages(paragraph),
+                    loose=self._loose(paragraph, region))
                 doc_pr = container.find(f"{_WP}docPr")
                 alt = None if doc_pr is None else doc_pr.get("descr") or doc_pr.get("title")
                 hidden = doc_pr is not None and doc_pr.get("hidden") in ("1", "true")
@@ -224,7 +235,7 @@ class PartWalker:
                 for blip in blips:
                     width, height = size if len(blips) == 1 else _group_size(blip, container, size)
                     self._add_image(blip.get(f"{_R}embed"), width, height, location, alt,
-                                    style.hidden or hidden, region)
+                                    style.hidden or hidden, region, outside=outside)
             return
         for shape in _find(picture, f"{_V}shape"):
             data = shape.find(f"{_V}imagedata")
@@ -232,19 +243,48 @@ class PartWalker:
                 continue
             css = _css(shape.get("style", ""))
             alt = shape.get("alt") or data.get(f"{_O}title")
-            self._add_image(data.get(f"{_R}id"), _css_mm(css.get("width")),
-                            _css_mm(css.get("height")), location, alt or None,
-                            style.hidden or css.get("visibility") == "hidden", region)
+            width, height = _css_mm(css.get("width")), _css_mm(css.get("height"))
+            outside = (css.get("position") == "absolute" and shape.getparent() is picture
+                       and vml_off_page(css, width, height, self._pages(paragraph),
+                                        loose=self._loose(paragraph, region)))
+            self._add_image(data.get(f"{_R}id"), width, height, location, alt or None,
+                            style.hidden or css.get("visibility") == "hidden", region,
+                            outside=outside)
+
+    def _pages(self, paragraph: Element) -> list[Page]:
+        """The pages a floating picture of ``paragraph`` may be drawn on.
+
+        In the body, its section's page; in a header or footer, every section's (the part may
+        be shown in any of them). None when the document body cannot be found.
+        """
+        body = self._root
+        if body.tag != _BODY:  # a header or footer part: the document's body
+            try:
+                body = self._part.package.main_document_part.element.find(_BODY)
+            except (AttributeError, KeyError):
+                body = None
+        if body is None:
+            return []
+        if self._sections is None:
+            self._sections = SectionPages(body)
+        if self._root is body:
+            return [self._sections.page(paragraph)]
+        return self._sections.pages
+
+    @staticmethod
+    def _loose(paragraph: Element, region: str) -> bool:
+        """Whether ``paragraph`` may lie outside the text area (header, table, text box)."""
+        return region != "body" or next(paragraph.iterancestors(_TXBX), None) is not None
 
     def _add_image(self, rid: str | None, width: float, height: float, location: Location,
-                   alt: str | None, hidden: bool, region: str) -> None:
+                   alt: str | None, hidden: bool, region: str, *, outside: bool = False) -> None:
         if rid is None:  # a linked (not embedded) picture: nothing to show or to examine
             return
         image = self._decode(rid)
         if image is None:
             self.undecoded += 1
             image = placeholder()
-        reason = image_reason(width_mm=width, height_mm=height, hidden=hidden)
+        reason = image_reason(width_mm=width, height_mm=height, hidden=hidden, outside=outside)
         reason = reason or self._part_reason
         self.images.append(PlacedImage(
             image=image, width_mm=round(width, 2), height_mm=round(height, 2), location=location,

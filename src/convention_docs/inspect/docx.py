@@ -18,8 +18,9 @@ characters. Visibility thresholds are in :mod:`._visibility`.
 Images: every ``w:drawing`` (inline or anchored; each picture of a group) and legacy
 ``w:pict``/``w:object`` (``v:imagedata``), sized by ``wp:extent`` (VML: the shape's style), alt
 text from ``wp:docPr/@descr`` (or ``@title``). Hidden when the run is hidden, ``docPr/@hidden``
-or VML ``visibility:hidden`` is set, or the picture is tiny. Not detected: an anchored picture
-positioned off the page or behind another shape, cropping (``a:srcRect``), linked pictures.
+or VML ``visibility:hidden`` is set, the picture is tiny, or it floats off the page (see
+:mod:`._docx_anchor`). Not detected: a picture behind another shape, cropping
+(``a:srcRect``), linked pictures.
 
 Metadata keys: ``title``, ``subject``, ``author``, ``keywords``, ``language``, ``category``,
 ``comments``, ``last_modified_by``, ``created``, ``modified`` (ISO 8601) from the core

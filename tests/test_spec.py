@@ -189,3 +189,14 @@ def test_field_paths_inside_rich_text(minimal: dict[str, Any]) -> None:
          "caractère de contrôle interdit U+0001 à la position 2"),
         ("articles[0].blocks[1].bullets[1][1].italic", "attendu : un texte"),
     )
+
+
+def test_missing_file_and_directory_are_said_in_french(tmp_path: Path) -> None:
+    with pytest.raises(SpecError) as missing:
+        load(tmp_path / "absente.yaml")
+    assert missing.value.issues == (("", "fichier introuvable"),)
+    folder = tmp_path / "dossier.yaml"
+    folder.mkdir()
+    with pytest.raises(SpecError) as directory:
+        load(folder)
+    assert directory.value.issues == (("", "c'est un dossier, pas un fichier de spécification"),)

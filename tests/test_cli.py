@@ -150,3 +150,20 @@ def test_batch_isolated_workers(tmp_path: Path, minimal: dict[str, Any]) -> None
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         f"conv-{i}.docx" for i in range(3)]
+
+
+def test_render_to_an_unknown_format_is_bad_input(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", str(EXAMPLES / "paca-2026.yaml"), "-o",
+                 str(tmp_path / "x.odt")]) == 2
+    said = " ".join(capsys.readouterr().err.split())  # the console wraps long lines
+    assert "format de sortie « .odt » non pris en charge, attendu : .docx ou .pdf" in said
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_check_a_folder_says_so_in_french(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "dossier.pdf"
+    folder.mkdir()
+    assert main(["check", str(folder)]) == 2
+    assert "fichier illisible (c'est un dossier)" in " ".join(capsys.readouterr().err.split())

@@ -62,6 +62,11 @@ def _error(console: Console, exc: BaseException) -> None:
 
 
 def _render(args: argparse.Namespace, out: Console, err: Console) -> int:
+    if Path(args.output).suffix.lower() not in (".docx", ".pdf"):
+        err.print(f"[red]erreur :[/] {args.output} : format de sortie « "
+                  f"{Path(args.output).suffix or '(aucun)'} » non pris en charge, attendu : "
+                  ".docx ou .pdf")
+        return EXIT_BAD_INPUT
     try:
         result = build(Path(args.spec), Path(args.output), template=args.template,
                        pdfa=args.pdfa, draft=args.draft)

@@ -21,6 +21,7 @@ this library. Class names and rule codes stay in English.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +39,7 @@ __all__ = [
     "LibreOfficeNotFound",
     "SpecError",
     "TemplateError",
+    "os_reason",
 ]
 
 
@@ -148,3 +150,14 @@ def _rebuild(cls: type[Exception], args: tuple[object, ...],
              kwargs: dict[str, object]) -> Exception:
     """Rebuild an error from its arguments (errors cross process boundaries in a batch)."""
     return cls(*args, **kwargs)
+
+
+_OS_REASONS = {errno.EACCES: "accès refusé", errno.EPERM: "accès refusé",
+               errno.EISDIR: "c'est un dossier", errno.ENOTDIR: "chemin invalide",
+               errno.ENAMETOOLONG: "nom trop long", errno.ELOOP: "lien symbolique en boucle",
+               errno.EIO: "erreur de lecture du disque"}
+
+
+def os_reason(exc: OSError) -> str:
+    """What went wrong, in French when known (else the system's words)."""
+    return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))

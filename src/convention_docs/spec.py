@@ -8,7 +8,6 @@ against the spec file's folder. Every problem is reported with the file, the fie
 
 from __future__ import annotations
 
-import errno
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from convention_docs.errors import SpecError
+from convention_docs.errors import SpecError, os_reason
 from convention_docs.model import Convention
 
 __all__ = ["MAX_SPEC_BYTES", "load", "load_data"]
@@ -183,17 +182,6 @@ def load_data(data: Any, *, source: str | Path | None = None) -> Convention:
         raise SpecError(_issues(exc), source) from exc
 
 
-_OS_REASONS = {errno.EACCES: "accès refusé", errno.EPERM: "accès refusé",
-               errno.EISDIR: "c'est un dossier", errno.ENOTDIR: "chemin invalide",
-               errno.ENAMETOOLONG: "nom trop long", errno.ELOOP: "lien symbolique en boucle",
-               errno.EIO: "erreur de lecture du disque"}
-
-
-def _os_reason(exc: OSError) -> str:
-    """What went wrong, in French when known (else the system's words)."""
-    return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
-
-
 def load(path: str | Path) -> Convention:
     """Return the ``Convention`` of a YAML (``.yaml``/``.yml``) or JSON (``.json``) spec file.
 
@@ -205,7 +193,7 @@ def load(path: str | Path) -> Convention:
     except FileNotFoundError as exc:
         raise SpecError([("", "fichier introuvable")], path) from exc
     except OSError as exc:
-        raise SpecError([("", f"fichier inaccessible ({_os_reason(exc)})")], path) from exc
+        raise SpecError([("", f"fichier inaccessible ({os_reason(exc)})")], path) from exc
     if path.is_dir():
         raise SpecError([("", "c'est un dossier, pas un fichier de spécification")], path)
     if size > MAX_SPEC_BYTES:
@@ -216,7 +204,7 @@ def load(path: str | Path) -> Convention:
     except UnicodeDecodeError as exc:
         raise SpecError([("", "le fichier n'est pas en UTF-8")], path) from exc
     except OSError as exc:
-        raise SpecError([("", f"fichier illisible ({_os_reason(exc)})")], path) from exc
+        raise SpecError([("", f"fichier illisible ({os_reason(exc)})")], path) from exc
     suffix = path.suffix.lower()
     try:
         if suffix == ".json":

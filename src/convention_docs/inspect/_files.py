@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from convention_docs.errors import DocumentError
+from convention_docs.errors import DocumentError, os_reason
 
 __all__ = ["read_bytes"]
 
@@ -16,4 +16,4 @@ def read_bytes(path: str | Path) -> bytes:
     except FileNotFoundError as error:
         raise DocumentError("fichier introuvable", path=path) from error
     except OSError as error:
-        raise DocumentError(f"fichier illisible ({error.strerror})", path=path) from error
+        raise DocumentError(f"fichier illisible ({os_reason(error)})", path=path) from error

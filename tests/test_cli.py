@@ -167,3 +167,14 @@ def test_check_a_folder_says_so_in_french(tmp_path: Path,
     folder.mkdir()
     assert main(["check", str(folder)]) == 2
     assert "fichier illisible (c'est un dossier)" in " ".join(capsys.readouterr().err.split())
+
+
+def test_destination_inside_a_file_is_bad_input(tmp_path: Path, minimal: dict[str, Any],
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "fichier"
+    blocker.write_text("", encoding="utf-8")
+    spec = spec_file(tmp_path, minimal, "conv.yaml")
+    assert main(["render", str(spec), "-o", str(blocker / "x.docx")]) == 2
+    assert main(["batch", str(spec), "--outdir", str(blocker), "--format", "docx"]) == 2
+    said = " ".join(capsys.readouterr().err.split())
+    assert said.count(f"{blocker} : ce n'est pas un dossier") == 2

@@ -110,6 +110,8 @@ def batch(specs: Iterable[str | Path], outdir: str | Path, *,
     for fmt in job.formats:
         if fmt not in FORMATS:
             raise ConventionDocsError(f"format « {fmt} » inconnu, attendu : docx, pdf")
+    if job.outdir.exists() and not job.outdir.is_dir():
+        raise ConventionDocsError(f"{job.outdir} : ce n'est pas un dossier")
     items = list(_targets(specs))
     jobs = max(1, min(jobs, len(items)))
     if isolate and jobs > 1:

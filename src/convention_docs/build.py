@@ -18,7 +18,7 @@ from typing import Any
 
 from convention_docs.convert import Converter, PdfConverter, PdfOptions
 from convention_docs.docx import render_docx
-from convention_docs.errors import ConventionDocsError, ConventionRejected
+from convention_docs.errors import ConventionDocsError, ConventionRejected, os_reason
 from convention_docs.model import Convention
 from convention_docs.pdfmeta import set_metadata
 from convention_docs.spec import load, load_data
@@ -82,7 +82,7 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
     if model_report.errors and not draft:
         raise ConventionRejected(model_report, destination=targets[0])
     for target in targets:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(target.parent)
     # named after this process, so that whoever sees it die can remove what it left
     workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-",
                                     dir=targets[0].parent))
@@ -117,6 +117,17 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
         return [BuildResult(target, report) for _, target, report in produced]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _make_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents) if needed; ``ConventionDocsError`` when impossible."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise ConventionDocsError(f"{folder} : ce n'est pas un dossier") from exc
+    except OSError as exc:
+        raise ConventionDocsError(
+            f"{folder} : impossible de créer le dossier ({os_reason(exc)})") from exc
 
 
 def _move(path: Path, target: Path) -> None:

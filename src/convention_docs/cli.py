@@ -67,6 +67,10 @@ def _render(args: argparse.Namespace, out: Console, err: Console) -> int:
                   f"{Path(args.output).suffix or '(aucun)'} » non pris en charge, attendu : "
                   ".docx ou .pdf")
         return EXIT_BAD_INPUT
+    existing = next(p for p in Path(args.output).absolute().parents if p.exists())
+    if not existing.is_dir():
+        err.print(f"[red]erreur :[/] {existing} : ce n'est pas un dossier")
+        return EXIT_BAD_INPUT
     try:
         result = build(Path(args.spec), Path(args.output), template=args.template,
                        pdfa=args.pdfa, draft=args.draft)
@@ -119,9 +123,13 @@ def _batch(args: argparse.Namespace, out: Console, err: Console) -> int:
                 message = str(result.error).replace("\n", " ")
                 out.print(f"{label}  {result.spec} : {message}")
 
-        results = batch(args.specs, Path(args.outdir), formats=formats, pdfa=args.pdfa,
-                        jobs=args.jobs, isolate=args.isolate, template=args.template,
-                        on_result=report_line)
+        try:
+            results = batch(args.specs, Path(args.outdir), formats=formats, pdfa=args.pdfa,
+                            jobs=args.jobs, isolate=args.isolate, template=args.template,
+                            on_result=report_line)
+        except ConventionDocsError as exc:  # the arguments themselves (e.g. --outdir)
+            _error(err, exc)
+            return EXIT_BAD_INPUT
     for result in results:
         worst = max(worst, result.exit_code)
     done = sum(1 for r in results if r.ok)

@@ -292,6 +292,97 @@ def test_jpeg_and_soft_mask_and_inline_images(image_pdf: DocumentView) -> None:
     assert "undecoded_images" not in image_pdf.metadata
 
 
+# --- clipping paths ----------------------------------------------------------------------
+
+_CLIPPED = "texte masqué par un découpage"
+_CLIPPED_IMAGE = "image masquée par un découpage"
+
+
+@pytest.fixture(scope="module")
+def clip_pdf(tmp_path_factory: pytest.TempPathFactory) -> DocumentView:
+    pdf = RawPdf()
+    logo = pdf.image(_flag())
+    font = pdf.add(HELVETICA)
+    small_form = pdf.stream(b"BT /F1 12 Tf 100 100 Td (Hors du cadre) Tj ET",
+                            f"/Type /XObject /Subtype /Form /BBox [0 0 10 10] "
+                            f"/Resources << /Font << /F1 {font} 0 R >> >>")
+    clipping_form = pdf.stream(b"0 0 1 1 re W n BT /F1 12 Tf 200 200 Td (Dans la forme) Tj ET",
+                               f"/Type /XObject /Subtype /Form /BBox [0 0 600 900] "
+                               f"/Resources << /Font << /F1 {font} 0 R >> >>")
+    resources = (f"<< /Font << /F1 {font} 0 R >> /XObject << /Logo {logo} 0 R "
+                 f"/Small {small_form} 0 R /Clipping {clipping_form} 0 R >> >>")
+    text = (b"q 0 0 1 1 re W n BT /F1 12 Tf 72 800 Td (Rogne) Tj ET Q\n"
+            b"BT /F1 12 Tf 72 780 Td (Rendu) Tj ET\n"  # Q restored the clip
+            b"q 50 750 300 20 re W* n BT /F1 12 Tf 72 760 Td (Dans le cadre) Tj ET Q\n"
+            b"q 72 700 m 150 760 150 760 90 700 c h W n\n"  # a curve: by its points and controls
+            b"BT /F1 12 Tf 85 720 Td (Courbe) Tj ET BT /F1 12 Tf 300 720 Td (Loin) Tj ET Q\n"
+            b"q 0.7071 0.7071 -0.7071 0.7071 400 600 cm 0 0 50 50 re W n\n"  # rotated
+            b"0.7071 -0.7071 0.7071 0.7071 -707.1 -141.42 cm\n"  # back to the page's axes
+            b"BT /F1 12 Tf 370 620 Td (Tourne) Tj ET BT /F1 12 Tf 500 620 Td (A cote) Tj ET Q\n"
+            b"q W n BT /F1 12 Tf 72 580 Td (Chemin vide) Tj ET Q\n"
+            b"q 1 0 0 1 0 0 cm /Small Do Q /Clipping Do\n"
+            b"BT /F1 12 Tf 72 560 Td (Apres la forme) Tj ET\n"
+            # LibreOffice's text object, read whole (the fast path), under a clip
+            b"q 0 0 1 1 re W n\nq 0 0 0 rg\nBT\n72 540 Td /F1 12 Tf[<436F7570E9>]TJ\nET\nQ\nQ\n"
+            b"q 0 0 0 rg\nBT\n72 520 Td /F1 12 Tf[<456E7469657220>]TJ\nET\nQ\n"
+            # clipped paint covers nothing
+            b"BT /F1 12 Tf 300 300 Td (Sous une image decoupee) Tj ET\n"
+            b"q 0 0 1 1 re W n q 200 0 0 50 290 290 cm /Logo Do Q Q\n"
+            b"BT /F1 12 Tf 300 250 Td (Sous un cache decoupe) Tj ET\n"
+            b"q 0 0 1 1 re W n 0 g 290 240 200 30 re f Q\n")
+    images = (b"q 0 0 1 1 re W n q 85 0 0 56.7 72 700 cm /Logo Do Q Q\n"  # clipped away
+              b"q 72 600 1 56.7 re W n q 85 0 0 56.7 72 600 cm /Logo Do Q Q\n"  # a sliver left
+              b"q 72 500 40 56.7 re W n q 85 0 0 56.7 72 500 cm /Logo Do Q Q\n"  # half left
+              b"q 85 0 0 56.7 72 400 cm 0 0 1 1 re W n /Logo Do Q\n"  # LibreOffice's own clip
+              b"q 500 500 10 10 re W n 1 0 0 1 0 0 cm 85 0 0 56.7 72 300 cm /Logo Do Q\n")
+    path = pdf.write(tmp_path_factory.mktemp("pdf") / "clip.pdf",
+                     [(text, resources), (images, resources)])
+    return read_pdf(path)
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("Rogne", _CLIPPED),
+    ("Rendu", None),
+    ("Dans le cadre", None),
+    ("Courbe", None),  # inside the box of the curve's points, control points included
+    ("Loin", _CLIPPED),
+    ("Tourne", None),  # inside the box of the rotated square: the benefit of the doubt
+    ("A cote", _CLIPPED),
+    ("Chemin vide", None),  # an empty path clips nothing here
+    ("Hors du cadre", _CLIPPED),  # outside the form's /BBox
+    ("Dans la forme", _CLIPPED),
+    ("Apres la forme", None),  # the form's clip ends with it
+    ("Coupé", _CLIPPED),
+    ("Entier", None),
+    ("Sous une image decoupee", None),
+    ("Sous un cache decoupe", None),
+])
+def test_clipped_text(clip_pdf: DocumentView, text: str, reason: str | None) -> None:
+    line = _line(clip_pdf, text)
+    assert (line.visible, line.invisible_reason) == (reason is None, reason)
+
+
+def test_libreoffice_text_objects_under_a_clip_are_read_whole() -> None:
+    from convention_docs.inspect._pdf_tokens import TEXT_BLOCK, parse_compact
+
+    data = b"q 0 0 1 1 re W n\nq 0 0 0 rg\nBT\n72 540 Td /F1 12 Tf[<436F7570E9>]TJ\nET\nQ\nQ\n"
+    assert [operator for _, operator in parse_compact(data)] == [
+        b"q", b"re", b"W", b"n", TEXT_BLOCK, b"Q"]
+
+
+@pytest.mark.parametrize(("index", "reason"), [
+    (0, _CLIPPED_IMAGE),
+    (1, _CLIPPED_IMAGE),  # 0.35 mm wide left: a sliver
+    (2, None),  # 14 mm of 30 left
+    (3, None),  # clipped to itself, as LibreOffice draws pictures
+    (4, _CLIPPED_IMAGE),  # the clip far from where the picture is drawn
+])
+def test_clipped_images(clip_pdf: DocumentView, index: int, reason: str | None) -> None:
+    image = clip_pdf.images_on_page(2)[index]
+    assert (image.visible, image.invisible_reason) == (reason is None, reason)
+    assert image.width_mm == pytest.approx(85 / MM, abs=0.01)  # its size, clip or not
+
+
 def test_rotated_page(tmp_path: Path) -> None:
     pdf = RawPdf()
     logo = pdf.image(_flag())
@@ -676,7 +767,8 @@ _TEXT_OBJECT = st.builds(
 _AROUND = st.sampled_from(["0.5 Tc", "-0 Tc", "2 Tw", "50 Tz", "3 Ts", "3 Tr", "0 Tr",
                            "q 0.5 0 0 0.5 10 10 cm", "Q", "/P <</MCID 1>> BDC", "EMC",
                            "/F2 11 Tf", "0 1 -1 0 300 400 cm", "BT 10 20 Td (x) Tj ET",
-                           "q 1e0 0 0 1 0 0 cm", f"q {_HUGE[:300]} 0 0 1 0 0 cm"])
+                           "q 1e0 0 0 1 0 0 cm", f"q {_HUGE[:300]} 0 0 1 0 0 cm",
+                           "0 0 1 1 re W n", "q 50 500 300 80 re W* n", "10 10 m 20 30 l W n"])
 
 
 def _fonts_pdf(pdf: RawPdf) -> str:
@@ -689,7 +781,8 @@ def _fonts_pdf(pdf: RawPdf) -> str:
 
 def _runs(events: list[object]) -> list[tuple[object, ...]]:
     return [(e.text, repr(e.start), repr(e.end), repr(e.up), repr(e.size), e.color,  # type: ignore[attr-defined]
-             e.alpha, e.hidden, e.font.name) for e in events]  # type: ignore[attr-defined]
+             e.alpha, e.hidden, e.font.name, e.clip)  # type: ignore[attr-defined]
+            for e in events]
 
 
 def _forget_shared() -> None:

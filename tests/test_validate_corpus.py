@@ -12,6 +12,7 @@ import copy
 import functools
 import io
 import math
+import re
 import shutil
 import statistics
 import time
@@ -29,7 +30,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 from PIL import Image, ImageDraw
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DecodedStreamObject
 
 from convention_docs.convert import Converter, PdfOptions
 from convention_docs.docx import render_docx
@@ -685,6 +687,108 @@ def test_agreement_and_signature_messages_name_the_party(docx_corpus: dict[str, 
     assert "deux exemplaires originaux" in originals.message
     assert originals.location.paragraph == _line(docx_corpus[f"{NEW}-originals-removed"],
                                                  "Fait à Marseille").location.paragraph
+
+
+# -- PDFs spoiled by a clipping path --------------------------------------------------------------
+
+PdfEdit = Callable[[bytes, Any, Path], bytes]  # (content stream, page, source PDF) -> new stream
+
+
+def _edit_first_page(source: Path, target: Path, edit: PdfEdit) -> Path:
+    """A copy of the PDF ``source`` whose first page's content stream went through ``edit``."""
+    writer = PdfWriter(clone_from=source)
+    page = writer.pages[0]
+    data = page.get_contents().get_data()
+    edited = edit(data, page, source)
+    assert edited != data
+    stream = DecodedStreamObject()
+    stream.set_data(edited)
+    page.replace_contents(stream)
+    writer.write(target)
+    return target
+
+
+def _clip_emblem(clip: bytes) -> PdfEdit:
+    """Wrap LibreOffice's drawing of the emblem (``q … cm /ImN Do Q``) in ``q clip re W n … Q``
+    (``clip``: x y width height, page space)."""
+    def edit(data: bytes, page: Any, _: Path) -> bytes:
+        [name] = [name for name, ref in page["/Resources"]["/XObject"].items()
+                  if ref.get_object()["/Subtype"] == "/Image"
+                  and _is_emblem(ref.get_object().decode_as_image())]
+        pattern = rb"q [-\d. ]+ cm\s*" + re.escape(name.encode()) + rb" Do\s*Q"
+        edited, count = re.subn(pattern, lambda m: b"q " + clip + b" re W n " + m[0] + b" Q",
+                                data)
+        assert count == 1
+        return edited
+    return edit
+
+
+def _clip_statement(clip: bytes) -> PdfEdit:
+    """Wrap LibreOffice's text objects of the statement's line (``q r g b rg BT x y Td … ET Q``,
+    read whole by the fast path) in ``q clip re W n … Q``."""
+    def edit(data: bytes, page: Any, source: Path) -> bytes:
+        line = _line(source, STATEMENT)
+        assert line.bbox_mm is not None
+        x0, y0, x1, y1 = (value * 72 / 25.4 for value in line.bbox_mm)
+        top = float(page.mediabox.top)
+        wrapped: list[bytes] = []
+
+        def wrap(match: re.Match[bytes]) -> bytes:
+            x, y = float(match[1]), float(match[2])
+            if x0 - 1 <= x <= x1 + 1 and top - y1 - 1 <= y <= top - y0 + 1:
+                wrapped.append(match[0])
+                return b"q " + clip + b" re W n\n" + match[0] + b"\nQ"
+            return match[0]
+
+        edited = re.sub(rb"q [\d. ]+ rg\nBT\n([\d.]+) ([\d.]+) Td [^\n]*\nET\nQ", wrap, data)
+        assert wrapped
+        return edited
+    return edit
+
+
+def _clip_both(data: bytes, page: Any, source: Path) -> bytes:
+    # clips around the emblem and around the statement: both stay wholly visible
+    data = _clip_emblem(b"200 700 100 60")(data, page, source)
+    return _clip_statement(b"290 700 200 60")(data, page, source)
+
+
+@pytest.fixture(scope="module")
+def clipped_pdfs(pdf_corpus: dict[str, Path], folder: Path) -> dict[str, Path]:
+    """The 2021-2027 example's PDF with clipping paths added to its first page."""
+    edits = {"emblem-clipped": _clip_emblem(b"0 0 1 1"),
+             "statement-clipped": _clip_statement(b"0 0 10 10"),  # far from the text
+             "clips-around": _clip_both}
+    return {name: _edit_first_page(pdf_corpus[NEW], folder / f"{name}.pdf", edit)
+            for name, edit in edits.items()}
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+@pytest.mark.parametrize(("name", "code", "message"), [
+    ("emblem-clipped", "EU_EMBLEM_INVISIBLE",
+     "emblème de l'Union européenne présent mais invisible (image masquée par un découpage)"),
+    ("statement-clipped", "FUNDING_STATEMENT_INVISIBLE",
+     "la mention « Cofinancé par l'Union européenne » est présente mais illisible "
+     "(texte masqué par un découpage)"),
+])
+def test_pdf_clipped_away_is_refused(name: str, code: str, message: str,
+                                     clipped_pdfs: dict[str, Path]) -> None:
+    report = validate(clipped_pdfs[name])
+    assert _errors(report) == {code}, str(report)
+    finding = _only(report, code)
+    assert finding.message == message
+    assert finding.location.page == 1
+    assert _errors(validate(clipped_pdfs[name], convention=_model(NEW))) == {code}
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_pdf_clips_leaving_emblem_and_statement_visible_are_accepted(
+        clipped_pdfs: dict[str, Path]) -> None:
+    path = clipped_pdfs["clips-around"]
+    assert b" re W n" in PdfReader(path).pages[0].get_contents().get_data()
+    assert validate(path).findings == ()
+    assert validate(path, convention=_model(NEW)).findings == ()
 
 
 # -- time -----------------------------------------------------------------------------------------

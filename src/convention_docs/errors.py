@@ -39,7 +39,6 @@ __all__ = [
     "LibreOfficeNotFound",
     "SpecError",
     "TemplateError",
-    "os_reason",
 ]
 
 
@@ -159,5 +158,6 @@ _OS_REASONS = {errno.EACCES: "accès refusé", errno.EPERM: "accès refusé",
 
 
 def os_reason(exc: OSError) -> str:
-    """What went wrong, in French when known (else the system's words)."""
+    """What went wrong, in French when known (else the system's words); a helper for the
+    messages of the errors above, not an error itself (so not in ``__all__``)."""
     return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))

@@ -7,8 +7,13 @@ their stroke twins; Separation, DeviceN and patterns give an unknown colour), op
 optional content (``BDC /OC`` and ``/OC`` on XObjects, against the catalog's default
 configuration), image XObjects and inline images (``Do``, ``BI … EI``), Form XObjects
 (recursively, their ``/Matrix`` applied, at most 12 deep; at most two million operators a
-page are executed, forms included) and filled paths made of axis-aligned
-rectangles (``re`` or four straight segments, then ``f F f* B B* b b*``). Clipping paths, shading
+page are executed, forms included), filled paths made of axis-aligned
+rectangles (``re`` or four straight segments, then ``f F f* B B* b b*``) and clipping paths
+(``W``/``W*``, taking effect once the path is ended by ``n`` or painted; a form's ``/BBox``
+clips it too). A clipping path counts by the bounding box of its points (control points of
+curves included), intersected with the clip in force: an axis-aligned rectangle in default
+user space (:class:`~._pdf_events.GraphicsState`), never smaller than the real region.
+Clipping by text (render modes 4 to 7) is not applied: such text clips nothing here. Shading
 fills (``sh``), soft masks in ``gs`` and blend modes are not interpreted.
 
 An operator whose operands are malformed is skipped, as viewers do.
@@ -28,6 +33,7 @@ paint events and the graphics state in :mod:`._pdf_events`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable
 from io import BytesIO
 from typing import Any
@@ -35,7 +41,14 @@ from typing import Any
 from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
 from convention_docs.inspect._pdf_color import color_space, to_rgb
-from convention_docs.inspect._pdf_events import Event, Fill, GraphicsState, ImageDraw, Rect
+from convention_docs.inspect._pdf_events import (
+    Event,
+    Fill,
+    GraphicsState,
+    ImageDraw,
+    Rect,
+    intersect,
+)
 from convention_docs.inspect._pdf_fonts import TABLES_LIMIT
 from convention_docs.inspect._pdf_text import TextOperators
 from convention_docs.inspect._pdf_tokens import (
@@ -110,6 +123,7 @@ class Interpreter(TextOperators):
             b"f": self._fill, b"F": self._fill, b"f*": self._fill, b"B": self._fill,
             b"B*": self._fill, b"b": self._fill, b"b*": self._fill,
             b"n": self._end_path, b"S": self._end_path, b"s": self._end_path,
+            b"W": self._clip, b"W*": self._clip,
             b"BMC": self._bmc, b"BDC": self._bdc, b"EMC": self._emc, b"Do": self._do,
             b"INLINE IMAGE": self._inline_image,
             TEXT_BLOCK: self._text_block, TEXT_BLOCK_TJ: self._text_block,
@@ -123,6 +137,7 @@ class Interpreter(TextOperators):
         self._text_matrix = self._line_matrix = IDENTITY
         self._path: list[list[tuple[float, float]]] = []
         self._curved: list[bool] = []
+        self._clipping = False  # W or W* seen: the path clips once ended
         self._marked = []
         self._resources = {}
         self._depth = 0
@@ -261,8 +276,9 @@ class Interpreter(TextOperators):
             self._path[-1].append(self._point(o[0], o[1]))
 
     def _curve(self, o: list[Any]) -> None:
-        if self._path:
-            self._path[-1].append(self._point(o[-2], o[-1]))
+        if self._path:  # the control points too: the curve lies within their bounding box
+            point = self._point
+            self._path[-1].extend([point(o[i], o[i + 1]) for i in range(0, len(o) - 1, 2)])
             self._curved[-1] = True
 
     def _close(self, _: list[Any]) -> None:
@@ -277,12 +293,32 @@ class Interpreter(TextOperators):
     def _fill(self, _: list[Any]) -> None:
         rects = [r for pts, curved in zip(self._path, self._curved, strict=True)
                  if not curved and (r := _rectangle(pts)) is not None]
+        clip = self._state.clip
+        if rects and clip is not None:
+            rects = [r for r in (intersect(clip, rect) for rect in rects)
+                     if r[0] < r[2] and r[1] < r[3]]
         if rects and self._state.fill_alpha >= 0.999 and not self._hidden_content():
             self.events.append(Fill(tuple(rects), self._state.fill))
         self._end_path([])
 
     def _end_path(self, _: list[Any]) -> None:
+        if self._clipping:
+            self._clipping = False
+            points = [point for subpath in self._path for point in subpath]
+            if points:  # an empty path clips nothing here (the benefit of the doubt)
+                self._clip_to(points)
         self._path, self._curved = [], []
+
+    def _clip(self, _: list[Any]) -> None:
+        self._clipping = True
+
+    def _clip_to(self, points: list[tuple[float, float]]) -> None:
+        """Intersect the clip in force with the bounding box of ``points`` (default user
+        space); points that are not finite leave it as it is."""
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        box = (min(xs), min(ys), max(xs), max(ys))
+        if all(map(math.isfinite, box)):
+            self._state.clip = intersect(self._state.clip, box)
 
     # marked content, XObjects ----------------------------------------------------------
     def _hidden_content(self) -> bool:
@@ -337,6 +373,7 @@ class Interpreter(TextOperators):
             self._q([])
             if matrix is not None:
                 self._state.ctm = mult(matrix, self._state.ctm)
+            self._form_clip(get(xobject, "/BBox"))
             self._marked.append(hidden)
             self._depth += 1
             try:
@@ -347,6 +384,14 @@ class Interpreter(TextOperators):
                 del self._stack[saved[2] + 1:]
                 del self._marked[saved[3]:]
                 self._big_q([])
+
+    def _form_clip(self, bbox: Any) -> None:
+        """Clip to a form's ``/BBox`` (form space); a missing or malformed one clips nothing."""
+        try:
+            x0, y0, x1, y1 = (float(v) for v in resolve(bbox))
+        except _SKIPPED:
+            return
+        self._clip_to([self._point(x, y) for x in (x0, x1) for y in (y0, y1)])
 
     def _inline_image(self, o: Any) -> None:
         settings = o["settings"] if isinstance(o, dict) else {}
@@ -367,7 +412,7 @@ class Interpreter(TextOperators):
         self.events.append(ImageDraw(
             key=key, stream=stream, matrix=self._state.ctm, alpha=self._state.fill_alpha,
             hidden=hidden or self._hidden_content(),
-            opaque=opaque and self._state.fill_alpha >= 0.999,
+            opaque=opaque and self._state.fill_alpha >= 0.999, clip=self._state.clip,
         ))
 
 

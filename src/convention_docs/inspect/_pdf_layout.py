@@ -11,6 +11,11 @@ lines, in painting order.
 Background of a run: the last opaque filled rectangle painted before it under its centre (an
 opaque image there makes the background unknown and skips the colour test); white otherwise.
 
+Clipping (the clip in force, an axis-aligned rectangle, see :mod:`._pdf_events`): a text run
+is clipped away when its box has no overlap with the clip; an image when what the clip leaves
+of its box is empty or tiny (:func:`~._visibility.image_reason`). Paint under a clip covers
+only inside it.
+
 Covering: an image is covered when at least :data:`COVERED_FRACTION` of 16×16 points spread over
 it lie under opaque rectangles or opaque images painted after it (whatever their colour); a text
 run is covered (« texte recouvert ») when five points along its middle all lie under such paint.
@@ -24,7 +29,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from convention_docs.inspect._pdf_events import Event, Fill, ImageDraw, TextRun
+from convention_docs.inspect._pdf_events import Event, Fill, ImageDraw, Rect, TextRun
 from convention_docs.inspect._pdf_util import Matrix, apply, scale_of
 from convention_docs.inspect._visibility import (
     COVERED_FRACTION,
@@ -142,13 +147,24 @@ def _background(point: tuple[float, float], paints: list[Fill | ImageDraw]
         if isinstance(paint, Fill):
             if any(_in_rect(point, rect) for rect in paint.rects):
                 return paint.color
-        elif _in_image(point, paint.matrix):
+        elif _in_image(point, paint.matrix) and _in_clip(point, paint.clip):
             return None
     return WHITE
 
 
 def _in_rect(point: tuple[float, float], rect: tuple[float, float, float, float]) -> bool:
     return rect[0] <= point[0] <= rect[2] and rect[1] <= point[1] <= rect[3]
+
+
+def _in_clip(point: tuple[float, float], clip: Rect | None) -> bool:
+    return clip is None or _in_rect(point, clip)
+
+
+def _clipped_out(corners: list[tuple[float, float]], clip: Rect) -> bool:
+    """Whether the box of ``corners`` and ``clip`` have no overlap of positive area."""
+    (ax, ay), (bx, by), (cx, cy), (dx, dy) = corners
+    return not (min(ax, bx, cx, dx) < clip[2] and max(ax, bx, cx, dx) > clip[0]
+                and min(ay, by, cy, dy) < clip[3] and max(ay, by, cy, dy) > clip[1])
 
 
 def _in_image(point: tuple[float, float], m: Matrix) -> bool:
@@ -202,12 +218,18 @@ def _verdict(run: TextRun, page: PageGeometry, before: list[Fill | ImageDraw],
             background = _background(middle, before)
     outside = not page.well_inside(corners) and page.inside(
         page.bbox_mm(corners)) < MIN_INSIDE_FRACTION
+    clipped = False
+    clip = run.clip
+    if clip is not None:
+        x, y = run.start  # a point of the run's box: strictly inside the clip, they overlap
+        if not (clip[0] < x < clip[2] and clip[1] < y < clip[3]):
+            clipped = _clipped_out(corners, clip)
     # A pure function of these (a size is never -0.0: it is a product of absolute values).
-    key = (run.size, run.color, background, run.alpha, outside, covered)
+    key = (run.size, run.color, background, run.alpha, outside, covered, clipped)
     if key not in reasons:
         reasons[key] = text_reason(
             hidden=False, size_pt=run.size, color=run.color, background=background,
-            alpha=run.alpha, outside=outside, covered=covered,
+            alpha=run.alpha, outside=outside, covered=covered, clipped=clipped,
         )
     return reasons[key]
 
@@ -218,7 +240,7 @@ def _under(point: tuple[float, float], paints: list[Fill | ImageDraw]) -> bool:
         if isinstance(paint, Fill):
             if any(_in_rect(point, rect) for rect in paint.rects):
                 return True
-        elif _in_image(point, paint.matrix):
+        elif _in_image(point, paint.matrix) and _in_clip(point, paint.clip):
             return True
     return False
 
@@ -324,10 +346,16 @@ def place_images(events: list[Event], page: PageGeometry) -> list[Placement]:
         width, height = sx * MM_PER_PT, sy * MM_PER_PT
         later = [e for e in events[index + 1:]
                  if isinstance(e, Fill) or (isinstance(e, ImageDraw) and e.opaque)]
+        clipped = None
+        if event.clip is not None:
+            xs, ys = [x for x, _ in corners], [y for _, y in corners]
+            x0, y0, x1, y1 = event.clip
+            clipped = ((min(max(xs), x1) - max(min(xs), x0)) * MM_PER_PT,
+                       (min(max(ys), y1) - max(min(ys), y0)) * MM_PER_PT)
         reason = image_reason(
             width_mm=width, height_mm=height, hidden=event.hidden, hidden_reason="calque masqué",
             outside=page.inside(box) < MIN_INSIDE_FRACTION, alpha=event.alpha,
-            covered=bool(later) and _covered(m, later) >= COVERED_FRACTION,
+            covered=bool(later) and _covered(m, later) >= COVERED_FRACTION, clipped_mm=clipped,
         )
         placements.append(Placement(event, round(width, 2), round(height, 2), box, reason))
     return placements

@@ -340,5 +340,5 @@ class TextOperators:
             text, start, end, (up_x * size, up_y * size),
             abs(size) * (up_x ** 2 + up_y ** 2) ** 0.5,
             state.stroke if stroke else state.fill,
-            state.stroke_alpha if stroke else state.fill_alpha, hidden, font,
+            state.stroke_alpha if stroke else state.fill_alpha, hidden, font, state.clip,
         ))

@@ -11,8 +11,12 @@ say what is a header. Images have no ``alt`` (tagged-PDF alternate text is not r
 Visibility (thresholds in :mod:`._visibility`): text is invisible in render mode 3 or 7
 (« texte masqué »), in optional content switched off (« calque masqué »), outside the page,
 under 4 pt, with an opacity under 0.1, or in a colour within 15 per channel of what is painted
-under it (white paper by default: « texte blanc »). An image is invisible when tiny, off the
-page, in a hidden layer, transparent, or covered by opaque paint drawn after it.
+under it (white paper by default: « texte blanc »), or wholly outside its clipping path
+(« texte masqué par un découpage »). An image is invisible when tiny, off the page, in a hidden
+layer, transparent, covered by opaque paint drawn after it, or when its clipping path leaves
+nothing of it or a tiny part (« image masquée par un découpage »). A clipping path counts by
+its bounding box (so a clip never hides more here than on paper); clipping by text (render
+modes 4 to 7) is not applied, such text counting as visible.
 
 A batch renders many conventions from one template, whose PDFs embed the same fonts and
 pictures: fonts, with what was worked out showing text in them, are kept between documents by

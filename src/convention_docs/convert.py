@@ -43,6 +43,7 @@ from pathlib import Path
 from select import select
 from typing import IO, Any, Literal, Protocol
 
+from convention_docs import _profile
 from convention_docs.errors import ConversionError, ConversionTimeout, LibreOfficeNotFound
 
 __all__ = ["Converter", "PdfConverter", "PdfOptions", "find_soffice", "pdf_destination_name"]
@@ -492,6 +493,7 @@ class Converter:
         """Start soffice and the UNO worker; return once the worker is connected."""
         resources = self._resources
         resources.stop(graceful=False)
+        _profile.seed(self._workdir / "profile", self.soffice)
         pipe = f"convention_docs_{self._workdir.name}"
         started = time.monotonic()
         deadline = started + max(self.timeout, _MIN_START_TIMEOUT)
@@ -679,6 +681,7 @@ class Converter:
 
     def _run_cold(self, inputs: list[Path], outdir: Path, options: PdfOptions) -> _ColdRun:
         """Run one ``soffice --convert-to``; kill it when no PDF appears for ``timeout``."""
+        _profile.seed(self._workdir / "profile", self.soffice)
         log_path = self._workdir / "soffice-cold.log"
         with log_path.open("wb") as log:
             proc = subprocess.Popen(

@@ -1,0 +1,76 @@
+"""The LibreOffice profile built once and copied into each converter's private profile."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from convention_docs import _profile, load
+from convention_docs.convert import Converter, find_soffice
+from convention_docs.docx import render_docx
+
+from .conftest import EXAMPLES, needs_libreoffice
+
+
+def soffice_or_skip() -> str:
+    try:
+        return find_soffice()
+    except Exception:
+        pytest.skip("LibreOffice (soffice) absent")
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_built_once_then_copied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    soffice = soffice_or_skip()
+    assert _profile.seed(tmp_path / "a", soffice)
+    kept = list((tmp_path / "cache" / "convention-docs").iterdir())
+    assert [p.name.startswith("libreoffice-profile-") for p in kept] == [True]
+    assert (tmp_path / "a" / "user" / "registrymodifications.xcu").is_file()
+    made = kept[0].stat().st_mtime_ns
+    assert _profile.seed(tmp_path / "b", soffice)  # copied, not built again
+    assert kept[0].stat().st_mtime_ns == made
+    assert sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*")) == sorted(
+        p.relative_to(kept[0]) for p in kept[0].rglob("*"))
+    assert not _profile.seed(tmp_path / "a", soffice)  # an existing profile is left alone
+    # nothing of this machine's documents in it: it never converted anything
+    for file in kept[0].rglob("*.xcu"):
+        assert str(tmp_path) not in file.read_text(encoding="utf-8", errors="replace")
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_a_converter_starts_from_the_kept_profile(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    docx = tmp_path / "convention.docx"
+    render_docx(load(EXAMPLES / "paca-2026.yaml"), docx)
+    with Converter() as converter:
+        converter.convert(docx, tmp_path / "out.pdf")
+        assert (converter.workdir / "profile" / "user").is_dir()
+    assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF-")
+    assert len(list((tmp_path / "cache" / "convention-docs").iterdir())) == 1
+
+
+def test_turned_off_or_impossible_means_an_empty_profile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "soffice"  # not beside a soffice.bin: never run to build a profile
+    fake.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert not _profile.seed(tmp_path / "p", str(fake))
+    assert not (tmp_path / "cache").exists()
+    real = shutil.which("soffice")
+    if real is not None:
+        monkeypatch.setenv(_profile.CACHE_ENV, "0")
+        assert not _profile.seed(tmp_path / "p", real)
+        monkeypatch.setenv(_profile.CACHE_ENV, "1")
+        blocked = tmp_path / "blocked"
+        blocked.write_text("", encoding="utf-8")  # the cache folder cannot be made
+        monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+        assert not _profile.seed(tmp_path / "p", real)
+    assert not (tmp_path / "p").exists()
+    assert {p.name for p in tmp_path.iterdir()} <= {"soffice", "blocked"}  # nothing else made

@@ -239,3 +239,15 @@ def test_threads_share_at_most_jobs_libreoffice_instances(
     while _instances() - before and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _instances() - before == set()
+
+
+def test_converter_pool_refuses_misuse(tmp_path: Path) -> None:
+    from convention_docs.pool import ConverterPool
+
+    with pytest.raises(ValueError, match="au moins 1 convertisseur, pas 0"):
+        ConverterPool(0)
+    pool = ConverterPool(1)
+    pool.close()
+    with pytest.raises(ConversionError, match="ce groupe de convertisseurs est fermé"):
+        pool.convert(tmp_path / "a.docx", tmp_path / "a.pdf")
+    assert pool.started == 0  # nothing was started for nothing

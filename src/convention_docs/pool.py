@@ -34,7 +34,7 @@ class ConverterPool:
 
     def __init__(self, size: int, *, timeout: float = 120.0) -> None:
         if size < 1:
-            raise ValueError("size must be at least 1")
+            raise ValueError(f"taille du groupe : au moins 1 convertisseur, pas {size}")
         self.size = size
         self.timeout = timeout
         self._free: queue.SimpleQueue[Converter] = queue.SimpleQueue()

@@ -19,14 +19,11 @@ from __future__ import annotations
 import io
 import struct
 import sys
-import threading
 import time
 import zipfile
 import zlib
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import IO, Any, Generic, TypeVar
+from typing import IO, Any
 
 from docx.opc.constants import CONTENT_TYPE
 from docx.opc.package import Unmarshaller
@@ -35,42 +32,18 @@ from docx.opc.pkgreader import PackageReader
 from docx.opc.pkgwriter import PackageWriter
 from docx.package import Package
 
-__all__ = ["Cache", "open_document", "save"]
+from convention_docs._cache import BoundedCache
 
-_K = TypeVar("_K", bound=Hashable)
-_V = TypeVar("_V")
-
-
-class Cache(Generic[_K, _V]):
-    """A bounded least-recently-used map, safe to share between threads.
-
-    ``get`` computes a missing value outside the lock: two threads may both compute it, and
-    the last one stored wins, which is harmless for the immutable values kept here.
-    """
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._items: OrderedDict[_K, _V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: _K, compute: Callable[[], _V]) -> _V:
-        """Return the value kept for ``key``, computing and keeping it when there is none."""
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = compute()
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return value
+__all__ = ["open_document", "save"]
 
 
-_READERS: Cache[bytes, Any] = Cache(8)
+
+
+
+_READERS: BoundedCache[bytes, Any] = BoundedCache(8)
 """Template file content → python-docx's read-only view of it (parts as bytes, relationships)."""
 
-_DEFLATED: Cache[bytes, bytes] = Cache(32)
+_DEFLATED: BoundedCache[bytes, bytes] = BoundedCache(32)
 """Part content → the same deflated, for parts of at most ``_DEFLATED_MAX`` bytes."""
 
 _DEFLATED_MAX = 256 * 1024
@@ -88,7 +61,7 @@ def open_document(path: Path) -> Any:
     def read() -> Any:
         return PackageReader.from_file(io.BytesIO(content))  # type: ignore[no-untyped-call]
 
-    reader = _READERS.get(content, read)
+    reader = _READERS.get_or_compute(content, read)
     package = Package()
     Unmarshaller.unmarshal(reader, package, PartFactory)  # type: ignore[no-untyped-call]
     document_part = package.main_document_part
@@ -138,7 +111,7 @@ class _Archive:
         name: str = pack_uri.membername
         encoded = name.encode("utf-8")
         flags = 0 if name.isascii() else 0x800  # 0x800: the name is UTF-8
-        data = (_DEFLATED.get(blob, lambda: _deflate(blob)) if len(blob) <= _DEFLATED_MAX
+        data = (_DEFLATED.get_or_compute(blob, lambda: _deflate(blob)) if len(blob) <= _DEFLATED_MAX
                 else _deflate(blob))
         fields = (flags, zipfile.ZIP_DEFLATED, self._time, self._date, zlib.crc32(blob),
                   len(data), len(blob), len(encoded))

@@ -34,7 +34,8 @@ from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
 from convention_docs import wordml
-from convention_docs._docx_package import Cache, open_document, save
+from convention_docs._cache import BoundedCache
+from convention_docs._docx_package import open_document, save
 from convention_docs.context import ImageSpec, build_context
 from convention_docs.errors import AssetError, TemplateError
 from convention_docs.model import Convention
@@ -117,7 +118,7 @@ class _Image(InlineImage):  # type: ignore[misc]
 # What renders share (see the module docstring)
 # ------------------------------------------------------------------------------------------
 
-_PATCHED: Cache[str, str] = Cache(32)
+_PATCHED: BoundedCache[str, str] = BoundedCache(32)
 """Part XML of a template → the same after docxtpl's ``patch_xml`` (which reads nothing else)."""
 
 def _listing_in_text(xml: str) -> bool:
@@ -160,7 +161,7 @@ class _StrictTemplate(DocxTemplate):  # type: ignore[misc]
 
     def patch_xml(self, src_xml: str) -> str:
         patch = super().patch_xml
-        return _PATCHED.get(src_xml, lambda: str(patch(src_xml)))
+        return _PATCHED.get_or_compute(src_xml, lambda: str(patch(src_xml)))
 
     def resolve_listing(self, xml: str) -> str:
         return str(super().resolve_listing(xml)) if _listing_in_text(xml) else xml
@@ -183,14 +184,14 @@ class _Environment(SandboxedEnvironment):
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=jinja2.StrictUndefined,
                          finalize=wordml.finalize, keep_trailing_newline=True)
-        self._compiled: Cache[str, jinja2.Template] = Cache(32)
+        self._compiled: BoundedCache[str, jinja2.Template] = BoundedCache(32)
 
     def from_string(self, source: Any, globals: Any = None,
                     template_class: Any = None) -> jinja2.Template:
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
         compile_ = super().from_string
-        return self._compiled.get(source, lambda: compile_(source))
+        return self._compiled.get_or_compute(source, lambda: compile_(source))
 
 
 _ENVIRONMENT = _Environment()

@@ -32,7 +32,8 @@ try:
 except ImportError:  # pragma: no cover
     _CORE = {}
 
-from convention_docs.inspect._pdf_util import BoundedCache, fingerprint, get, number, resolve
+from convention_docs._cache import BoundedCache
+from convention_docs.inspect._pdf_util import fingerprint, get, number, resolve
 
 __all__ = ["FONT_CACHE_SIZE", "TABLES_LIMIT", "CodeTable", "Glyph", "PdfFont", "exact_key",
            "load_font"]

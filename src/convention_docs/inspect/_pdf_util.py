@@ -1,28 +1,21 @@
 """Small helpers over pypdf objects and PDF matrices (row-vector convention, as in the spec),
 and what the caches shared by documents need: :func:`fingerprint` (what a PDF object holds,
 whatever its object number), :class:`RawDigests` (the same idea read straight from the file's
-bytes, without parsing the objects) and :class:`BoundedCache`.
+bytes, without parsing the objects); the caches themselves are :mod:`convention_docs._cache`'s.
 
 >>> from pypdf.generic import ArrayObject, NameObject, NumberObject
 >>> fingerprint(ArrayObject([NameObject("/A"), NumberObject(1)])) == fingerprint(
 ...     ArrayObject([NameObject("/A"), NumberObject(1)]))
 True
->>> cache = BoundedCache[str, int](2)
->>> cache.put("a", 1); cache.put("b", 2); cache.get("a"); cache.put("c", 3)
-1
->>> cache.get("b") is None, cache.get("a"), cache.get("c")
-(True, 1, 3)
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from hashlib import blake2b
-from threading import Lock
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from pypdf.generic import (
     BooleanObject,
@@ -31,11 +24,9 @@ from pypdf.generic import (
     StreamObject,
 )
 
-__all__ = ["IDENTITY", "BoundedCache", "Matrix", "RawDigests", "apply", "fingerprint", "get",
+__all__ = ["IDENTITY", "Matrix", "RawDigests", "apply", "fingerprint", "get",
            "identify", "mult", "number", "resolve", "scale_of", "to_matrix"]
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
 _MAX_DEPTH = 24  # a font or an image is a few objects deep; deeper is not worth a digest
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -173,41 +164,6 @@ def _feed(update: Callable[[bytes], object], value: Any, depth: int,
         update(b"null;")
     else:
         raise _NotFingerprinted
-
-
-class BoundedCache(Generic[K, V]):
-    """A dictionary keeping its ``size`` most recently used entries (safe across threads)."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._entries: OrderedDict[K, V] = OrderedDict()
-        self._lock = Lock()
-
-    def get(self, key: K) -> V | None:
-        """Return the value of ``key`` (now the most recently used), or ``None``."""
-        with self._lock:
-            value = self._entries.get(key)
-            if value is not None:
-                self._entries.move_to_end(key)
-            return value
-
-    def put(self, key: K, value: V) -> None:
-        """Keep ``value`` for ``key``, forgetting the least recently used entry if full."""
-        with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-
-    def values(self) -> list[V]:
-        """Return the values kept, least recently used first."""
-        with self._lock:
-            return list(self._entries.values())
-
-    def clear(self) -> None:
-        """Forget every entry."""
-        with self._lock:
-            self._entries.clear()
 
 
 _WS = rb"[\x00\t\n\f\r ]"  # white space, as the PDF syntax (and pypdf) has it

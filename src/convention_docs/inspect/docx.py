@@ -36,9 +36,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import threading
 import zipfile
-from collections import OrderedDict
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -47,6 +45,7 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
+from convention_docs._cache import BoundedCache
 from convention_docs.errors import DocumentError
 from convention_docs.inspect._docx_body import PartWalker
 from convention_docs.inspect._docx_numbering import Numbering
@@ -175,9 +174,7 @@ def _part_xml(document: Any, relationship: str) -> Any:
         return None
 
 
-_RESOLVERS: OrderedDict[bytes, StyleResolver] = OrderedDict()
-_RESOLVERS_KEPT = 8
-_resolvers_lock = threading.Lock()
+_RESOLVERS = BoundedCache[bytes, StyleResolver](8)
 
 
 def _resolver(styles: Any, fonts: dict[str, str]) -> StyleResolver:
@@ -190,17 +187,7 @@ def _resolver(styles: Any, fonts: dict[str, str]) -> StyleResolver:
     written = b"(no styles part)" if styles is None else etree.tostring(styles)
     fonts_written = repr(sorted(fonts.items())).encode()
     key = hashlib.sha256(written + b"\0" + fonts_written).digest()  # XML never holds NUL
-    with _resolvers_lock:
-        resolver = _RESOLVERS.get(key)
-        if resolver is not None:
-            _RESOLVERS.move_to_end(key)
-            return resolver
-    resolver = StyleResolver(styles, fonts)
-    with _resolvers_lock:
-        _RESOLVERS[key] = resolver
-        while len(_RESOLVERS) > _RESOLVERS_KEPT:
-            _RESOLVERS.popitem(last=False)
-    return resolver
+    return _RESOLVERS.get_or_compute(key, lambda: StyleResolver(styles, fonts))
 
 
 def _theme(document: Any) -> dict[str, str]:

@@ -7,11 +7,10 @@ Rule codes are stable and documented in docs/rules.md. Errors refuse a document;
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 
+from convention_docs._cache import BoundedCache
 from convention_docs.errors import AssetError, DocumentError
 from convention_docs.inspect import read_docx, read_pdf
 from convention_docs.inspect.view import DocumentView, Location
@@ -41,9 +40,7 @@ def _library(library: LogoLibrary | None, convention: Convention | None) -> Logo
     return library
 
 
-_OFFICIAL: OrderedDict[bytes, LogoLibrary] = OrderedDict()  # by the file's content
-_OFFICIAL_KEPT = 4
-_official_lock = threading.Lock()
+_OFFICIAL = BoundedCache[bytes, LogoLibrary](4)  # by the file's content
 
 
 def _official(path: Path) -> LogoLibrary:
@@ -56,20 +53,15 @@ def _official(path: Path) -> LogoLibrary:
         data = Path(path).read_bytes()
     except OSError:
         data = None
-    key = None if data is None else hashlib.sha256(data).digest()
-    with _official_lock:
-        kept = None if key is None else _OFFICIAL.get(key)
-        if key is not None and kept is not None:
-            _OFFICIAL.move_to_end(key)
-            return kept
-    library = LogoLibrary.default()
-    library.register("fse", path if data is None else data)  # a missing file: register says so
-    if key is not None:
-        with _official_lock:
-            _OFFICIAL[key] = library
-            while len(_OFFICIAL) > _OFFICIAL_KEPT:
-                _OFFICIAL.popitem(last=False)
-    return library
+
+    def library() -> LogoLibrary:
+        made = LogoLibrary.default()
+        made.register("fse", path if data is None else data)  # a missing file: register says so
+        return made
+
+    if data is None:
+        return library()
+    return _OFFICIAL.get_or_compute(hashlib.sha256(data).digest(), library)
 
 
 def validate_view(view: DocumentView, *, convention: Convention | None = None,

@@ -21,7 +21,7 @@ from functools import reduce
 from itertools import accumulate, chain
 from math import isfinite
 from operator import add, itemgetter
-from typing import Any
+from typing import Any, cast
 
 from convention_docs.inspect._pdf_events import GraphicsState
 from convention_docs.inspect._pdf_fonts import CodeTable, PdfFont
@@ -179,6 +179,20 @@ def positions(increments: dict[Any, tuple[float, ...]], items: list[Any], start:
     return first, last, end
 
 
+def increments(tables: dict[Any, Any], key: bytes, font: PdfFont, state: GraphicsState,
+               factor: float) -> Increments:
+    """The pen's increments along one axis (``factor``: ``a`` or ``b`` of the text matrix) for
+    ``font`` in this text state, kept in the font's ``tables`` under ``key``."""
+    found = tables.get(key)
+    if found is None:
+        if len(tables) > CACHE_LIMIT:
+            tables.clear()
+        advances = font.advances(state.size, state.char_spacing, state.word_spacing,
+                                 state.scale)
+        found = tables[key] = Increments(advances, state.size, state.scale, factor)
+    return cast(Increments, found)
+
+
 def measure_body(font: PdfFont, state: GraphicsState, body: bytes, a: float, e: float
                  ) -> tuple[str, float, float] | None:
     """The text a body shows in ``state`` with ``a`` the first entry of the text matrix, and the
@@ -209,13 +223,7 @@ def measure_body(font: PdfFont, state: GraphicsState, body: bytes, a: float, e: 
     key = STATE_KEY(size, state.char_spacing, state.word_spacing, scale, a, 0.0)
     steps = tables.get(key + b"<")
     if steps is None:
-        along = tables.get(key)
-        if along is None:
-            if len(tables) > CACHE_LIMIT:
-                tables.clear()
-            advances = font.advances(size, state.char_spacing, state.word_spacing, scale)
-            along = tables[key] = Increments(advances, size, scale, a)
-        steps = tables[key + b"<"] = _TokenIncrements(along)
+        steps = tables[key + b"<"] = _TokenIncrements(increments(tables, key, font, state, a))
     last, end = deque(accumulate(chain.from_iterable(of_tokens(steps)), initial=e), maxlen=2)
     if not isfinite(end):
         return None

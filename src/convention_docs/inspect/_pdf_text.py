@@ -29,12 +29,11 @@ from pypdf.generic import DictionaryObject
 from convention_docs.inspect._pdf_events import Event, GraphicsState, TextRun
 from convention_docs.inspect._pdf_fonts import PdfFont, load_font
 from convention_docs.inspect._pdf_measure import (
-    CACHE_LIMIT,
     SPACE_GAP,
     STATE_KEY,
     WIDE_SHIFT,
-    Increments,
     Pieces,
+    increments,
     measure_body,
     positions,
 )
@@ -285,12 +284,7 @@ class TextOperators:
         size, scale = state.size, state.scale
         # The tables of increments depend on all of these, to the bit (0.0 is not -0.0).
         key = STATE_KEY(size, state.char_spacing, state.word_spacing, scale, a, b)
-        along = tables.get(key)
-        if along is None:
-            if len(tables) > CACHE_LIMIT:
-                tables.clear()
-            advances = font.advances(size, state.char_spacing, state.word_spacing, scale)
-            along = tables[key] = Increments(advances, size, scale, a)
+        along = increments(tables, key, font, state, a)
         # Where the first glyph starts and where the last one ends: shifts before and after
         # the glyphs do not count.
         first = items[0]
@@ -306,10 +300,7 @@ class TextOperators:
         if b == 0.0 and f != 0.0 and a != 0.0 and isfinite(xs[2]):
             ys = (f, f, f)  # every increment is ±0.0 (a finite advance times b): f stays
         else:
-            across = tables.get(key + b"y")
-            if across is None:
-                advances = font.advances(size, state.char_spacing, state.word_spacing, scale)
-                across = tables[key + b"y"] = Increments(advances, size, scale, b)
+            across = increments(tables, key + b"y", font, state, b)
             ys = positions(across, items, f, head, tail)
         self._text_matrix = (a, b, c, d, xs[2], ys[2])
         if text and head < tail:

@@ -11,6 +11,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,20 @@ def _worker_pids() -> set[int]:
     return found
 
 
+def _killer() -> tuple[Callable[[BatchResult], None], list[int]]:
+    """An ``on_result`` that SIGKILLs one worker process at the first result, and the list
+    where the killed pid goes."""
+    killed: list[int] = []
+
+    def kill_one(result: BatchResult) -> None:
+        if not killed:
+            pid = next(iter(_worker_pids()))
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+
+    return kill_one, killed
+
+
 def test_workers_never_run_the_callers_main_again(tmp_path: Path,
                                                   minimal: dict[str, Any]) -> None:
     """A script without ``if __name__ == "__main__":`` works: its body runs once, in the
@@ -107,13 +122,7 @@ def test_workers_never_run_the_callers_main_again(tmp_path: Path,
 def test_a_worker_that_dies_loses_at_most_its_current_spec(tmp_path: Path,
                                                            minimal: dict[str, Any]) -> None:
     specs = [spec_file(tmp_path, minimal, f"conv-{i}.yaml") for i in range(8)]
-    killed: list[int] = []
-
-    def kill_one(result: BatchResult) -> None:
-        if not killed:
-            pid = next(iter(_worker_pids()))
-            os.kill(pid, signal.SIGKILL)
-            killed.append(pid)
+    kill_one, killed = _killer()
 
     results = batch(specs, tmp_path / "out", formats=("docx",), jobs=2, isolate=True,
                     on_result=kill_one)
@@ -157,13 +166,7 @@ def test_a_killed_pdf_worker_leaves_no_libreoffice_and_no_profile(
         tmp_path: Path, minimal: dict[str, Any]) -> None:
     scratch_before = set(Path(tempfile.gettempdir()).glob("convention-docs-batch-*"))
     specs = [spec_file(tmp_path, minimal, f"conv-{i}.yaml") for i in range(4)]
-    killed: list[int] = []
-
-    def kill_one(result: BatchResult) -> None:
-        if not killed:
-            pid = next(iter(_worker_pids()))
-            os.kill(pid, signal.SIGKILL)
-            killed.append(pid)
+    kill_one, killed = _killer()
 
     results = batch(specs, tmp_path / "out", jobs=2, isolate=True, on_result=kill_one)
     assert sum(not r.ok for r in results) <= 1

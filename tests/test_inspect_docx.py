@@ -46,25 +46,36 @@ def _logo(path: Path, size: tuple[int, int] = (120, 80), alpha: bool = False) ->
     return path
 
 
-def _anchor(run, path: Path, width) -> None:
-    """Add a picture to ``run``, then turn its wp:inline into a wp:anchor."""
+def _position(axis: str, base: str, mm: float) -> str:
+    return (f'<wp:position{axis} relativeFrom="{base}">'
+            f"<wp:posOffset>{round(mm * 36000)}</wp:posOffset></wp:position{axis}>")
+
+
+def _float(run, path: Path, width, horizontal: str, vertical: str, *, simple: str = "0",
+           rotation: int = 0) -> None:
+    """Add a picture to ``run`` as a ``wp:anchor`` placed by ``horizontal`` and ``vertical``."""
     run.add_picture(str(path), width=width)
     drawing = run._r.find(qn("w:drawing"))
     inline = drawing[0]
     anchor = parse_xml(
-        f'<wp:anchor {nsdecls("wp")} distT="0" distB="0" distL="0" distR="0" simplePos="0" '
-        'relativeHeight="2" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
-        '<wp:simplePos x="0" y="0"/>'
-        '<wp:positionH relativeFrom="page"><wp:posOffset>720000</wp:posOffset></wp:positionH>'
-        '<wp:positionV relativeFrom="page"><wp:posOffset>720000</wp:posOffset></wp:positionV>'
-        "</wp:anchor>"
-    )
+        f'<wp:anchor {nsdecls("wp")} '
+        'xmlns:wp14="http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing" '
+        f'distT="0" distB="0" distL="0" distR="0" simplePos="{simple}" relativeHeight="2" '
+        'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
+        f'<wp:simplePos x="0" y="0"/>{horizontal}{vertical}</wp:anchor>')
     for child in inline:
         if child.tag == qn("wp:docPr"):
             anchor.append(parse_xml(f'<wp:wrapNone {nsdecls("wp")}/>'))
         anchor.append(copy.deepcopy(child))
-    anchor.find(qn("wp:docPr")).set("descr", "Logo ancré")
+    if rotation:
+        anchor.find(f".//{qn('a:xfrm')}").set("rot", str(rotation * 60000))
     drawing.replace(inline, anchor)
+
+
+def _anchor(run, path: Path, width) -> None:
+    """Add a picture to ``run`` as a ``wp:anchor`` 20 mm from the page's top left corner."""
+    _float(run, path, width, _position("H", "page", 20), _position("V", "page", 20))
+    run._r.find(f".//{qn('wp:docPr')}").set("descr", "Logo ancré")
 
 
 def _shade(run, fill: str) -> None:
@@ -524,32 +535,6 @@ def test_each_reading_has_its_own_pictures(tmp_path: Path) -> None:
 
 
 # -- floating pictures off the page ---------------------------------------------------------------
-
-def _position(axis: str, base: str, mm: float) -> str:
-    return (f'<wp:position{axis} relativeFrom="{base}">'
-            f"<wp:posOffset>{round(mm * 36000)}</wp:posOffset></wp:position{axis}>")
-
-
-def _float(run, path: Path, width, horizontal: str, vertical: str, *, simple: str = "0",
-           rotation: int = 0) -> None:
-    """Add a picture to ``run`` as a ``wp:anchor`` placed by ``horizontal`` and ``vertical``."""
-    run.add_picture(str(path), width=width)
-    drawing = run._r.find(qn("w:drawing"))
-    inline = drawing[0]
-    anchor = parse_xml(
-        f'<wp:anchor {nsdecls("wp")} '
-        'xmlns:wp14="http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing" '
-        f'distT="0" distB="0" distL="0" distR="0" simplePos="{simple}" relativeHeight="2" '
-        'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
-        f'<wp:simplePos x="0" y="0"/>{horizontal}{vertical}</wp:anchor>')
-    for child in inline:
-        if child.tag == qn("wp:docPr"):
-            anchor.append(parse_xml(f'<wp:wrapNone {nsdecls("wp")}/>'))
-        anchor.append(copy.deepcopy(child))
-    if rotation:
-        anchor.find(f".//{qn('a:xfrm')}").set("rot", str(rotation * 60000))
-    drawing.replace(inline, anchor)
-
 
 FLOATING = [
     # id, horizontal, vertical, visible (A4, margins 25.4 mm; the picture is 30 x 20 mm)

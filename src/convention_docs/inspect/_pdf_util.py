@@ -24,6 +24,8 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from convention_docs.inspect._pdf_tokens import UnsupportedStreamError, _string
+
 __all__ = ["IDENTITY", "Matrix", "RawDigests", "apply", "fingerprint", "get",
            "identify", "mult", "number", "resolve", "scale_of", "to_matrix"]
 
@@ -183,7 +185,6 @@ _TOKEN = re.compile(
 )
 # Every "n g R" however it is written (a superset of what pypdf takes for a reference).
 _ANY_REFERENCE = re.compile(rb"(\d+)[\x00\s]+(\d+)[\x00\s]+R")
-_STRING_PART = re.compile(rb"\\[\s\S]|[()]")
 _STREAM_START = re.compile(b" *+(?:\r\n?|\n)")
 _STREAM_END = re.compile(_WS + rb"*+endstream")
 _INTEGER_OBJECT = re.compile(_WS + rb"*+(\d+)" + _WS + rb"*+endobj")
@@ -319,14 +320,8 @@ class RawDigests:
 
 
 def _string_end(data: bytes, position: int) -> int:
-    """Where the literal string opened just before ``position`` ends."""
-    depth = 1
-    for match in _STRING_PART.finditer(data, position):
-        part = match.group()
-        if part == b"(":
-            depth += 1
-        elif part == b")":
-            depth -= 1
-            if depth == 0:
-                return match.end()
-    raise _NotFingerprinted
+    """Where the literal string opened just before ``position`` ends (the tokenizer's scan)."""
+    try:
+        return _string(data, position)[1]
+    except UnsupportedStreamError:
+        raise _NotFingerprinted from None

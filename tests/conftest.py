@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,3 +49,18 @@ def soffice_available() -> bool:
 
 needs_libreoffice = pytest.mark.skipif(not soffice_available(),
                                        reason="LibreOffice (soffice) absent")
+
+
+def _stale_office_pipes() -> set[Path]:
+    """LibreOffice's named pipes (Unix sockets ``/tmp/OSL_PIPE_…``) nobody listens on."""
+    listening = {fields[7] for fields in map(str.split, Path("/proc/net/unix").read_text()
+                                             .splitlines()) if len(fields) == 8}
+    return {pipe for pipe in Path("/tmp").glob("OSL_PIPE_*") if str(pipe) not in listening}
+
+
+@pytest.fixture
+def new_stale_pipes() -> Callable[[], set[Path]]:
+    """A function giving the LibreOffice named pipes left behind since the test started (a
+    killed LibreOffice leaves them unless we remove them)."""
+    before = _stale_office_pipes()
+    return lambda: _stale_office_pipes() - before

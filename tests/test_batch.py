@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import yaml
@@ -163,7 +163,8 @@ def _processes_mentioning(text: bytes) -> set[int]:
 
 @pytest.mark.libreoffice
 def test_a_killed_pdf_worker_leaves_no_libreoffice_and_no_profile(
-        tmp_path: Path, minimal: dict[str, Any]) -> None:
+        tmp_path: Path, minimal: dict[str, Any],
+        new_stale_pipes: Callable[[], set[Path]]) -> None:
     scratch_before = set(Path(tempfile.gettempdir()).glob("convention-docs-batch-*"))
     specs = [spec_file(tmp_path, minimal, f"conv-{i}.yaml") for i in range(4)]
     kill_one, killed = _killer()
@@ -176,6 +177,7 @@ def test_a_killed_pdf_worker_leaves_no_libreoffice_and_no_profile(
     while _processes_mentioning(b"convention-docs-batch-") and time.monotonic() < deadline:
         time.sleep(0.2)  # the dead worker's UNO bridge sees the end of its input, stops soffice
     assert _processes_mentioning(b"convention-docs-batch-") == set()
+    assert new_stale_pipes() == set()
 
 
 def test_threads_report_in_the_calling_thread_and_keep_order(
@@ -210,7 +212,6 @@ def test_a_bug_in_one_spec_does_not_stop_the_batch(
                                      "merci de la signaler")
 
 
-@pytest.mark.libreoffice
 def _instances() -> set[bytes]:
     """The private LibreOffice profiles (one per instance) named on running command lines."""
     found = set()
@@ -224,6 +225,7 @@ def _instances() -> set[bytes]:
     return found
 
 
+@pytest.mark.libreoffice
 def test_threads_share_at_most_jobs_libreoffice_instances(
         tmp_path: Path, minimal: dict[str, Any]) -> None:
     specs = [spec_file(tmp_path, minimal, f"conv-{i}.yaml") for i in range(5)]
@@ -254,3 +256,101 @@ def test_converter_pool_refuses_misuse(tmp_path: Path) -> None:
     with pytest.raises(ConversionError, match="ce groupe de convertisseurs est fermé"):
         pool.convert(tmp_path / "a.docx", tmp_path / "a.pdf")
     assert pool.started == 0  # nothing was started for nothing
+
+
+class _FakeInstance:
+    """Stands for a LibreOffice instance in the pool's own logic (the real ones are tested
+    above): starts in ``delay`` s, ``close`` waits at ``barrier`` when one is given."""
+
+    made: ClassVar[list[_FakeInstance]] = []
+    delay: ClassVar[float] = 0.1
+    barrier: ClassVar[threading.Barrier | None] = None
+
+    def __init__(self, timeout: float) -> None:
+        time.sleep(self.delay)
+        self.closed = False
+        _FakeInstance.made.append(self)
+
+    def convert(self, docx: Path, pdf: Path, options: object = None) -> Path:
+        pdf.write_bytes(b"%PDF-fake")
+        return pdf
+
+    def close(self) -> None:
+        if self.barrier is not None:
+            self.barrier.wait()  # times out unless every instance is being closed at once
+        self.closed = True
+
+
+@pytest.fixture
+def fake_instances(monkeypatch: pytest.MonkeyPatch) -> type[_FakeInstance]:
+    from convention_docs import pool
+
+    monkeypatch.setattr(_FakeInstance, "made", [])
+    monkeypatch.setattr(pool, "Converter", _FakeInstance)
+    return _FakeInstance
+
+
+def test_pool_starts_its_instances_ahead_and_stops_them_all_at_once(
+        tmp_path: Path, fake_instances: type[_FakeInstance],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from convention_docs.pool import ConverterPool
+
+    pool = ConverterPool(2)
+    pool.start()
+    pool.start()  # nothing more: both are already starting
+    assert pool.convert(tmp_path / "a.docx", tmp_path / "a.pdf").read_bytes() == b"%PDF-fake"
+    deadline = time.monotonic() + 10
+    while pool.started < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert pool.started == 2
+    pool.start()
+    monkeypatch.setattr(_FakeInstance, "barrier", threading.Barrier(2, timeout=5))
+    pool.close()
+    assert len(fake_instances.made) == 2
+    assert all(instance.closed for instance in fake_instances.made)
+
+
+def test_pool_closed_while_instances_start_stops_them_too(
+        tmp_path: Path, fake_instances: type[_FakeInstance],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from convention_docs.pool import ConverterPool
+
+    monkeypatch.setattr(_FakeInstance, "delay", 0.3)
+    pool = ConverterPool(3)
+    pool.start()
+    pool.close()  # waits for the three starting, then stops them
+    assert len(fake_instances.made) == 3
+    assert all(instance.closed for instance in fake_instances.made)
+    with pytest.raises(ConversionError, match="ce groupe de convertisseurs est fermé"):
+        pool.convert(tmp_path / "a.docx", tmp_path / "a.pdf")
+
+
+def test_pool_leaves_no_thread_waiting_for_an_instance_that_failed_to_start(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from convention_docs import pool
+
+    class Failing:
+        def __init__(self, timeout: float) -> None:
+            time.sleep(0.2)
+            raise ConversionError("LibreOffice n'a pas démarré")
+
+    monkeypatch.setattr(pool, "Converter", Failing)
+    converters = pool.ConverterPool(2)
+    converters.start()  # fails in the background, silently: the conversions say why
+    errors: list[str] = []
+
+    def use() -> None:
+        try:
+            converters.convert(tmp_path / "a.docx", tmp_path / "a.pdf")
+        except ConversionError as exc:
+            errors.append(str(exc))
+
+    threads = [threading.Thread(target=use) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert not any(thread.is_alive() for thread in threads)  # none left waiting forever
+    assert errors == ["LibreOffice n'a pas démarré"] * 4
+    converters.close()
+    assert converters.started == 0

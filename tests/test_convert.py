@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -572,7 +572,9 @@ def test_cold_conversion_and_batch(sample: Path, tmp_path: Path) -> None:
                  (other, tmp_path / "c.pdf")]  # same file name as sample: no collision
         results = converter.convert_many(pairs)
         workdir = converter.workdir
-        assert sorted(p.name for p in workdir.iterdir()) == ["profile", "soffice-cold.log"]
+        assert sorted(p.name for p in workdir.iterdir()) == ["profile", "soffice-cold.log",
+                                                             "tmp"]
+        assert list((workdir / "tmp").iterdir()) == []  # LibreOffice's own, emptied on exit
     assert results[0] == tmp_path / "a.pdf" and results[2] == tmp_path / "c.pdf"
     assert str(results[1]) == f"{bad} : LibreOffice n'a produit aucun PDF (code de sortie 0)"
     check_faithful(tmp_path / "a.pdf")
@@ -582,11 +584,14 @@ def test_cold_conversion_and_batch(sample: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.libreoffice
-def test_real_timeout_then_restart(sample: Path, tmp_path: Path) -> None:
+def test_real_timeout_then_restart(sample: Path, tmp_path: Path,
+                                   new_stale_pipes: Callable[[], set[Path]]) -> None:
     with Converter(timeout=60) as converter:
         assert converter.mode == "warm", converter.mode_reason
         before = processes_mentioning(converter.workdir.name)
         assert len(before) == 3  # oosplash, soffice.bin, worker
+        # LibreOffice's own temporary folder is in the converter's, gone with it when killed
+        assert list((converter.workdir / "tmp").glob("lu*.tmp"))
         converter.timeout = 0.001
         with pytest.raises(ConversionTimeout) as caught:
             converter.convert(sample, tmp_path / "late.pdf")
@@ -594,6 +599,7 @@ def test_real_timeout_then_restart(sample: Path, tmp_path: Path) -> None:
                                      "en 0.001 s ; il a été arrêté")
         assert wait_no_process(converter.workdir.name) == []
         assert not (tmp_path / "late.pdf").exists()
+        assert new_stale_pipes() == set()  # the killed one's pipes were removed
         converter.timeout = 60
         check_faithful(converter.convert(sample, tmp_path / "again.pdf"))
         after = processes_mentioning(converter.workdir.name)

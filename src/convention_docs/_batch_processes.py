@@ -21,7 +21,6 @@ import collections
 import contextlib
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from multiprocessing.spawn import get_executable
 from pathlib import Path
 from typing import cast
 
+from convention_docs._office import kill_orphan_group
 from convention_docs.batching import BatchResult, _in_process, _Job, _one
 from convention_docs.build import WORKDIR_PREFIX
 from convention_docs.errors import ConversionError
@@ -76,15 +76,16 @@ def _kill_leftovers(scratch: Path) -> None:
     own process group), found by the folder names on their command lines (Linux ``/proc``)."""
     names = [str(scratch).encode(),
              *(path.name.encode() for path in scratch.glob("convention-docs-lo-*"))]
+    groups = set()
     for entry in Path("/proc").glob("[0-9]*"):
         try:
             command = (entry / "cmdline").read_bytes()
             if any(name in command for name in names):
-                group = os.getpgid(int(entry.name))
-                if group != os.getpgrp():
-                    os.killpg(group, signal.SIGKILL)
+                groups.add(os.getpgid(int(entry.name)))
         except (OSError, ValueError):
-            continue  # gone meanwhile, or not ours to kill
+            continue  # gone meanwhile
+    for group in groups - {os.getpgrp()}:  # never our own
+        kill_orphan_group(group)
 
 
 def _stop_worker(worker: _Worker, grace: float) -> None:

@@ -19,10 +19,11 @@ import contextlib
 import hashlib
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 from pathlib import Path
+
+from convention_docs._office import kill_group, office_env
 
 __all__ = ["CACHE_ENV", "seed"]
 
@@ -57,13 +58,11 @@ def _build(soffice: str, template: Path) -> None:
             [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible",
              "--nologo", "--norestore", "--nolockcheck", "--terminate_after_init"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True)
+            start_new_session=True, env=office_env(staging))
         try:
             process.wait(_BUILD_TIMEOUT)
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(OSError):
-                os.killpg(process.pid, signal.SIGKILL)  # its whole group: soffice.bin too
-            process.wait()
+            kill_group(process, grace=0)  # its whole group: soffice.bin too
             return
         if (profile / _MARK).is_file():
             with contextlib.suppress(OSError):  # another process was first: keep theirs

@@ -75,7 +75,7 @@ def connect(pipe: str, deadline: float) -> Any:
         except NoConnectException:
             if time.monotonic() >= deadline:
                 raise
-            time.sleep(0.05)
+            time.sleep(0.02)  # LibreOffice is usually ready within a second
     return context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop",
                                                             context)
 

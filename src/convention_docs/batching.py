@@ -149,6 +149,8 @@ def _in_threads(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
                 if len(running) >= 2 * (jobs + _EXTRA_THREADS):
                     return
 
+        if "pdf" in job.formats:
+            converter.start()  # LibreOffice starts while the first conventions are rendered
         try:
             submit()
             while running:

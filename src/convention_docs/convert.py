@@ -30,7 +30,6 @@ import functools
 import json
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -44,6 +43,8 @@ from select import select
 from typing import IO, Any, Literal, Protocol
 
 from convention_docs import _profile
+from convention_docs._office import kill_group as _kill_group
+from convention_docs._office import office_env as _office_env
 from convention_docs.errors import ConversionError, ConversionTimeout, LibreOfficeNotFound
 
 __all__ = ["Converter", "PdfConverter", "PdfOptions", "find_soffice", "pdf_destination_name"]
@@ -54,7 +55,6 @@ DEFAULT_UNO_PYTHON = "/usr/bin/python3"
 INSTALL_HINT = "apt-get install libreoffice-writer-nogui fonts-liberation2"
 DOCX_IMPORT_FILTER = "MS Word 2007 XML"  # refuse what is not a .docx (else read as plain text)
 
-_KILL_GRACE = 0.5  # seconds between SIGTERM and SIGKILL
 _STOP_WAIT = 5.0  # seconds LibreOffice gets to quit when asked politely
 _MIN_START_TIMEOUT = 30.0  # a first start creates the profile: give it time
 _POLL = 0.05
@@ -183,21 +183,6 @@ def _uno_problem(python: str) -> str | None:
         f"mode chaud indisponible : « {python} -c 'import uno' » a échoué ({detail}) ; "
         f"installez python3-uno ou indiquez un autre Python dans {UNO_PYTHON_ENV}"
     )
-
-
-def _signal_group(pgid: int, sig: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, sig)
-
-
-def _kill_group(proc: subprocess.Popen[bytes], grace: float = _KILL_GRACE) -> None:
-    """Stop the process group led by ``proc`` (SIGTERM, SIGKILL after ``grace``) and reap it."""
-    if proc.poll() is None:
-        _signal_group(proc.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(grace)
-    _signal_group(proc.pid, signal.SIGKILL)  # also what outlived its leader (soffice.bin)
-    proc.wait()
 
 
 def _tail(path: Path) -> str:
@@ -504,7 +489,7 @@ class Converter:
                      "--norestore", "--nodefault", "--nolockcheck",
                      f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
                     stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                    start_new_session=True,
+                    start_new_session=True, env=_office_env(self._workdir),
                 )
             except OSError as exc:
                 raise ConversionError(f"soffice n'a pas pu être lancé ({exc})") from exc
@@ -690,7 +675,7 @@ class Converter:
                  f"--infilter={DOCX_IMPORT_FILTER}", "--convert-to", options.filter_string(),
                  "--outdir", str(outdir), *map(str, inputs)],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
+                start_new_session=True, env=_office_env(self._workdir),
             )
         self._resources.cold = proc
         timed_out = False

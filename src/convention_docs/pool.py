@@ -8,15 +8,15 @@ than one Python process per LibreOffice (no interpreter start and no import per 
 shared), which is what ``batch(jobs=N)`` uses.
 
 Instances start at the first conversion that finds none free (a batch of .docx only starts
-none), up to ``size``; a crashed instance restarts itself (see :class:`Converter`). The pool is
-a drop-in ``converter=`` for ``render``/``build``: anything with ``convert(docx, pdf, options)``
-is (:class:`convention_docs.convert.PdfConverter`), which is also the seam for a pool of
-LibreOffice servers on other machines.
+none), up to ``size``, or ahead of time with :meth:`ConverterPool.start` (a batch that makes
+PDFs starts them while it renders its first documents); a crashed instance restarts itself (see
+:class:`Converter`). The pool is a drop-in ``converter=`` for ``render``/``build``: anything with
+``convert(docx, pdf, options)`` is (:class:`convention_docs.convert.PdfConverter`), which is also
+the seam for a pool of LibreOffice servers on other machines.
 """
 
 from __future__ import annotations
 
-import queue
 import threading
 from pathlib import Path
 
@@ -24,6 +24,8 @@ from convention_docs.convert import Converter, PdfOptions
 from convention_docs.errors import ConversionError
 
 __all__ = ["ConverterPool"]
+
+_CLOSED = "ce groupe de convertisseurs est fermé"
 
 
 class ConverterPool:
@@ -37,11 +39,11 @@ class ConverterPool:
             raise ValueError(f"taille du groupe : au moins 1 convertisseur, pas {size}")
         self.size = size
         self.timeout = timeout
-        self._free: queue.SimpleQueue[Converter] = queue.SimpleQueue()
+        self._changed = threading.Condition()  # guards everything below
+        self._free: list[Converter] = []
         self._all: list[Converter] = []
-        self._lock = threading.Lock()
-        self._closed = False
         self._starting = 0
+        self._closed = False
 
     def __enter__(self) -> ConverterPool:
         return self
@@ -52,7 +54,22 @@ class ConverterPool:
     @property
     def started(self) -> int:
         """How many LibreOffice instances were started so far."""
-        return len(self._all)
+        with self._changed:
+            return len(self._all)
+
+    def start(self) -> None:
+        """Start every instance not started yet, in the background, and return at once.
+
+        A conversion asked meanwhile waits for the first instance ready. An instance that
+        cannot start is not retried here: the next conversion that finds none free tries again,
+        and reports why it failed.
+        """
+        with self._changed:
+            missing = 0 if self._closed else self.size - len(self._all) - self._starting
+            self._starting += missing
+        for _ in range(missing):
+            threading.Thread(target=self._start_one, name="convention-docs-start",
+                             daemon=True).start()
 
     def convert(self, docx: Path, pdf: Path, options: PdfOptions = PdfOptions()) -> Path:
         """Convert with a free instance (started if none is free and fewer than ``size`` run);
@@ -61,37 +78,67 @@ class ConverterPool:
         try:
             return converter.convert(docx, pdf, options)
         finally:
-            self._free.put(converter)
+            with self._changed:
+                self._free.append(converter)
+                self._changed.notify()
 
     def close(self) -> None:
-        """Stop every instance (waiting for conversions under way); idempotent."""
-        with self._lock:
+        """Stop every instance, all at once (waiting for conversions under way and for
+        instances still starting); idempotent."""
+        with self._changed:
             self._closed = True
+            self._changed.notify_all()
+            while self._starting:
+                self._changed.wait()
             converters = list(self._all)
-        for converter in converters:
-            converter.close()
+        stoppers = [threading.Thread(target=c.close, name="convention-docs-stop")
+                    for c in converters[1:]]
+        for stopper in stoppers:
+            stopper.start()
+        if converters:
+            converters[0].close()
+        for stopper in stoppers:
+            stopper.join()
 
     def _borrow(self) -> Converter:
+        with self._changed:
+            while True:
+                if self._closed:
+                    raise ConversionError(_CLOSED)
+                if self._free:
+                    return self._free.pop()
+                if len(self._all) + self._starting < self.size:
+                    self._starting += 1
+                    break
+                self._changed.wait()
+        converter = self._new_instance()  # outside the lock: several instances start at once
+        if converter is None:
+            raise ConversionError(_CLOSED)
+        return converter
+
+    def _start_one(self) -> None:
+        """Start one instance ahead of time and leave it free (see :meth:`start`)."""
         try:
-            return self._free.get_nowait()
-        except queue.Empty:
-            pass
-        with self._lock:
-            if self._closed:
-                raise ConversionError("ce groupe de convertisseurs est fermé")
-            start = len(self._all) + self._starting < self.size
-            self._starting += start
-        if not start:
-            return self._free.get()
-        try:  # outside the lock: several instances start at once
+            converter = self._new_instance()
+        except Exception:  # the conversion that needs an instance will try and say why
+            return
+        if converter is not None:
+            with self._changed:
+                self._free.append(converter)
+                self._changed.notify()
+
+    def _new_instance(self) -> Converter | None:
+        """A new instance for a slot already counted in ``_starting``; None if the pool was
+        closed meanwhile (``close`` stops it). Whatever happens, the slot is released and waiting
+        threads are woken, so that none waits for an instance that will never come."""
+        converter = None
+        try:
             converter = Converter(timeout=self.timeout)
         finally:
-            with self._lock:
+            with self._changed:
+                if converter is not None:
+                    self._all.append(converter)
                 self._starting -= 1
-        with self._lock:
-            self._all.append(converter)
-            closed = self._closed
-        if closed:
-            converter.close()
-            raise ConversionError("ce groupe de convertisseurs est fermé")
-        return converter
+                closed = self._closed
+                self._changed.notify_all()
+        return None if closed else converter

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -12,6 +13,14 @@ from convention_docs.convert import Converter, find_soffice
 from convention_docs.docx import render_docx
 
 from .conftest import EXAMPLES, needs_libreoffice
+
+
+def settings_in(profile: Path) -> list[int]:
+    """How many times each of our settings is in ``profile``'s registry."""
+    text = (profile / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
+    return [text.count(f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse">'
+                       f"<value>{value}</value></prop></item>")
+            for path, name, value in _profile.SETTINGS]
 
 
 def soffice_or_skip() -> str:
@@ -51,6 +60,8 @@ def test_a_converter_starts_from_the_kept_profile(tmp_path: Path,
     with Converter() as converter:
         converter.convert(docx, tmp_path / "out.pdf")
         assert (converter.workdir / "profile" / "user").is_dir()
+        # our settings, kept by LibreOffice in the registry it rewrites
+        assert settings_in(converter.workdir / "profile") == [1] * len(_profile.SETTINGS)
     assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF-")
     assert len(list((tmp_path / "cache" / "convention-docs").iterdir())) == 1
 
@@ -74,3 +85,26 @@ def test_turned_off_or_impossible_means_an_empty_profile(
         assert not _profile.seed(tmp_path / "p", real)
     assert not (tmp_path / "p").exists()
     assert {p.name for p in tmp_path.iterdir()} <= {"soffice", "blocked"}  # nothing else made
+
+
+def test_settings_are_written_once_into_an_empty_or_a_built_profile(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    _profile.configure(empty)
+    assert settings_in(empty) == [1] * len(_profile.SETTINGS)
+    registry = empty / "user" / "registrymodifications.xcu"
+    first = registry.read_text(encoding="utf-8")
+    _profile.configure(empty)
+    assert registry.read_text(encoding="utf-8") == first
+    ElementTree.fromstring(first.encode())  # well-formed
+
+    built = tmp_path / "built"
+    (built / "user").mkdir(parents=True)
+    own = ('<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooLocale" '
+           'oor:op="fuse"><value>en-US</value></prop></item>')
+    (built / "user" / "registrymodifications.xcu").write_text(
+        first.replace(first[first.index("<item"):first.rindex("</oor:items>")], own + "\n"),
+        encoding="utf-8")
+    _profile.configure(built)
+    text = (built / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
+    assert own in text and settings_in(built) == [1] * len(_profile.SETTINGS)
+    ElementTree.fromstring(text.encode())

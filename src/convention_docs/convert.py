@@ -479,6 +479,7 @@ class Converter:
         resources = self._resources
         resources.stop(graceful=False)
         _profile.seed(self._workdir / "profile", self.soffice)
+        _profile.configure(self._workdir / "profile")
         pipe = f"convention_docs_{self._workdir.name}"
         started = time.monotonic()
         deadline = started + max(self.timeout, _MIN_START_TIMEOUT)
@@ -667,6 +668,7 @@ class Converter:
     def _run_cold(self, inputs: list[Path], outdir: Path, options: PdfOptions) -> _ColdRun:
         """Run one ``soffice --convert-to``; kill it when no PDF appears for ``timeout``."""
         _profile.seed(self._workdir / "profile", self.soffice)
+        _profile.configure(self._workdir / "profile")
         log_path = self._workdir / "soffice-cold.log"
         with log_path.open("wb") as log:
             proc = subprocess.Popen(

@@ -284,6 +284,32 @@ def test_listing_shortcut_changes_nothing(xml: str) -> None:
         DocxTemplate("unused.docx").resolve_listing(xml)
 
 
+def _listing_reference(xml: str) -> bool:
+    """The plain statement of ``_listing_in_text``: a special character after the last
+    opening, with no closing in between."""
+    for char in "\t\a\n\f":
+        at = xml.find(char)
+        while at != -1:
+            opening = max(xml.rfind("<w:t ", 0, at), xml.rfind("<w:t>", 0, at))
+            if opening != -1 and xml.find("</w:t>", opening, at) == -1:
+                return True
+            at = xml.find(char, at + 1)
+    return False
+
+
+@settings(max_examples=500, deadline=None)
+@given(xml=word_xml)
+def test_listing_check_is_its_plain_statement(xml: str) -> None:
+    from convention_docs.docx import _listing_in_text
+    assert _listing_in_text(xml) == _listing_reference(xml)
+
+
+@given(text=st.text(alphabet="{}%_ a"))
+def test_escaped_delimiter_check(text: str) -> None:
+    from convention_docs.docx import _escaped_delimiter
+    assert _escaped_delimiter(text) == any(d in text for d in ("{_{", "}_}", "{_%", "%_}"))
+
+
 def test_archive_is_zipfiles_byte_for_byte(monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
@@ -348,3 +374,249 @@ def test_typography_shortcuts_change_nothing(text: str) -> None:
     from convention_docs import french
     assert french._unit_spaces(text) == french._UNIT_SPACE.sub(french.NBSP, text)
     assert french.typographic_apostrophe(text) == french._STRAIGHT_APOSTROPHE.sub("’", text)
+
+
+def _docxtpl_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make renders take docxtpl's and python-docx's own steps instead of the shortcuts."""
+    from docx.opc.part import PartFactory
+    from docxtpl import DocxTemplate, InlineImage
+    from lxml import etree
+
+    from convention_docs import _docx_package as package
+    from convention_docs import docx as module
+    from convention_docs import wordml
+
+    def fix_tables(self: Any, xml: str) -> Any:
+        try:
+            etree.fromstring(xml.encode("utf-8"), parser=module._STRICT_PARSER)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(f"XML invalide : {exc}") from exc
+        return DocxTemplate.fix_tables(self, xml)
+
+    def insert_image(self: Any) -> str:
+        xml: str = InlineImage._insert_image(self)
+        alt = wordml.escape(self.spec.alt)
+        return xml.replace("<wp:docPr ", f'<wp:docPr descr="{alt}" title="{alt}" ', 1)
+
+    for name in ("get_part_xml", "map_headers_footers_xml", "render_properties",
+                 "render_footnotes", "render_xml_part"):
+        monkeypatch.setattr(module._StrictTemplate, name, getattr(DocxTemplate, name))
+    monkeypatch.setattr(module._StrictTemplate, "fix_tables", fix_tables)
+    monkeypatch.setattr(module._Image, "_insert_image", insert_image)
+    monkeypatch.setattr(package, "_new_part", PartFactory)
+
+
+def _letterhead(path: Path, *, title: str = "", footnote: str | None = None,
+                drop_core: bool = False) -> Path:
+    """A user template: header and footer with variables, a table docxtpl must fix, a core
+    title, optionally a footnotes part and core properties without their elements."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.shared import Mm
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "En-tête {{ title }} & Cie"
+    section.footer.paragraphs[0].text = "Pied {{ signature.made_at }}"
+    document.add_paragraph("{{ title }}")
+    table = document.add_table(rows=2, cols=3)
+    table.cell(0, 0).text = "{% for article in articles %}"  # fewer cells than columns
+    table.cell(0, 1).text = "{{ article.heading }}{% endfor %}"
+    table.rows[1]._tr.getparent().remove(table.rows[1]._tr)
+    table.rows[0]._tr.remove(table.rows[0].cells[2]._tc)
+    document.add_picture(io.BytesIO(LOGO), width=Mm(20))
+    document.core_properties._element.get_or_add_title().text = title  # even over 255 characters
+    if drop_core:
+        core = document.core_properties._element
+        for child in list(core):
+            core.remove(child)
+    if footnote is not None:
+        blob = (f'<w:footnotes xmlns:w="{W[1:-1]}"><w:footnote w:id="1"><w:p><w:r>'
+                f"<w:t>{footnote}</w:t></w:r></w:p></w:footnote></w:footnotes>").encode()
+        part = Part(PackURI("/word/footnotes.xml"), docxtpl_footnotes(), blob,
+                    document.part.package)
+        document.part.relate_to(part, "http://schemas.openxmlformats.org/officeDocument/2006/"
+                                      "relationships/footnotes")
+    document.save(str(path))
+    return path
+
+
+def docxtpl_footnotes() -> str:
+    return "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+def _logo_png() -> bytes:
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (60, 30), (0, 51, 153)).save(out, "PNG")
+    return out.getvalue()
+
+
+LOGO = _logo_png()
+
+
+@pytest.mark.parametrize("variant", [
+    {}, {"title": "Titre {{ object }}"}, {"drop_core": True},
+    {"footnote": "Note {{ title }}"}, {"title": "x" * 300},
+])
+def test_shortcuts_render_what_docxtpl_renders(tmp_path: Path, minimal: dict[str, Any],
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               variant: dict[str, Any]) -> None:
+    import time
+    monkeypatch.setattr(time, "time", lambda: 1_795_000_000.0)
+    template = _letterhead(tmp_path / "letterhead.docx", **variant)
+    cases = [(load(EXAMPLES / "paca-2026.yaml"), None), (load_data(minimal), template),
+             (load(EXAMPLES / "paca-clause-sociale.yaml"), None)]
+
+    def render_all() -> list[dict[str, bytes] | str]:
+        outputs: list[dict[str, bytes] | str] = []
+        for convention, chosen in cases:
+            out = io.BytesIO()
+            try:
+                render_docx(convention, out, template=chosen)
+            except Exception as exc:  # the same failure both ways
+                outputs.append(f"{type(exc).__name__}: {exc}")
+                continue
+            outputs.append(docx_parts(out.getvalue()))
+        return outputs
+
+    fast, again = render_all(), render_all()  # the second time from the caches
+    with monkeypatch.context() as slow:
+        _docxtpl_paths(slow)
+        assert render_all() == fast == again
+    parts = fast[1]
+    if len(variant.get("title", "")) > 255:  # python-docx refuses to set it back
+        assert isinstance(parts, str) and parts.startswith("ValueError: exceeded 255 char")
+        return
+    assert isinstance(parts, dict)
+    if variant.get("footnote"):
+        assert b"Note CONVENTION DE PARTENARIAT" in parts["word/footnotes.xml"]
+    assert b"En-t\xc3\xaate CONVENTION DE PARTENARIAT &amp; Cie" in parts["word/header1.xml"]
+
+
+@given(grid=st.lists(st.one_of(st.none(), st.integers(0, 5000)), max_size=4),
+       rows=st.lists(st.lists(st.one_of(st.none(), st.integers(1, 3)), max_size=5),
+                     max_size=4))
+def test_table_fix_is_docxtpls(grid: list[int | None], rows: list[list[int | None]]) -> None:
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    from convention_docs.docx import _fix_tables, _StrictTemplate
+
+    def column(width: int | None) -> str:
+        return "<w:gridCol/>" if width is None else f'<w:gridCol w:w="{width}"/>'
+
+    def cell(span: int | None) -> str:
+        span_xml = "" if span is None else f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>'
+        return f"<w:tc>{span_xml}<w:p/></w:tc>"
+
+    xml = (f'<w:body xmlns:w="{W[1:-1]}"><w:tbl><w:tblGrid>{"".join(map(column, grid))}'
+           "</w:tblGrid>" + "".join(f"<w:tr>{''.join(map(cell, row))}</w:tr>" for row in rows)
+           + "</w:tbl></w:body>")
+
+    def outcome(fix: Any) -> str:
+        try:
+            return etree.tostring(fix()).decode()
+        except Exception as exc:
+            return type(exc).__name__
+
+    def ours() -> Any:
+        tree = etree.fromstring(xml.encode())
+        _fix_tables(tree)
+        return tree
+
+    assert outcome(ours) == outcome(lambda: DocxTemplate.fix_tables(_StrictTemplate("x"), xml))
+
+
+def test_parts_nobody_changes_are_written_as_python_docx_writes_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from convention_docs import _docx_package as package
+    monkeypatch.setattr(time, "time", lambda: 1_795_000_000.0)
+    template = _letterhead(tmp_path / "t.docx")
+    for use in (False, True):
+        ours = package.open_document(template)
+        theirs = docx.Document(str(template))
+        for document in (ours, theirs) if use else ():  # parsed when used, then changed
+            document.styles["Normal"].font.bold = True
+            document.settings.odd_and_even_pages_header_footer = True
+            document.sections[0].header.paragraphs[0].text = "changé"
+        mine, expected = io.BytesIO(), io.BytesIO()
+        package.save(ours, mine)
+        theirs.save(expected)
+        assert mine.getvalue() == expected.getvalue()
+
+
+def test_edited_styles_are_not_served_stale(tmp_path: Path, minimal: dict[str, Any]) -> None:
+    template = tmp_path / "mine.docx"
+    for size in (11, 14):  # same path, rewritten: only styles.xml changes
+        document = docx.Document()
+        document.styles["Normal"].font.size = docx.shared.Pt(size)
+        document.add_paragraph("{{ title }}")
+        document.save(str(template))
+        out = tmp_path / f"{size}.docx"
+        render_docx(load_data(minimal), out, template=template)
+        assert docx.Document(str(out)).styles["Normal"].font.size.pt == size
+
+
+def test_pictures_of_other_content_are_not_served_stale(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from convention_docs.context import ImageSpec
+    from convention_docs.docx import _Image, _StrictTemplate, template_file
+    with template_file() as path:
+        tpl = _StrictTemplate(str(path))
+        tpl.init_docx()
+    tpl.current_rendering_part = tpl.docx.part
+    extents = []
+    for size in ((200, 100), (100, 200), (200, 100)):
+        logo = tmp_path / f"logo-{size[1]}.png"
+        Image.new("RGB", size, (200, 0, 0)).save(logo)
+        xml = _Image(tpl, ImageSpec(logo, 40, 40, "Logo", "logo"))._insert_image()
+        extents.append(re.search(r'<wp:extent cx="(\d+)" cy="(\d+)"', xml).groups())
+    blobs = [part.blob for part in tpl.docx.part.package.image_parts]
+    assert len(blobs) == 2 and all(b.startswith(b"\x89PNG") for b in blobs)
+    assert extents[0] == extents[2] == tuple(reversed(extents[1]))
+
+
+@given(text=st.text(alphabet="ab \t\n&<{é"), bold=st.booleans(), italic=st.booleans(),
+       color=st.sampled_from([None, "", "C00000", 'a"b']))
+def test_run_xml_shortcut_changes_nothing(text: str, bold: bool, italic: bool,
+                                          color: str | None) -> None:
+    from convention_docs.wordml import Run, escape
+    props = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "") + (
+        f'<w:color w:val="{escape(color)}"/>' if color else "")
+    parts = []
+    for line_index, line in enumerate(text.split("\n")):
+        if line_index:
+            parts.append("<w:br/>")
+        for tab_index, chunk in enumerate(line.split("\t")):
+            if tab_index:
+                parts.append("<w:tab/>")
+            if chunk:
+                parts.append(f'<w:t xml:space="preserve">{escape(chunk)}</w:t>')
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    assert Run(text, bold, italic, color).xml() == f"<w:r>{rpr}{''.join(parts)}</w:r>"
+
+
+def test_template_errors_keep_docxtpls_context(tmp_path: Path, minimal: dict[str, Any],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    template = tmp_path / "broken.docx"
+    document = docx.Document()
+    for index in range(12):
+        document.add_paragraph(f"ligne {index}")
+    document.add_paragraph("{{ title }")
+    document.save(str(template))
+
+    def failure() -> tuple[str, list[str]]:
+        with pytest.raises(TemplateError) as caught:
+            render_docx(load_data(minimal), tmp_path / "o.docx", template=template)
+        cause = caught.value.__cause__
+        return str(caught.value), list(getattr(cause, "docx_context", []))
+
+    ours = failure()
+    with monkeypatch.context() as slow:
+        _docxtpl_paths(slow)
+        assert failure() == ours
+    assert "{{ title }" in ours[1]

@@ -655,3 +655,126 @@ def test_vml_picture_off_the_page_is_invisible(tmp_path: Path, style: str,
     (image,) = read_docx(tmp_path / "vml.docx").images
     assert (image.visible, image.invisible_reason) == (
         (True, None) if visible else (False, "hors de la page"))
+
+
+def _forget_read_caches() -> None:
+    from convention_docs import _docx_package
+    from convention_docs.inspect import docx as reader
+    for cache in (_docx_package._INFLATED, _docx_package._WRITTEN, reader._RESOLVERS,
+                  reader._NUMBERINGS, reader._EVEN_ODD):
+        cache.clear()
+
+
+def _seen(view: DocumentView) -> tuple[object, ...]:
+    pixels = tuple(image.image.tobytes() for image in view.images)
+    return view.lines, view.images, pixels, dict(view.metadata)
+
+
+def test_shared_reading_gives_what_python_docx_gives(
+        tmp_path: Path, sample: tuple[Path, DocumentView], monkeypatch: pytest.MonkeyPatch) -> None:
+    from convention_docs.docx import render_docx
+    from convention_docs.inspect import docx as reader
+    from convention_docs.spec import load
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    paths = [sample[0]]
+    for name in ("paca-2026", "paca-clause-sociale"):
+        paths.append(tmp_path / f"{name}.docx")
+        render_docx(load(examples / f"{name}.yaml"), paths[-1])
+    doc = Document()
+    add_article_list(doc)
+    for text in ("Objet", "Durée"):
+        numbered(doc, text)
+    doc.settings.odd_and_even_pages_header_footer = True
+    doc.sections[0].even_page_header.paragraphs[0].text = "en-tête pair"
+    doc.save(str(tmp_path / "numbered.docx"))
+    paths.append(tmp_path / "numbered.docx")
+
+    _forget_read_caches()
+    first = [_seen(read_docx(path)) for path in paths]
+    again = [_seen(read_docx(path)) for path in paths]  # members and parts met before
+    with monkeypatch.context() as plain:
+        plain.setattr(reader, "open_archive", lambda archive, data, file: Document(file))
+        _forget_read_caches()
+        assert [_seen(read_docx(path)) for path in paths] == first == again
+    assert any("Article" in line.text for line in first[-1][0])
+
+
+def test_a_damaged_copy_of_a_member_met_before_is_still_refused(tmp_path: Path,
+                                                                 plain_docx: Path) -> None:
+    read_docx(plain_docx)  # styles.xml and the others are now kept
+
+    def wrong_crc(data: bytes) -> bytes:  # same compressed bytes, another CRC in the directory
+        crc = zipfile.ZipFile(plain_docx).getinfo("word/styles.xml").CRC
+        at = data.index(b"word/styles.xml", data.index(b"PK\x01\x02")) - 46 + 16
+        assert int.from_bytes(data[at:at + 4], "little") == crc
+        return data[:at] + (crc ^ 1).to_bytes(4, "little") + data[at + 4:]
+
+    damaged = tmp_path / "crc.docx"
+    damaged.write_bytes(wrong_crc(plain_docx.read_bytes()))
+    message = _error(damaged)
+    _forget_read_caches()
+    assert _error(damaged) == message == (
+        f"{damaged} : fichier illisible : archive .docx endommagée")
+
+
+def test_malformed_styles_after_good_ones(tmp_path: Path, plain_docx: Path) -> None:
+    read_docx(plain_docx)
+    path = _rewrite(plain_docx, tmp_path / "mal.docx", "word/styles.xml", lambda d: d[:300])
+    assert _error(path) == f"{path} : fichier illisible : XML mal formé dans le document Word"
+
+
+def test_numbering_counters_are_not_shared(tmp_path: Path) -> None:
+    from convention_docs.inspect._docx_numbering import Numbering
+
+    doc = Document()
+    add_article_list(doc)
+    root = doc.part.numbering_part.element
+    shared = Numbering(root)
+    first, second = shared.fresh(), shared.fresh()
+    assert first.label("90", 0) == second.label("90", 0) == "Article 1er – "
+    assert first.label("90", 0) == "Article 2e – "
+    assert second.label("90", 0) == "Article 2e – "
+    assert shared.fresh().label("90", 0) == "Article 1er – "
+
+
+@pytest.mark.parametrize("text", ["2026-01-01T00:00:00Z", "2003-12-31T10:14:55-08:00", "2003",
+                                  "2003-12", "2003-12-31", "hier", "", None])
+def test_dates_are_read_as_python_docx_reads_them(text: str | None) -> None:
+    from convention_docs.inspect.docx import _date
+
+    doc = Document()
+    core = doc.core_properties
+    created = core._element.get_or_add_created()
+    created.text = text
+    core._element.remove(core._element.get_or_add_modified())
+
+    def outcome(read: object, name: str) -> object:
+        try:
+            return read(core, name)  # type: ignore[operator]
+        except Exception as exc:
+            return type(exc)
+
+    for name in ("created", "modified"):
+        assert outcome(_date, name) == outcome(lambda c, n: getattr(c, n, None), name)
+    assert _date(None, "created") is None
+
+
+def test_readings_in_threads_share_nothing(tmp_path: Path,
+                                           sample: tuple[Path, DocumentView]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from convention_docs.docx import render_docx
+    from convention_docs.spec import load
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    paths = [sample[0]]
+    for name in ("paca-2026", "paca-clause-sociale"):
+        paths.append(tmp_path / f"{name}.docx")
+        render_docx(load(examples / f"{name}.yaml"), paths[-1], draft=name.endswith("6"))
+    _forget_read_caches()
+    alone = [_seen(read_docx(path)) for path in paths]
+    _forget_read_caches()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda path: _seen(read_docx(path)), paths * 6))
+    assert together == alone * 6

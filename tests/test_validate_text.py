@@ -208,3 +208,15 @@ def test_short_texts_are_normalised_once_and_remembered() -> None:
     norm("x" * (_text._CACHED_LENGTH + 1))
     info = _text._norm_cached.cache_info()
     assert (info.hits, info.misses, info.maxsize) == (1, 1, _text._CACHE_ENTRIES)
+
+
+@settings(max_examples=300)
+@given(texts=st.lists(st.lists(st.sampled_from([*PIECES, "é", "a"]), max_size=5).map("".join),
+                      max_size=8))
+def test_search_finds_a_match_exactly_when_there_is_one(texts: list[str]) -> None:
+    searchable = Texts.of(texts)
+    for _, pattern, needles in RULES:
+        found = searchable.search(pattern, needles)
+        assert (found is not None) == (pattern.search(searchable.joined) is not None)
+        if found is not None:  # a match of the whole text, where it was found
+            assert pattern.match(searchable.joined, found.start()) is not None

@@ -7,10 +7,14 @@ template that produces broken XML is an error instead of silently lost text (PIT
 
 Speed: a render takes a few milliseconds because what depends only on the template is done
 once per process and kept in small bounded LRU caches shared by threads: docxtpl's
-``patch_xml`` of each part and the compiled Jinja template (keyed by the XML text) here, the
-template's reading and the deflated parts in :mod:`._docx_package`. Only immutable values are
-kept, so renders share no mutable state. docxtpl's ``resolve_listing`` is skipped when no tab
-or line break lies inside a ``<w:t>`` (it would change nothing).
+``patch_xml`` of each part, the compiled Jinja template (keyed by the XML text), the header and
+footer XML docxtpl reads, a picture's header and drawing XML here; the template's reading, the
+parts it leaves alone and the deflated parts in :mod:`._docx_package`. Only immutable values
+are kept, so renders share no mutable state. docxtpl steps that would change nothing are
+skipped: ``resolve_listing`` when no tab or line break lies inside a ``<w:t>``, the rendering
+of core properties that ``_set_properties`` replaces anyway, footnotes when there are none.
+The rendered XML is parsed once (strictly, then docxtpl's table fix on that tree). A test
+renders both ways and compares every part.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import datetime as dt
 import functools
 import importlib.resources
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -26,6 +31,9 @@ from pathlib import Path
 from typing import IO, Any
 
 import jinja2
+from docx.image.image import Image as DocxImage
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.shape import CT_Inline
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.exceptions import SecurityError
@@ -35,7 +43,7 @@ from PIL import Image, UnidentifiedImageError
 
 from convention_docs import wordml
 from convention_docs._cache import BoundedCache
-from convention_docs._docx_package import open_document, save
+from convention_docs._docx_package import open_document, parsed_when_used, save
 from convention_docs.context import ImageSpec, build_context
 from convention_docs.errors import AssetError, TemplateError
 from convention_docs.model import Convention
@@ -45,11 +53,19 @@ __all__ = ["DEFAULT_TEMPLATE", "logo_file", "render_docx", "template_file"]
 DEFAULT_TEMPLATE = "convention.docx"
 
 _STRICT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+_PLAIN_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+@functools.cache
+def _package_files() -> Any:
+    """The package's resources (where they lie does not change while the process runs)."""
+    return importlib.resources.files("convention_docs")
 
 
 @contextmanager
 def _resource(*parts: str) -> Iterator[Path]:
-    ref = importlib.resources.files("convention_docs").joinpath(*parts)
+    ref = _package_files().joinpath(*parts)
     if not ref.is_file():
         raise AssetError(f"ressource introuvable dans le paquet : {'/'.join(parts)}")
     with importlib.resources.as_file(ref) as path:
@@ -107,9 +123,25 @@ class _Image(InlineImage):  # type: ignore[misc]
                                               spec.max_height_mm)
         super().__init__(tpl, io.BytesIO(data), width=Mm(width_mm), height=Mm(height_mm))
         self.spec = spec
+        self.data = data
 
     def _insert_image(self) -> str:
-        xml: str = super()._insert_image()
+        """docxtpl's ``_insert_image`` (no hyperlink) with python-docx's ``new_pic_inline``,
+        the picture's header read once per content and the drawing XML kept by its arguments
+        (reading a PNG's chunks and building the XML from fragments take most of the time)."""
+        part = self.tpl.current_rendering_part
+        picture = _PICTURES.get_or_compute(self.data, lambda: DocxImage.from_blob(self.data))
+        image_parts = part.package.image_parts  # python-docx's get_or_add_image from here
+        image_part = image_parts._get_by_sha1(picture.sha1)
+        if image_part is None:
+            image_part = image_parts._add_image_part(picture)
+        rid = part.relate_to(image_part, RT.IMAGE)
+        image = image_part.image
+        width, height = image.scaled_dimensions(self.width, self.height)
+        key = (part.next_id, rid, image.filename, width, height)
+        inline = _INLINES.get_or_compute(key, lambda: str(CT_Inline.new_pic_inline(*key).xml))
+        xml = (f"</w:t></w:r><w:r><w:drawing>{inline}</w:drawing></w:r><w:r>"
+               '<w:t xml:space="preserve">')
         alt = wordml.escape(self.spec.alt)
         return xml.replace("<wp:docPr ", f'<wp:docPr descr="{alt}" title="{alt}" ', 1)
 
@@ -118,8 +150,35 @@ class _Image(InlineImage):  # type: ignore[misc]
 # What renders share (see the module docstring)
 # ------------------------------------------------------------------------------------------
 
+_PICTURES: BoundedCache[bytes, DocxImage] = BoundedCache(32)
+"""Picture bytes → python-docx's ``Image`` of them (format, size, resolution; never changed)."""
+
+_INLINES: BoundedCache[tuple[int, str, str, int, int], str] = BoundedCache(32)
+"""(shape id, relationship id, file name, width, height) → python-docx's ``w:inline`` XML."""
+
 _PATCHED: BoundedCache[str, str] = BoundedCache(32)
 """Part XML of a template → the same after docxtpl's ``patch_xml`` (which reads nothing else)."""
+
+_SPREAD: BoundedCache[str, str] = BoundedCache(32)
+"""Patched part XML → the same with each ``<w:p`` on a line of its own (docxtpl's first step
+of ``render_xml_part``, for line numbers in errors)."""
+
+
+def _escaped_delimiter(xml: str) -> bool:
+    """Return whether ``xml`` holds ``{_{``, ``}_}``, ``{_%`` or ``%_}``, which docxtpl turns
+    back into Jinja delimiters after rendering (found from the few underscores of the XML).
+
+    >>> _escaped_delimiter("a_b {_% if %_}"), _escaped_delimiter("_a {_ _} %_")
+    (True, False)
+    """
+    at = xml.find("_")
+    while at != -1:
+        before, after = xml[at - 1:at], xml[at + 1:at + 2]
+        if (before == "{" and after in ("{", "%")) or (before in ("}", "%") and after == "}"):
+            return True
+        at = xml.find("_", at + 1)
+    return False
+
 
 def _listing_in_text(xml: str) -> bool:
     """Return whether a tab, line feed, bell or form feed lies inside a ``<w:t>`` element.
@@ -135,13 +194,109 @@ def _listing_in_text(xml: str) -> bool:
     False
     """
     for char in "\t\a\n\f":
+        inside, start = False, 0
         at = xml.find(char)
         while at != -1:
-            opening = max(xml.rfind("<w:t ", 0, at), xml.rfind("<w:t>", 0, at))
-            if opening != -1 and xml.find("</w:t>", opening, at) == -1:
+            inside = _last_is_opening(xml, start, at, inside)
+            if inside:
                 return True
+            start = at
             at = xml.find(char, at + 1)
     return False
+
+
+def _last_is_opening(xml: str, start: int, end: int, otherwise: bool) -> bool:
+    """Return whether the last ``<w:t>``, ``<w:t …>`` or ``</w:t>`` in ``xml[start:end]`` is
+    an opening (``otherwise`` when there is none).
+
+    Scanning back from ``end`` stops at the first of them: a few characters, where searching
+    for the last opening and the last closing separately would each go further back.
+    """
+    while (found := xml.rfind("w:t", start, end)) != -1:
+        after = xml[found + 3:found + 4]
+        if after in (" ", ">") and xml[found - 1:found] == "<":
+            return True
+        if after == ">" and xml[found - 2:found] == "</":
+            return False
+        end = found
+    return otherwise
+
+
+_PART_XML: BoundedCache[bytes, str] = BoundedCache(32)
+"""Header or footer part as written → docxtpl's ``get_part_xml`` of it (a parse, a write)."""
+
+
+def _fix_tables(tree: Any) -> None:
+    """docxtpl's ``fix_tables`` on a tree already parsed: the same steps, arithmetic and errors.
+
+    A row with more cells than the grid has columns gets columns added (the table keeps its
+    width); a grid with more columns than the widest row spans loses the last ones (their
+    width goes to the others).
+    """
+    ns = "{" + tree.nsmap["w"] + "}"
+    for table in tree.iter(ns + "tbl"):
+        grid = table.find(ns + "tblGrid")
+        columns = grid.findall(ns + "gridCol")
+        to_add = 0
+        for row in table.iter(ns + "tr"):
+            cells = row.findall(ns + "tc")
+            if len(columns) + to_add < len(cells):
+                to_add = len(cells) - len(columns)
+        if to_add > 0:
+            width = 0.0
+            for column in columns:
+                if column.get(ns + "w") is not None:
+                    width += float(column.get(ns + "w"))
+            if width > 0:
+                old_average = width / len(columns)
+                new_average = width / (len(columns) + to_add)
+                for column in columns:
+                    column.set(ns + "w", str(int(float(column.get(ns + "w")) * new_average
+                                                 / old_average)))
+                for _ in range(to_add):
+                    etree.SubElement(grid, ns + "gridCol", {ns + "w": str(int(new_average))})
+        columns = grid.findall(ns + "gridCol")
+        widest = 0
+        for row in table.iter(ns + "tr"):
+            spanned = 0
+            for cell in row.findall(ns + "tc"):
+                properties = cell.find(ns + "tcPr")
+                span = None if properties is None else properties.find(ns + "gridSpan")
+                spanned += 1 if span is None else int(span.get(ns + "val"))
+            widest = max(widest, spanned)
+        to_remove = len(columns) - widest
+        if to_remove > 0:
+            removed_width = 0.0
+            for column in columns[-to_remove:]:
+                removed_width += float(column.get(ns + "w"))
+                grid.remove(column)
+            left = grid.findall(ns + "gridCol")
+            extra_space = int(removed_width / len(left)) if left else 0
+            for column in left:
+                column.set(ns + "w", str(int(float(column.get(ns + "w")) + extra_space)))
+
+
+_RENDERED_PROPERTIES = {"author": "creator", "comments": "description",
+                        "identifier": "identifier", "language": "language",
+                        "subject": "subject", "title": "title"}
+"""The core properties docxtpl renders as Jinja templates (``_set_properties`` then sets them
+all), with the name of their element in python-docx's ``CT_CoreProperties``."""
+
+
+def _properties_render_unchanged(core: Any) -> bool:
+    """Return whether docxtpl's ``render_properties`` would change nothing that lasts.
+
+    It renders each property and sets it back: plain text (no ``{``) renders to itself, and
+    setting an existing property again changes nothing but its text, which ``_set_properties``
+    then replaces. It can still create a missing property (which would then come first) or
+    refuse a text over 255 characters: then it must run.
+    """
+    element = core._element
+    for name, tag in _RENDERED_PROPERTIES.items():
+        value: str = getattr(core, name)
+        if "{" in value or len(value) > 255 or getattr(element, tag) is None:
+            return False
+    return True
 
 
 # ------------------------------------------------------------------------------------------
@@ -163,18 +318,71 @@ class _StrictTemplate(DocxTemplate):  # type: ignore[misc]
         patch = super().patch_xml
         return _PATCHED.get_or_compute(src_xml, lambda: str(patch(src_xml)))
 
+    def render_xml_part(self, src_xml: str, part: Any, context: Any,
+                        jinja_env: Any = None) -> str:
+        """docxtpl's, with its substitutions around ``<w:p`` written as ``str.replace`` (the
+        same result, several times faster) and done once per template part."""
+        source = _SPREAD.get_or_compute(
+            src_xml, lambda: src_xml.replace("<w:p ", "\n<w:p ").replace("<w:p>", "\n<w:p>"))
+        try:
+            self.current_rendering_part = part
+            template = jinja_env.from_string(source) if jinja_env else jinja2.Template(source)
+            dst_xml: str = template.render(context)
+        except jinja2.TemplateError as exc:
+            if getattr(exc, "lineno", None) is not None:
+                line_number = max(exc.lineno - 4, 0)  # type: ignore[attr-defined]
+                exc.docx_context = map(  # type: ignore[attr-defined]
+                    lambda x: re.sub(r"<[^>]+>", "", x),
+                    source.splitlines()[line_number:line_number + 7])
+            raise
+        dst_xml = dst_xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+        if _escaped_delimiter(dst_xml):
+            dst_xml = (dst_xml.replace("{_{", "{{").replace("}_}", "}}")
+                       .replace("{_%", "{%").replace("%_}", "%}"))
+        return self.resolve_listing(dst_xml)
+
     def resolve_listing(self, xml: str) -> str:
         return str(super().resolve_listing(xml)) if _listing_in_text(xml) else xml
 
     def fix_tables(self, xml: str) -> Any:
+        encoded = xml.encode("utf-8")
+        try:  # within libxml2's default limits, docxtpl's forgiving parse gives this tree
+            tree = etree.fromstring(encoded, parser=_PLAIN_PARSER)
+        except etree.XMLSyntaxError:
+            tree = None
+        if tree is not None:
+            _fix_tables(tree)
+            return tree
         try:
-            etree.fromstring(xml.encode("utf-8"), parser=_STRICT_PARSER)
+            etree.fromstring(encoded, parser=_STRICT_PARSER)
         except etree.XMLSyntaxError as exc:
             raise TemplateError(
                 "le rendu du modèle produit un XML invalide (une balise Jinja est-elle placée "
                 f"dans un attribut ou coupe-t-elle un élément Word ?) : {exc}",
                 template=self.template_name) from exc
         return super().fix_tables(xml)
+
+    def get_part_xml(self, part: Any) -> str:
+        blob: bytes = part.blob
+        read = super().get_part_xml
+        return _PART_XML.get_or_compute(blob, lambda: str(read(part)))
+
+    def map_headers_footers_xml(self, rel_key: str, xml: bytes) -> None:
+        """docxtpl's, the rendered part being parsed only if used (see ``parsed_when_used``)."""
+        part = self.docx._part.rels[rel_key].target_part
+        new_part = parsed_when_used(part.partname, part.content_type, xml, part.package)
+        for rel in part.rels.values():
+            new_part.load_rel(rel.reltype, rel._target, rel.rId, rel.is_external)
+        self.docx._part.rels[rel_key]._target = new_part
+
+    def render_properties(self, context: Any, jinja_env: Any = None) -> None:
+        if not _properties_render_unchanged(self.docx.core_properties):
+            super().render_properties(context, jinja_env)
+
+    def render_footnotes(self, context: Any, jinja_env: Any = None) -> None:
+        package = self.docx.part.package
+        if any(part.content_type == _FOOTNOTES for part in package.parts):
+            super().render_footnotes(context, jinja_env)
 
 
 class _Environment(SandboxedEnvironment):

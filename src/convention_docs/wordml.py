@@ -8,6 +8,7 @@ so that no text of a convention can ever be read as template syntax or markup.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -49,6 +50,19 @@ def finalize(value: object) -> object:
     return Markup(escape(str(value)))
 
 
+@functools.lru_cache(maxsize=64)
+def _run_properties(bold: bool, italic: bool, color: str | None) -> str:
+    """Return the ``<w:rPr>`` of a run with this emphasis (empty when it has none)."""
+    props = ""
+    if bold:
+        props += "<w:b/><w:bCs/>"
+    if italic:
+        props += "<w:i/><w:iCs/>"
+    if color:
+        props += f'<w:color w:val="{escape(color)}"/>'
+    return f"<w:rPr>{props}</w:rPr>" if props else ""
+
+
 @dataclass(frozen=True)
 class Run:
     """A run of text with its emphasis."""
@@ -60,14 +74,10 @@ class Run:
 
     def xml(self) -> str:
         """Return the ``<w:r>`` elements of this run (line breaks and tabs as elements)."""
-        props = ""
-        if self.bold:
-            props += "<w:b/><w:bCs/>"
-        if self.italic:
-            props += "<w:i/><w:iCs/>"
-        if self.color:
-            props += f'<w:color w:val="{escape(self.color)}"/>'
-        rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+        rpr = _run_properties(self.bold, self.italic, self.color)
+        if "\n" not in self.text and "\t" not in self.text:  # most runs: one piece of text
+            text = f'<w:t xml:space="preserve">{escape(self.text)}</w:t>' if self.text else ""
+            return f"<w:r>{rpr}{text}</w:r>"
         parts: list[str] = []
         for line_index, line in enumerate(self.text.split("\n")):
             if line_index:

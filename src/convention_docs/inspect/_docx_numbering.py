@@ -14,6 +14,7 @@ advances. Formats: decimal, decimalZero, upper/lowerRoman, upper/lowerLetter, or
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -126,6 +127,16 @@ class Numbering:
                     legal=legal is not None and legal.get(f"{W}val", "1") not in ("0", "false"),
                 )
         return levels
+
+    def fresh(self) -> Numbering:
+        """Return the same lists with counters of their own.
+
+        The definitions (and the levels read from them) are shared: documents with the same
+        numbering part read it once.
+        """
+        twin = copy.copy(self)
+        twin._counters = {}
+        return twin
 
     def restart(self) -> None:
         """Forget every counter (each story part numbers its lists on its own)."""

@@ -35,17 +35,19 @@ entity and never touches the network; python-docx's own parser resolves no entit
 from __future__ import annotations
 
 import functools
-import hashlib
 import zipfile
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import XmlPart
+from docx.oxml.coreprops import CT_CoreProperties
 from lxml import etree
 
 from convention_docs._cache import BoundedCache
+from convention_docs._docx_package import open_archive
 from convention_docs.errors import DocumentError
 from convention_docs.inspect._docx_body import PartWalker
 from convention_docs.inspect._docx_numbering import Numbering
@@ -78,8 +80,8 @@ def read_docx(path: str | Path) -> DocumentView:
     if body is None:
         raise DocumentError("fichier illisible : document Word sans corps de texte (w:body)",
                             path=path)
-    resolver = _resolver(_part_xml(document, RT.STYLES), _theme(document))
-    walker = PartWalker(resolver, Numbering(_part_xml(document, RT.NUMBERING)), source)
+    resolver = _resolver(document, _theme(document))
+    walker = PartWalker(resolver, _numbering(document), source)
     headers, footers = _header_footer_parts(document, body)
     for part, root, hidden in headers:
         walker.walk(root, part, "header", "en-tête non affiché" if hidden else None)
@@ -104,14 +106,20 @@ def _open(path: str | Path) -> Any:
                        "enregistrez-le au format .docx")
         raise DocumentError(message, path=path)
     try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > _MAX_UNZIPPED:
-                raise DocumentError("fichier refusé : archive .docx démesurée une fois "
-                                    "décompressée", path=path)
+        archive = zipfile.ZipFile(BytesIO(data))
     except zipfile.BadZipFile as error:
         raise DocumentError(_NOT_DOCX, path=path) from error
+    with archive:
+        if sum(info.file_size for info in archive.infolist()) > _MAX_UNZIPPED:
+            raise DocumentError("fichier refusé : archive .docx démesurée une fois "
+                                "décompressée", path=path)
+        return _document(archive, data, path)
+
+
+def _document(archive: zipfile.ZipFile, data: bytes, path: str | Path) -> Any:
+    """``docx.Document`` of the archive (read once), python-docx's errors told in French."""
     try:
-        return docx.Document(BytesIO(data))
+        return open_archive(archive, data, BytesIO(data))
     except etree.XMLSyntaxError as error:
         raise DocumentError("fichier illisible : XML mal formé dans le document Word",
                             path=path) from error
@@ -129,8 +137,7 @@ def _open(path: str | Path) -> Any:
 
 def _header_footer_parts(document: Any, body: Any) -> tuple[list[_Story], list[_Story]]:
     """Header and footer parts in section order: (part, its XML, never shown)."""
-    settings = _part_xml(document, RT.SETTINGS)
-    even_odd = settings is not None and _on(settings.find(f"{W}evenAndOddHeaders"))
+    even_odd = _shared(document, RT.SETTINGS, _EVEN_ODD, _even_odd)
     shown: dict[str, list[Any]] = {}
     for sect_pr in body.iter(f"{W}sectPr"):
         first = _on(sect_pr.find(f"{W}titlePg"))
@@ -166,28 +173,53 @@ def _xml(part: Any) -> Any:
         return None
 
 
-def _part_xml(document: Any, relationship: str) -> Any:
-    """The XML of the part the main document relates to by ``relationship``, if any."""
+_Value = TypeVar("_Value")
+_Key = tuple[bytes, ...]
+
+
+def _shared(document: Any, relationship: str, cache: BoundedCache[_Key, _Value],
+            compute: Callable[[Any], _Value], salt: bytes = b"") -> _Value:
+    """``compute`` of the XML root of the part related by ``relationship`` (None when there
+    is none or it is not XML), kept in ``cache`` by the part's content (and ``salt``).
+
+    The content of a part python-docx parses is the part as python-docx writes it: the parts a
+    template gives every document of a batch are then not even parsed (see ``_docx_package``).
+    """
     try:
-        return _xml(document.part.part_related_by(relationship))
+        part = document.part.part_related_by(relationship)
     except KeyError:
-        return None
+        part = None
+    if isinstance(part, XmlPart):
+        return cache.get_or_compute((salt, b"part", part.blob), lambda: compute(part.element))
+    root = None if part is None else _xml(part)
+    written = b"none" if root is None else etree.tostring(root)
+    return cache.get_or_compute((salt, b"xml", written), lambda: compute(root))
 
 
-_RESOLVERS = BoundedCache[bytes, StyleResolver](8)
+_RESOLVERS = BoundedCache[_Key, StyleResolver](8)
+_NUMBERINGS = BoundedCache[_Key, Numbering](8)
+_EVEN_ODD = BoundedCache[_Key, bool](8)
 
 
-def _resolver(styles: Any, fonts: dict[str, str]) -> StyleResolver:
-    """The style resolver of a styles part and theme fonts.
+def _resolver(document: Any, fonts: dict[str, str]) -> StyleResolver:
+    """The style resolver of the document's styles part and theme fonts.
 
     The conventions of a batch share their template's styles: a resolver (and what it has
     resolved) is kept for the next document whose styles part and theme fonts are the same,
-    compared by content (the part written out, not the object).
+    compared by content.
     """
-    written = b"(no styles part)" if styles is None else etree.tostring(styles)
-    fonts_written = repr(sorted(fonts.items())).encode()
-    key = hashlib.sha256(written + b"\0" + fonts_written).digest()  # XML never holds NUL
-    return _RESOLVERS.get_or_compute(key, lambda: StyleResolver(styles, fonts))
+    return _shared(document, RT.STYLES, _RESOLVERS, lambda styles: StyleResolver(styles, fonts),
+                   salt=repr(sorted(fonts.items())).encode())
+
+
+def _numbering(document: Any) -> Numbering:
+    """The numbering of the document's lists, its definitions read once per content."""
+    return _shared(document, RT.NUMBERING, _NUMBERINGS, Numbering).fresh()
+
+
+def _even_odd(settings: Any) -> bool:
+    """Whether the settings ask for different headers on even and odd pages."""
+    return settings is not None and _on(settings.find(f"{W}evenAndOddHeaders"))
 
 
 def _theme(document: Any) -> dict[str, str]:
@@ -216,7 +248,9 @@ def _metadata(document: Any) -> dict[str, str]:
         core = None
     names = ("title", "subject", "author", "keywords", "language", "category", "comments",
              "last_modified_by", "created", "modified")
-    values: dict[str, object] = {name: getattr(core, name, None) for name in names}
+    values: dict[str, object] = {
+        name: _date(core, name) if name in ("created", "modified") else getattr(core, name, None)
+        for name in names}
     metadata = {
         key: value.isoformat() if hasattr(value, "isoformat") else str(value)
         for key, value in values.items() if value
@@ -226,6 +260,26 @@ def _metadata(document: Any) -> dict[str, str]:
             metadata.update(_app_properties(part.blob))
             break
     return metadata
+
+
+_W3CDTF = functools.lru_cache(maxsize=64)(CT_CoreProperties._parse_W3CDTF_to_datetime)
+"""python-docx's reading of a W3CDTF date (up to four ``strptime``), once per text: the
+documents of a batch are made within a few seconds."""
+
+
+def _date(core: Any, name: str) -> Any:
+    """``getattr(core, name, None)`` for ``created`` or ``modified``, the date read by
+    ``_W3CDTF`` (python-docx's ``CoreProperties`` reads it the same way every time)."""
+    try:
+        element = getattr(core._element, name)
+    except AttributeError:
+        return None
+    if element is None:
+        return None
+    try:
+        return _W3CDTF(element.text)
+    except ValueError:  # python-docx ignores what is not a date
+        return None
 
 
 @functools.lru_cache(maxsize=16)  # the template's, in every document of a batch

@@ -107,13 +107,20 @@ class Texts:
     def search(self, pattern: re.Pattern[str], needles: Iterable[str]) -> re.Match[str] | None:
         """Return a match of ``pattern`` in ``joined`` (not always the first), or ``None``.
 
-        Without a needle there is no match. Otherwise the search starts at the first text that
-        holds one, and only when nothing is found from there does it run over everything.
+        Without a needle there is no match. Otherwise the texts that hold one are tried one by
+        one (a match within a text is one in ``joined``: what follows a text there is a line
+        feed, as at the end of the window searched); only when none holds a match does the
+        search run over everything (a match may span texts).
         """
         hits = self.where(needles)
         if not hits:
             return None
-        return pattern.search(self.joined, self.starts[hits[0]]) or pattern.search(self.joined)
+        for index in hits:
+            start = self.starts[index]
+            found = pattern.search(self.joined, start, start + len(self.texts[index]))
+            if found:
+                return found
+        return pattern.search(self.joined)
 
 
 @dataclass(frozen=True)

@@ -663,6 +663,55 @@ def test_tokenizer_fast_path_agrees_with_its_reference(pieces: list[tuple[bytes,
     assert outcome(parse) == outcome(_pdf_tokens._parse_tokens)
 
 
+# Bodies of TJ arrays made of the characters the quick scan takes, in any order: LibreOffice's
+# (<hex>kern<hex>…) and near misses (empty or unclosed hex, signs alone, a kern first…).
+_BODY_PIECES = st.sampled_from([b"<01>", b"<0A1f>", b"-3", b"+4", b"250", b"<", b">", b"<>",
+                                b"-", b"+-3", b"A", b"3-3", b"<0", b"1>"])
+_LOOSE_TEXT_OBJECT = st.builds(
+    lambda body, before: before + b"q 0 0 0 rg BT 1 2 Td /F1 9 Tf[" + body + b"]TJ ET Q",
+    st.lists(_BODY_PIECES, min_size=1, max_size=6).map(b"".join),
+    st.sampled_from([b"", b"[", b"1 ", b"/P<</MCID 1>>BDC "]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_LOOSE_TEXT_OBJECT, _PIECES), max_size=8), st.booleans())
+def test_quick_scan_of_text_bodies_reads_what_the_exact_pattern_reads(
+        pieces: list[bytes], known: bool) -> None:
+    # Text objects read with the quick scan of their bodies give the operations of the exact
+    # pattern (or its fallback), whether their bodies were already checked or not; a body that
+    # is not LibreOffice's sends the whole stream to the exact pattern.
+    from convention_docs.inspect import _pdf_tokens
+
+    data = b" ".join(pieces)
+
+    def outcome(function: object) -> object:
+        try:
+            operations = function(data)  # type: ignore[operator]
+        except (_pdf_tokens._Fallback, _pdf_tokens._NotABody) as error:
+            return type(error).__name__
+        return [([_typed(o) for o in operands], operator) for operands, operator in operations]
+
+    _pdf_tokens._CHECKED_BODIES.clear()
+    if known:
+        outcome(_pdf_tokens._parse_fast)
+    exact = outcome(lambda data: _pdf_tokens._operations(_pdf_tokens._FAST.findall(data),
+                                                         check=False))
+    assert outcome(_pdf_tokens._parse_fast) == exact
+    assert all(_pdf_tokens._BODY_CHECK.fullmatch(body)
+               for body in _pdf_tokens._CHECKED_BODIES)
+
+
+def test_a_body_that_is_not_libreoffices_is_read_by_the_exact_pattern() -> None:
+    from convention_docs.inspect import _pdf_tokens
+
+    data = b"q 0 0 0 rg BT 1 2 Td /F1 9 Tf[<01>3-3<02>]TJ ET Q"
+    assert _pdf_tokens._FAST_LOOSE.findall(data)[0][7] == b"<01>3-3<02>"  # the quick scan
+    assert _pdf_tokens._parse_fast(data) == _pdf_tokens._parse_tokens(data) == [
+        ([], b"q"), ([0, 0, 0], b"rg"), ([], b"BT"), ([1, 2], b"Td"), (["/F1", 9], b"Tf"),
+        ([[b"\x01", 3, -3, b"\x02"]], b"TJ"), ([], b"ET"), ([], b"Q")]
+    assert b"<01>3-3<02>" not in _pdf_tokens._CHECKED_BODIES
+
+
 def _typed(value: object) -> object:
     """``value`` with the type of every number, string and container spelt out."""
     if isinstance(value, list):
@@ -787,8 +836,10 @@ def _runs(events: list[object]) -> list[tuple[object, ...]]:
 
 def _forget_shared() -> None:
     from convention_docs.inspect import _pdf_fonts
+    from convention_docs.inspect import pdf as inspect_pdf
 
     _pdf_fonts._FONTS.clear()
+    inspect_pdf._PAGES._entries.clear()
 
 
 @settings(max_examples=200, deadline=None)
@@ -932,3 +983,94 @@ def test_fingerprint_keeps_every_digit_of_a_number() -> None:
     assert fingerprint(close[0]) != fingerprint(close[1])
     assert fingerprint(close[0]) == fingerprint(ArrayObject([FloatObject("0.1234567890123")]))
     assert fingerprint(NumberObject(1)) != fingerprint(FloatObject(1.0))
+
+
+# --- pages shared by documents: read once ---------------------------------------------------
+
+_FILL = st.sampled_from(["q 1 1 1 rg 60 690 200 30 re f Q", "0 0 1 rg 0 0 595.28 841.89 re f",
+                         "q 0.95 g 70 650 100 80 re f Q"])
+
+
+def _shared_pages_pdf(path: Path, padding: int, contents: list[bytes], *, page_extra: str = "",
+                      images: bool = False) -> Path:
+    """Pages with the given contents and indirect resources (fonts of :func:`_fonts_pdf`),
+    after ``padding`` unused objects (other numbers for the same content)."""
+    pdf = RawPdf()
+    for _ in range(padding):
+        pdf.add("null")
+    resources = _fonts_pdf(pdf)
+    if images:
+        logo = pdf.image(Image.new("RGB", (4, 4), (200, 30, 30)))
+        resources = resources[:-2] + f"/XObject << /Im1 {logo} 0 R >> >>"
+    shared = f"{pdf.add(resources)} 0 R"
+    return pdf.write(path, [(content, shared) for content in contents], page_extra=page_extra)
+
+
+def _forget_pages() -> None:
+    from convention_docs.inspect import pdf as inspect_pdf
+
+    inspect_pdf._PAGES._entries.clear()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(_TEXT_OBJECT, _AROUND, _FILL), max_size=10),
+       st.sampled_from(["", "/CropBox [-0.0 0 400 600]", "/CropBox [0 0 400 600]", "/Rotate 90"]),
+       st.integers(0, 3))
+def test_a_page_read_again_from_another_document_gives_the_same_lines(
+        tmp_path_factory: pytest.TempPathFactory, operations: list[str], page_extra: str,
+        padding: int) -> None:
+    # The lines of a page whose content and resources were read in another document (other
+    # object numbers, another file name) are the lines read afresh, to the bit; other
+    # geometry (-0.0 included) is not taken for the same page.
+    folder = tmp_path_factory.mktemp("shared")
+    content = "\n".join(operations).encode()
+    first = _shared_pages_pdf(folder / "first.pdf", 0, [content, b"BT /F2 9 Tf (x) Tj ET"])
+    second = _shared_pages_pdf(folder / "second.pdf", padding, [content], page_extra=page_extra)
+    _forget_pages()
+    _forget_shared()
+    fresh = read_pdf(second)
+    _forget_pages()
+    read_pdf(first)  # its pages are kept
+    from convention_docs.inspect import pdf as inspect_pdf
+
+    assert len(inspect_pdf._PAGES._entries) == 2
+    again = read_pdf(second)
+    # repr: to the bit (-0.0), and a NaN (from huge matrices) equals itself there
+    assert [repr(line) for line in again.lines] == [repr(line) for line in fresh.lines]
+    assert (again.images, again.metadata, again.pages) == (fresh.images, fresh.metadata,
+                                                           fresh.pages)
+
+
+def test_pages_with_images_or_hidden_layers_are_read_every_time(tmp_path: Path) -> None:
+    from convention_docs.inspect import pdf as inspect_pdf
+
+    text = b"BT /F2 11 Tf 72 700 Td (Texte) Tj ET"
+    _forget_pages()
+    with_image = _shared_pages_pdf(tmp_path / "image.pdf", 0,
+                                   [text + b" q 40 0 0 40 72 600 cm /Im1 Do Q"], images=True)
+    first = read_pdf(with_image)
+    assert not inspect_pdf._PAGES._entries and len(first.images) == 1
+    assert read_pdf(with_image) == first
+    pdf = RawPdf()
+    layer = pdf.add("<< /Type /OCG /Name (calque) >>")
+    shared = f"{pdf.add(f'<< /Font << /F2 {pdf.add(HELVETICA)} 0 R >> >>')} 0 R"
+    hidden = pdf.write(tmp_path / "layer.pdf", [(text, shared)],
+                       catalog=f"/OCProperties << /OCGs [{layer} 0 R] /D << /OFF [{layer} 0 R]"
+                               " >> >>")
+    assert [line.text for line in read_pdf(hidden).lines] == ["Texte"]
+    assert not inspect_pdf._PAGES._entries
+
+
+def test_a_page_that_cannot_be_digested_is_read_every_time(tmp_path: Path) -> None:
+    # A /Length that is not where endstream is: no digest, so no key; pypdf reads it all
+    # the same.
+    from convention_docs.inspect import pdf as inspect_pdf
+
+    content = b"BT /F2 11 Tf 72 700 Td (Texte) Tj ET"
+    path = _shared_pages_pdf(tmp_path / "length.pdf", 0, [content])
+    path.write_bytes(path.read_bytes().replace(f"/Length {len(content)} ".encode(),
+                                               f"/Length {len(content) - 3} ".encode()))
+    _forget_pages()
+    view = read_pdf(path)
+    assert not inspect_pdf._PAGES._entries
+    assert read_pdf(path) == view

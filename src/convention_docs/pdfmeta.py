@@ -24,6 +24,7 @@ temporary path), and for any other PDF, pypdf rewrites the whole file instead.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -48,6 +49,7 @@ from pypdf.generic import (
     create_string_object,
 )
 
+from convention_docs._pypdf_hex import FastPdfReader
 from convention_docs._pypdf_hex import install as _install_hex_reader
 from convention_docs.errors import DocumentError
 
@@ -81,6 +83,9 @@ _XPACKET = re.compile(rb'xpacket (?:begin="(?:\xef\xbb\xbf)?" id="W5M0MpCehiHzre
                       rb'|end="[rw]")')
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*\Z")
 _OBJECT = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b")
+# How pypdf writes each byte of a literal string: letters, digits and spaces as they are.
+_ESCAPED = [bytes([code]) if bytes([code]).isalnum() or code == 0x20 else b"\\%03o" % code
+            for code in range(256)]
 _RDF_ABOUT = f"{{{_NS['rdf']}}}about"
 _KEYWORD_TAGS = {f"{{{_NS['pdf']}}}Keywords", f"{{{_NS['dc']}}}subject"}
 
@@ -110,10 +115,19 @@ def _xmp_bytes(catalog: Mapping[str, Any]) -> bytes | None:
     return stream.get_data() if isinstance(stream, StreamObject) else None
 
 
-def _descriptions(packet: bytes) -> list[ET.Element]:
+@functools.lru_cache(maxsize=4)
+def _tree(packet: bytes) -> ET.Element | None:
+    """The XML tree of an XMP packet, ``None`` when it is not well-formed. Kept by content:
+    an update reads the old packet three times (read only, never changed)."""
     try:
-        root = ET.fromstring(packet)
+        return ET.fromstring(packet)
     except ET.ParseError:
+        return None
+
+
+def _descriptions(packet: bytes) -> list[ET.Element]:
+    root = _tree(packet)
+    if root is None:
         return []
     return list(root.iter(f"{{{_NS['rdf']}}}Description"))
 
@@ -265,7 +279,7 @@ def _strict_open(pdf: Path) -> PdfReader:
     """Open with pypdf's strict reading, which skips checking every object of the file (the
     update checks what it relies on itself); :class:`_NotIncremental` if that fails."""
     try:
-        reader = PdfReader(pdf, strict=True)
+        reader = FastPdfReader(pdf.read_bytes(), strict=True)
         if reader.is_encrypted:
             raise _NotIncremental
         _ = reader.root_object
@@ -322,9 +336,7 @@ def _incremental_update(reader: PdfReader, info: Mapping[str, str], new_packet: 
     count = 0
     for generation, offsets in reader.xref.items():  # every object where the table says
         for number, offset in offsets.items():
-            found = _OBJECT.match(data, offset)
-            if found is None or (int(found.group(1)), int(found.group(2))) != (number,
-                                                                                 generation):
+            if not _object_at(data, offset, number, generation):
                 return None
             count += 1
     if data.count(b"endobj") != count:  # no object outside the table: the file keeps them
@@ -364,6 +376,20 @@ def _incremental_update(reader: PdfReader, info: Mapping[str, str], new_packet: 
                                              for k, v in trailer_entries.items()}))
 
 
+def _object_at(data: bytes, offset: int, number: int, generation: int) -> bool:
+    """Whether :data:`_OBJECT` reads the header of object ``number generation`` at ``offset``
+    (first, without it, the header as written: ``12 0 obj``)."""
+    if offset >= 0 and number >= 0 and generation >= 0:
+        header = b"%d %d obj" % (number, generation)
+        if data.startswith(header, offset):
+            after = data[offset + len(header):offset + len(header) + 1]
+            if not (after.isalnum() or after == b"_"):  # the \b after "obj"
+                return True
+    found = _OBJECT.match(data, offset)
+    return found is not None and (int(found.group(1)), int(found.group(2))) == (number,
+                                                                                 generation)
+
+
 def _bytes(reader: PdfReader) -> bytes | None:
     """The bytes pypdf read the PDF from (it reads a file whole)."""
     stream = reader.stream
@@ -387,9 +413,8 @@ def _xmp_known(packet: bytes, strings: set[str], words: set[str], language: str)
     if b"<!--" in packet or not all(_XPACKET.fullmatch(found.group(1).strip())
                                     for found in _PROCESSING.finditer(packet)):
         return False
-    try:
-        root = ET.fromstring(packet)
-    except ET.ParseError:
+    root = _tree(packet)
+    if root is None:
         return False
 
     def texts(element: ET.Element, keywords: bool) -> Iterator[tuple[str, bool]]:
@@ -408,6 +433,16 @@ def _xmp_known(packet: bytes, strings: set[str], words: set[str], language: str)
 
 
 def _serialized(obj: PdfObject) -> bytes:
+    """What ``obj.write_to_stream`` writes; the text strings of a dictionary (the metadata)
+    escaped with a table rather than a byte at a time, and the dictionary written the same
+    way pypdf writes it."""
+    if obj.__class__ is TextStringObject:
+        return b"(" + b"".join(map(_ESCAPED.__getitem__, obj.get_encoded_bytes())) + b")"
+    if obj.__class__ is DictionaryObject:
+        return b"<<\n" + b"".join(
+            _serialized(key) + b" " + _serialized(value) + b"\n"
+            for key, value in obj.items()
+            if not (len(key) > 2 and key[1] == "%" and key[-1] == "%")) + b">>"
     out = BytesIO()
     obj.write_to_stream(out)
     return out.getvalue()

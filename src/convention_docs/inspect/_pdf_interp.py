@@ -150,6 +150,22 @@ class Interpreter(TextOperators):
         for font in self._fonts.values():
             font.trim_tables(TABLES_LIMIT)
 
+    def content_key(self, page: Any) -> Hashable | None:
+        """What the text and fills of ``page`` are a function of, by content: the digests of
+        its content streams and resources (:class:`~._pdf_util.RawDigests`) and the limit on
+        operations; ``None`` when not all of them can be digested, or when some optional
+        content is switched off (it is known by object number). Inline images are told apart
+        by page number: a key does not stand for the images drawn."""
+        if self._off or not isinstance(page, DictionaryObject):
+            return None
+        contents = page.raw_get("/Contents") if "/Contents" in page else None
+        resources = page.raw_get("/Resources") if "/Resources" in page else None
+        refs = list(contents) if isinstance(contents, list) else [contents]
+        digests = [self._digests.digest(ref) for ref in (*refs, resources)]
+        if None in digests:
+            return None
+        return (_MAX_OPERATIONS, isinstance(contents, list), *digests)
+
     def run_page(self, page: Any, number_: int) -> list[Event]:
         """Return the paint events of ``page`` in painting order."""
         self._reset()

@@ -9,8 +9,11 @@ inline images (``BI … ID … EI``) or that it cannot tokenize are handed back 
 Two paths, one result: :func:`_parse_fast` reads the whole stream with one ``findall`` (a TJ
 array of hex glyphs and kerns and LibreOffice's ``/Tag<</MCID n>>BDC`` in one match each, the
 TJ items split with bytes methods) and hands anything unusual (nested strings, stray brackets,
-unknown operators…) to :func:`_parse_tokens`, the token-at-a-time reference. TJ arrays read by
-the fast path come as :class:`GlyphArray`, which the interpreter shows a whole array at a time.
+unknown operators…) to :func:`_parse_tokens`, the token-at-a-time reference. The bodies of
+TJ arrays, most of the bytes, are read by a quick scan of their characters, each body then
+checked once by content (the exact pattern reads the stream again if one is not a body). TJ
+arrays read by the fast path come as :class:`GlyphArray`, which the interpreter shows a whole
+array at a time.
 
 LibreOffice draws each piece of text as one small text object, ``q r g b rg BT x y Td /F s Tf
 [<hex>kern<hex>…]TJ ET Q`` (or ``<hex>Tj``), written the same way every time. The fast path
@@ -71,31 +74,48 @@ TEXT_BLOCK = b"q rg BT Td Tf TJ ET Q"
 """The operator of LibreOffice's text object shown with ``TJ``, read as one operation."""
 TEXT_BLOCK_TJ = b"q rg BT Td Tf Tj ET Q"
 """The same, shown with ``Tj`` (its body is then one hex string)."""
-# LibreOffice's text object: every token where the token-at-a-time reading puts it (a number,
-# a name and an operator each followed by white space, or by a delimiter where one may follow).
-_TEXT_OBJECT = (
-    rb"q\s++" + _NUMBER + rb"\s++" + _NUMBER + rb"\s++" + _NUMBER + rb"\s++rg\s++BT\s++"
-    + _NUMBER + rb"\s++" + _NUMBER + rb"\s++Td\s*+(/[^\s()<>\[\]{}/%]*+)\s++" + _NUMBER
-    + rb"\s++Tf\s*+(?:\[((?:<[0-9A-Fa-f]++>(?:[+-]?+\d++)?+)++)\]\s*+TJ"
-    rb"|(<[0-9A-Fa-f]++>)\s*+Tj)\s++ET\s++Q" + _DELIMITED
-)
-# One token a match (or a whole BDC operation, or a whole text object); every alternative but
-# the end of the data has non-empty groups.
-_FAST = re.compile(
-    rb"\s*+(?:%[^\r\n]*+\s*+)*+"  # white space and comments (possessive: faster, same tokens)
-    rb"(?:" + _TEXT_OBJECT +
-    rb"|([+-]?(?:\d+(?:\.\d*)?|\.\d+))" + _DELIMITED +  # number
-    # LibreOffice's marked content, /Tag<</MCID 3>>BDC: a whole operation in one match
-    rb"|(/[^\s()<>\[\]{}/%]*)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC" + _DELIMITED +
-    rb"|(/[^\s()<>\[\]{}/%]*)"  # name
-    rb"|(<(?!<)[0-9A-Fa-f\s]*>)"  # hex string
-    rb"|(\[[0-9A-Fa-f<>\s.+-]*\]\s*TJ" + _DELIMITED + rb")"  # maybe a TJ array of glyphs
-    rb"|(<<|\[)|(>>|\])"
-    rb"|(\((?:[^()\\]|\\[\s\S]|\(" + _PLAIN_STRING + rb"\))*\))"  # nested at most once
-    rb"|([^\s()<>\[\]{}/%]+)"  # operator or keyword
-    rb"|([\s\S])"  # anything else: left to the slow loop
-    rb"|\Z)"
-)
+_BODY = rb"(?:<[0-9A-Fa-f]++>(?:[+-]?+\d++)?+)++"
+"""The body of the TJ array of LibreOffice's text object: hex strings without white space,
+whole-number kerns."""
+_LOOSE_BODY = rb"[0-9A-Fa-f<>+-]++"
+"""The characters of a :data:`_BODY` in any order: read in one scan, several times faster."""
+_BODY_CHECK = re.compile(_BODY)
+_CHECKED_BODIES: set[bytes] = set()  # bodies found to be a _BODY, by content
+_CHECKED_LIMIT = 8192
+
+
+def _fast_pattern(body: bytes) -> re.Pattern[bytes]:
+    """The pattern of :func:`_parse_fast`, the body of a text object's TJ array read by
+    ``body``. One token a match (or a whole BDC operation, or a whole text object); every
+    alternative but the end of the data has non-empty groups."""
+    # LibreOffice's text object: every token where the token-at-a-time reading puts it (a
+    # number, a name and an operator each followed by white space, or by a delimiter where
+    # one may follow).
+    text_object = (
+        rb"q\s++" + _NUMBER + rb"\s++" + _NUMBER + rb"\s++" + _NUMBER + rb"\s++rg\s++BT\s++"
+        + _NUMBER + rb"\s++" + _NUMBER + rb"\s++Td\s*+(/[^\s()<>\[\]{}/%]*+)\s++" + _NUMBER
+        + rb"\s++Tf\s*+(?:\[(" + body + rb")\]\s*+TJ"
+        rb"|(<[0-9A-Fa-f]++>)\s*+Tj)\s++ET\s++Q" + _DELIMITED
+    )
+    return re.compile(
+        rb"\s*+(?:%[^\r\n]*+\s*+)*+"  # white space and comments (possessive: same tokens)
+        rb"(?:" + text_object +
+        rb"|([+-]?(?:\d+(?:\.\d*)?|\.\d+))" + _DELIMITED +  # number
+        # LibreOffice's marked content, /Tag<</MCID 3>>BDC: a whole operation in one match
+        rb"|(/[^\s()<>\[\]{}/%]*)\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC" + _DELIMITED +
+        rb"|(/[^\s()<>\[\]{}/%]*)"  # name
+        rb"|(<(?!<)[0-9A-Fa-f\s]*>)"  # hex string
+        rb"|(\[[0-9A-Fa-f<>\s.+-]*\]\s*TJ" + _DELIMITED + rb")"  # maybe a TJ array of glyphs
+        rb"|(<<|\[)|(>>|\])"
+        rb"|(\((?:[^()\\]|\\[\s\S]|\(" + _PLAIN_STRING + rb"\))*\))"  # nested at most once
+        rb"|([^\s()<>\[\]{}/%]+)"  # operator or keyword
+        rb"|([\s\S])"  # anything else: left to the slow loop
+        rb"|\Z)"
+    )
+
+
+_FAST = _fast_pattern(_BODY)
+_FAST_LOOSE = _fast_pattern(_LOOSE_BODY)
 _BLOCKS = frozenset((TEXT_BLOCK, TEXT_BLOCK_TJ))
 # Operators of content streams (none reads as a number or a keyword), plus BX/EX.
 _OPERATORS = frozenset(
@@ -198,6 +218,23 @@ def hex_bytes(digits: bytes) -> bytes:
         return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode())
 
 
+class _Numbers(dict[bytes, Any]):
+    """Numbers by their text, as the token-at-a-time reading converts them."""
+
+    def __missing__(self, text: bytes) -> Any:
+        value = self[text] = float(text) if b"." in text else int(text)
+        return value
+
+
+class _Names(dict[bytes, str]):
+    """Names by their text, ``#xx`` escapes undone."""
+
+    def __missing__(self, text: bytes) -> str:
+        value = self[text] = _NAME_ESCAPE.sub(
+            lambda m: bytes([int(m.group(1), 16)]), text).decode("utf-8", "replace")
+        return value
+
+
 class _Kerns(dict[bytes, Any]):
     """The numbers between the hex strings of TJ arrays, by their text (the same few come back
     often); :data:`_NO_ITEM` for none. ``ValueError`` for anything but one whole number."""
@@ -226,39 +263,52 @@ def _tj_items(body: bytes, kerns: _Kerns) -> GlyphArray:
                       for hexa, num in _TJ_ITEM.findall(body))
 
 
+class _NotABody(Exception):
+    """A text object read with :data:`_LOOSE_BODY` whose body is not a :data:`_BODY`."""
+
+
 def _parse_fast(data: bytes) -> list[tuple[list[Any], bytes]]:
     """:func:`_parse_tokens` with one ``findall`` over the stream: the same operations, or
     :class:`_Fallback` for what it does not take (nested strings, inline images, bad syntax,
-    an operator inside an array, a TJ array after other operands)."""
+    an operator inside an array, a TJ array after other operands).
+
+    The stream is read with :data:`_LOOSE_BODY` for the bodies of text objects, each then
+    checked to be a :data:`_BODY` (once by content): where they all are, the matches are
+    those of :data:`_BODY` (the same text, up to the same ``]``); at the first one that is
+    not, the stream is read again with :data:`_BODY`."""
+    try:
+        return _operations(_FAST_LOOSE.findall(data), check=True)
+    except _NotABody:
+        return _operations(_FAST.findall(data), check=False)
+
+
+def _operations(matches: list[Any], check: bool) -> list[tuple[list[Any], bytes]]:
+    """The operations of :func:`_parse_fast` from its matches; with ``check``,
+    :class:`_NotABody` for a text object's body that is not a :data:`_BODY`, before
+    anything else is done with it."""
     operations: list[tuple[list[Any], bytes]] = []
     top: list[Any] = []
     current = top  # the innermost open array or dictionary, else the operands
     push = current.append
     stack: list[list[Any]] = []
     kinds: list[bytes] = []
-    names: dict[bytes, str] = {}
-    numbers: dict[bytes, Any] = {}
+    names = _Names()
+    numbers = _Numbers()
     kerns = _Kerns()
     for (red, green, blue, x, y, font, size, body, single, num, tag, mcid, name, hexa, tj,
-         opening, closing, string, regular, bad) in _FAST.findall(data):
+         opening, closing, string, regular, bad) in matches:
         if size:  # a whole text object
+            if check and body and body not in _CHECKED_BODIES:
+                if _BODY_CHECK.fullmatch(body) is None:
+                    raise _NotABody
+                if len(_CHECKED_BODIES) >= _CHECKED_LIMIT:
+                    _CHECKED_BODIES.clear()
+                _CHECKED_BODIES.add(body)
             if top or kinds:
                 raise _Fallback
-            operands = []
-            for text in (red, green, blue, x, y):
-                value = numbers.get(text)
-                if value is None:
-                    value = numbers[text] = float(text) if b"." in text else int(text)
-                operands.append(value)
-            name_text = names.get(font)
-            if name_text is None:
-                name_text = names[font] = _NAME_ESCAPE.sub(
-                    lambda m: bytes([int(m.group(1), 16)]), font).decode("utf-8", "replace")
-            value = numbers.get(size)
-            if value is None:
-                value = numbers[size] = float(size) if b"." in size else int(size)
-            operands += (name_text, value, body or single)
-            operations.append((operands, TEXT_BLOCK if body else TEXT_BLOCK_TJ))
+            operations.append(([numbers[red], numbers[green], numbers[blue], numbers[x],
+                                numbers[y], names[font], numbers[size], body or single],
+                               TEXT_BLOCK if body else TEXT_BLOCK_TJ))
         elif regular:
             if regular in _OPERATORS:
                 if kinds:
@@ -274,16 +324,9 @@ def _parse_fast(data: bytes) -> list[tuple[list[Any], bytes]]:
                     raise _Fallback  # an unusual operator (or one inside an array)
                 push(value)
         elif num:
-            value = numbers.get(num)
-            if value is None:
-                value = numbers[num] = float(num) if b"." in num else int(num)
-            push(value)
+            push(numbers[num])
         elif name:
-            text = names.get(name)
-            if text is None:
-                text = names[name] = _NAME_ESCAPE.sub(
-                    lambda m: bytes([int(m.group(1), 16)]), name).decode("utf-8", "replace")
-            push(text)
+            push(names[name])
         elif tj:
             if top or kinds:
                 raise _Fallback
@@ -291,11 +334,7 @@ def _parse_fast(data: bytes) -> list[tuple[list[Any], bytes]]:
         elif tag:
             if kinds:
                 raise _Fallback  # an operator inside an array
-            text = names.get(tag)
-            if text is None:
-                text = names[tag] = _NAME_ESCAPE.sub(
-                    lambda m: bytes([int(m.group(1), 16)]), tag).decode("utf-8", "replace")
-            push(text)
+            push(names[tag])
             push({"/MCID": int(mcid)})
             operations.append((top, b"BDC"))
             top = current = []

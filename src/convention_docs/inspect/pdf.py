@@ -21,7 +21,9 @@ modes 4 to 7) is not applied, such text counting as visible.
 A batch renders many conventions from one template, whose PDFs embed the same fonts and
 pictures: fonts, with what was worked out showing text in them, are kept between documents by
 content (:mod:`._pdf_fonts`, :mod:`._pdf_interp`), and so are decoded pictures
-(:mod:`._pdf_images`).
+(:mod:`._pdf_images`) and the lines of pages without pictures, by the digests of their content
+streams and resources (most pages of conventions made from one template are the same): a page
+read again gets the lines read the first time, on its own page of its own file.
 
 Metadata keys: ``title``, ``author``, ``subject``, ``keywords``, ``creator``, ``producer``,
 ``creation_date``, ``modification_date`` (Info dictionary, raw PDF date strings),
@@ -34,7 +36,7 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Hashable
-from io import BytesIO
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +44,8 @@ from lxml import etree
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
+from convention_docs._cache import BoundedCache
+from convention_docs._pypdf_hex import FastPdfReader
 from convention_docs._pypdf_hex import install as _install_hex_reader
 from convention_docs.errors import DocumentError
 from convention_docs.inspect._files import read_bytes
@@ -66,6 +70,9 @@ _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 _DAMAGED = "fichier PDF endommagé ou tronqué : impossible de le lire"
+# The lines of pages without images, by what they are a function of (Interpreter.content_key):
+# conventions made from one template share most of their pages.
+_PAGES = BoundedCache[Hashable, tuple[tuple[bytes, int], tuple[TextLine, ...]]](64)
 
 
 def read_pdf(path: str | Path) -> DocumentView:
@@ -85,17 +92,28 @@ def read_pdf(path: str | Path) -> DocumentView:
     try:
         interpreter = Interpreter(reader, _hidden_groups(reader), data)
         for number, page in enumerate(reader.pages, start=1):
+            location = Location(file=source, page=number)
+            key = interpreter.content_key(page)
+            known = _PAGES.get(key) if key is not None else None
+            if known is not None:
+                geometry = PageGeometry.of(page)
+                if _exactly(geometry) == known[0]:
+                    lines.extend(replace(line, location=location) for line in known[1])
+                    continue
             events = interpreter.run_page(page, number)
             geometry = PageGeometry.of(page)
-            location = Location(file=source, page=number)
-            lines.extend(build_lines(events, geometry, location))
+            page_lines = build_lines(events, geometry, location)
+            placements = place_images(events, geometry)
+            if key is not None and not placements:
+                _PAGES.put(key, (_exactly(geometry), tuple(page_lines)))
+            lines.extend(page_lines)
             images.extend(
                 PlacedImage(
                     image=decoder.decode(p.draw), width_mm=p.width_mm, height_mm=p.height_mm,
                     location=location, bbox_mm=p.bbox_mm, visible=p.reason is None,
                     invisible_reason=p.reason,
                 )
-                for p in place_images(events, geometry)
+                for p in placements
             )
         metadata = _metadata(reader)
     except _PARSE_ERRORS as error:
@@ -108,6 +126,12 @@ def read_pdf(path: str | Path) -> DocumentView:
     return DocumentView("pdf", source, tuple(lines), tuple(images), len(reader.pages), metadata)
 
 
+def _exactly(geometry: PageGeometry) -> tuple[bytes, int]:
+    """The page geometry to the bit (``-0.0`` is not ``0.0``: it shows in a box)."""
+    return (struct.pack("4d", geometry.left, geometry.bottom, geometry.right, geometry.top),
+            geometry.rotation)
+
+
 def _open(path: str | Path, data: bytes) -> PdfReader:
     if b"%PDF-" not in data[:1024]:
         raise DocumentError("fichier illisible : ce n'est pas un document PDF", path=path)
@@ -115,7 +139,7 @@ def _open(path: str | Path, data: bytes) -> PdfReader:
         raise DocumentError("fichier PDF tronqué (marqueur de fin %%EOF absent) : "
                             "demandez une copie complète", path=path)
     try:
-        reader = PdfReader(BytesIO(data))
+        reader = FastPdfReader(data)
         encrypted = reader.is_encrypted
     except _PARSE_ERRORS as error:
         raise DocumentError(_DAMAGED, path=path) from error

@@ -61,11 +61,17 @@ def median_cpu_ms(action: Callable[[], object], repeat: int) -> float:
 
 
 def make_specs(folder: Path, count: int) -> list[Path]:
+    """``count`` conventions from the 2026 example, each with its own reference, facilitator,
+    representative and first article, as a batch for many facilitators would be (the other
+    articles, boilerplate, stay the same)."""
     base = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     specs = []
     for index in range(count):
         data = copy.deepcopy(base)
         data["metadata"]["reference"] = f"PACA-CS-2026-{index:03d}"
+        facilitator = data["parties"][1]
+        facilitator["name"] = f"La Communauté d'agglomération n° {index}"
+        facilitator["representative"]["last_name"] = f"Modèle-{index}"
         data["articles"][0]["blocks"][0] += f" (convention n° {index})"
         path = folder / f"conv-{index:03d}.yaml"
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")

@@ -49,8 +49,8 @@ from pypdf.generic import (
     create_string_object,
 )
 
-from convention_docs._pypdf_hex import FastPdfReader
-from convention_docs._pypdf_hex import install as _install_hex_reader
+from convention_docs._pypdf_fast import FastPdfReader
+from convention_docs._pypdf_fast import install as _install_hex_reader
 from convention_docs.errors import DocumentError
 
 __all__ = ["read_metadata", "set_metadata"]

@@ -45,8 +45,8 @@ from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from convention_docs._cache import BoundedCache
-from convention_docs._pypdf_hex import FastPdfReader
-from convention_docs._pypdf_hex import install as _install_hex_reader
+from convention_docs._pypdf_fast import FastPdfReader
+from convention_docs._pypdf_fast import install as _install_hex_reader
 from convention_docs.errors import DocumentError
 from convention_docs.inspect._files import read_bytes
 from convention_docs.inspect._pdf_images import ImageDecoder

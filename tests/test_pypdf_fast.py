@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pypdf.generic import _data_structures
 from pypdf.generic._utils import read_hex_string_from_stream as pypdf_reader
 
-from convention_docs._pypdf_hex import install, read_hex_string
+from convention_docs._pypdf_fast import install, read_hex_string
 
 hex_body = st.lists(st.sampled_from([b"0", b"7", b"a", b"F", b"e", b" ", b"\n", b"\r\n",
                                      b"\x00", b"\t", b"\f", b"g", b"%", b"(", b"<"]),
@@ -135,7 +135,7 @@ def test_fast_reader_reads_what_pypdf_reads(data: bytes, strict: bool, cut: int 
                                             byte: bytes) -> None:
     from pypdf import PdfReader
 
-    from convention_docs._pypdf_hex import FastPdfReader
+    from convention_docs._pypdf_fast import FastPdfReader
 
     if cut is not None:  # one byte changed, somewhere in the objects or the table
         position = len(data) - 1 - cut % len(data)
@@ -149,13 +149,13 @@ def test_fast_reader_takes_its_shortcuts_with_this_pypdf(monkeypatch: Any) -> No
     # shortcuts again when pypdf changes).
     import pypdf
 
-    from convention_docs import _pypdf_hex
-    from convention_docs._pypdf_hex import FAST_READER_VERSION, FastPdfReader
+    from convention_docs import _pypdf_fast
+    from convention_docs._pypdf_fast import FAST_READER_VERSION, FastPdfReader
 
     data = _pdf(_OBJECTS, header="{n} {g} obj\n", entry_end=b" \n", split=False, first=0,
                 shift=0, tail=b"")
     calls: list[int] = []
-    monkeypatch.setattr(_pypdf_hex, "_xref_table", lambda *args: calls.append(1))
+    monkeypatch.setattr(_pypdf_fast, "_xref_table", lambda *args: calls.append(1))
     assert pypdf.__version__ == FAST_READER_VERSION
     FastPdfReader(data)
     assert calls
@@ -167,7 +167,7 @@ def test_fast_reader_takes_its_shortcuts_with_this_pypdf(monkeypatch: Any) -> No
 def test_name_reader_is_installed_where_pypdf_looks_it_up() -> None:
     from pypdf.generic import NameObject
 
-    from convention_docs._pypdf_hex import read_name
+    from convention_docs._pypdf_fast import read_name
 
     install()
     assert NameObject.read_from_stream is read_name

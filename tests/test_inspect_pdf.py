@@ -1074,3 +1074,112 @@ def test_a_page_that_cannot_be_digested_is_read_every_time(tmp_path: Path) -> No
     view = read_pdf(path)
     assert not inspect_pdf._PAGES._entries
     assert read_pdf(path) == view
+
+
+# --- what fonts of other subsets share, LibreOffice's /ToUnicode maps ---------------------------
+
+def _to_unicode_font(data: bytes, extra: dict[str, object] | None = None) -> object:
+    from pypdf.generic import DictionaryObject, NameObject
+
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"),
+                             NameObject("/Subtype"): NameObject("/TrueType"),
+                             NameObject("/ToUnicode"): stream})
+    for key, value in (extra or {}).items():
+        font[NameObject(key)] = NameObject(value)  # type: ignore[arg-type]
+    return font
+
+
+def _libreoffice_cmap(blocks: list[list[tuple[int, str]]]) -> bytes:
+    body = b"".join(b"%d beginbfchar\n" % len(block) + b"".join(
+        b"<%02X> <%s>\n" % (code, text.encode()) for code, text in block) + b"endbfchar\n"
+        for block in blocks)
+    return (b"/CIDInit/ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo<<\n"
+            b"/Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n"
+            b"/CMapName/Adobe-Identity-UCS def\n/CMapType 2 def\n"
+            b"1 begincodespacerange\n<00> <FF>\nendcodespacerange\n" + body
+            + b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
+
+
+_UNIT = st.sampled_from(["0041", "00E9", "202F", "0020", "D83D", "DE00", "FFFD", "0000", "0153"])
+_CMAP_BLOCKS = st.lists(st.lists(st.tuples(st.integers(0, 255), st.lists(
+    _UNIT, min_size=1, max_size=3).map("".join)), min_size=1, max_size=6), min_size=1, max_size=3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_CMAP_BLOCKS, st.sampled_from([None, "/Symbol", "/Helvetica"]),
+       st.sampled_from([None, "/WinAnsiEncoding", "/Identity-H"]))
+def test_libreoffice_to_unicode_maps_read_as_pypdf_reads_them(
+        blocks: list[list[tuple[int, str]]], base: str | None, encoding: str | None) -> None:
+    from pypdf._cmap import get_encoding
+
+    from convention_docs.inspect._pdf_fonts import _LIBREOFFICE_CMAP, encoding_of
+
+    extra = {key: value for key, value in (("/BaseFont", base), ("/Encoding", encoding)) if value}
+    data = _libreoffice_cmap(blocks)
+    assert _LIBREOFFICE_CMAP.fullmatch(data)  # the fast reading is the one tested
+    font = _to_unicode_font(data, extra)
+    assert encoding_of(font) == get_encoding(font)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("change", [
+    (b"2 beginbfchar\n<01> <0041>\n<02> <0020>\nendbfchar\n",
+     b"1 beginbfrange\n<01> <02> <0041>\nendbfrange\n"),
+    (b"<01> <0041>", b"<01> <0041> <02> <0042>"), (b"<01> <0041>", b"<01> <00e9>"),
+    (b"<01> <0041>", b"<01><0041>"), (b"<01> <0041>", b"<01> <041>"), (b"\n", b"\r\n"),
+    (b"/Supplement 0", b"/Supplement 1 [<01> <0042>]"),
+])
+def test_other_to_unicode_maps_are_read_by_pypdf(change: tuple[bytes, bytes]) -> None:
+    from pypdf._cmap import get_encoding
+
+    from convention_docs.inspect._pdf_fonts import _LIBREOFFICE_CMAP, encoding_of
+
+    data = _libreoffice_cmap([[(1, "0041"), (2, "0020")]]).replace(*change)
+    assert _LIBREOFFICE_CMAP.fullmatch(data) is None
+    font = _to_unicode_font(data)
+    assert encoding_of(font) == get_encoding(font)  # type: ignore[arg-type]
+
+
+_CLASS_CODES = st.lists(st.integers(0, 5), min_size=1, max_size=4)
+_CLASS_BODY = st.lists(st.tuples(_CLASS_CODES, st.sampled_from(["", "", "3", "-4", "-200", "+7"]),
+                                 st.booleans()), min_size=1, max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_CLASS_BODY, st.permutations(range(6)), st.sampled_from([0.0, -0.0, 72.5]),
+       st.sampled_from([(11.0, 0.0, 0.0), (9.0, -0.0, 2.0), (12.0, 0.5, -0.0)]))
+def test_bodies_of_other_subsets_of_a_font_show_what_their_own_tables_show(
+        items: list[tuple[list[int], str, bool]], order: list[int], e: float,
+        text_state: tuple[float, float, float]) -> None:
+    # Two subsets of one font (the same glyphs under other codes), and a third whose code 5
+    # is as wide as code 4 but another character: what a body shows, found among what bodies
+    # of other fonts showed, is what the font's own tables give (odd hex strings included).
+    from convention_docs.inspect import _pdf_measure
+    from convention_docs.inspect._pdf_events import GraphicsState
+    from convention_docs.inspect._pdf_fonts import PdfFont
+
+    glyphs = [("A", 500.0, False), (" ", 250.0, True), ("é", 500.0, False), ("fi", 610.0, False),
+              ("B", 700.0, False), ("C", 700.0, False)]
+    state = GraphicsState(size=text_state[0], char_spacing=text_state[1],
+                          word_spacing=text_state[2])
+
+    def subset(codes: list[int], table: list[tuple[str, float, bool]]) -> PdfFont:
+        font = PdfFont(DecodedStreamObject())
+        font.simple = True
+        font.simple_glyph = lambda code: table[codes.index(code)] if code in codes else (  # type: ignore[method-assign]
+            "?", 0.0, code == 32)
+        return font
+
+    first = subset([1, 32, 3, 4, 5, 6], glyphs)
+    second = subset([0x40 + code for code in order], [glyphs[i] for i in range(6)])
+    third = subset([1, 32, 3, 4, 5, 6], [*glyphs[:5], ("D", 700.0, False)])
+    _pdf_measure._CLASSES = _pdf_measure.GlyphClasses()
+    for font, codes in ((first, [1, 32, 3, 4, 5, 6]), (second, [0x40 + c for c in order]),
+                        (third, [1, 32, 3, 4, 5, 6])):
+        body = "".join("<" + "".join(f"{codes[c]:02X}" for c in cs)[: None if whole else -1]
+                       + ">" + kern for cs, kern, whole in items).encode()
+        expected = _pdf_measure._measure(font, state, body, 1.0, e)
+        for _ in range(2):  # computed (or found for another font), then found
+            shown = _pdf_measure.measure_body(font, state, body, 1.0, e)
+            assert repr(shown) == repr(expected)

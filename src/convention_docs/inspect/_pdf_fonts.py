@@ -8,6 +8,10 @@ decoded as a whole string with default widths. Widths come from ``/Widths`` (sim
 ``/W`` and ``/DW`` (composite fonts), the standard-14 metrics shipped with pypdf, else 500/1000.
 Type 3 font matrices are not applied (sizes of Type 3 text are approximate).
 
+The ``/ToUnicode`` map LibreOffice writes (one ``<XX> <XXXX…>`` pair a line, in ``beginbfchar``
+blocks, after a header always the same) is read in one pass (:func:`encoding_of`), with what
+pypdf's reading gives; any other map is read by pypdf.
+
 Fonts are shared by documents (:func:`load_font`): a batch renders many conventions from one
 template, whose PDFs embed the same fonts (same subset, same ``/ToUnicode``, same widths). A
 font read once is kept, with the tables the interpreter fills as it shows text, under a digest
@@ -25,7 +29,8 @@ from collections.abc import Callable, Hashable
 from math import copysign, isfinite
 from typing import Any
 
-from pypdf._cmap import get_encoding
+from pypdf._cmap import _parse_encoding, get_encoding
+from pypdf.generic import StreamObject
 
 try:
     from pypdf._codecs.core_font_metrics import CORE_FONT_METRICS as _CORE
@@ -35,8 +40,8 @@ except ImportError:  # pragma: no cover
 from convention_docs._cache import BoundedCache
 from convention_docs.inspect._pdf_util import fingerprint, get, number, resolve
 
-__all__ = ["FONT_CACHE_SIZE", "TABLES_LIMIT", "CodeTable", "Glyph", "PdfFont", "exact_key",
-           "load_font"]
+__all__ = ["FONT_CACHE_SIZE", "TABLES_LIMIT", "CodeTable", "Glyph", "PdfFont", "encoding_of",
+           "exact_key", "load_font"]
 
 FONT_CACHE_SIZE = 16
 """How many fonts :func:`load_font` keeps for the next documents."""
@@ -48,6 +53,15 @@ Glyph = tuple[str, float, bool]
 """One shown character code: its Unicode text, its width in 1/1000 em, whether it is byte 32."""
 
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
+# LibreOffice's /ToUnicode map, whole: its header, its bfchar blocks (group 1), its end.
+_LIBREOFFICE_CMAP = re.compile(
+    rb"/CIDInit/ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo<<\n"
+    rb"/Registry \(Adobe\)\n/Ordering \(UCS\)\n/Supplement 0\n>> def\n"
+    rb"/CMapName/Adobe-Identity-UCS def\n/CMapType 2 def\n"
+    rb"1 begincodespacerange\n<00> <FF>\nendcodespacerange\n"
+    rb"((?:[0-9]{1,3} beginbfchar\n(?:<[0-9A-F]{2}> <(?:[0-9A-F]{4}){1,256}>\n)++endbfchar\n)++)"
+    rb"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
+_BFCHAR = re.compile(rb"<([0-9A-F]{2})> <([0-9A-F]+)>\n")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _ITALIC = re.compile(r"italic|oblique", re.IGNORECASE)
 
@@ -90,14 +104,14 @@ class PdfFont:
         encoding: Any = {}
         self._cmap: dict[Any, Any] = {}
         try:
-            encoding, self._cmap = get_encoding(font)
+            encoding, self._cmap = encoding_of(font)
         except Exception:  # a damaged encoding or CMap: fall back to Latin-1 codes
             encoding, self._cmap = {}, {}
         self._encoding = encoding
         self.two_bytes = encoding == "utf-16-be"
         self.simple = isinstance(encoding, dict)
         """One byte a code, decoded code by code: :attr:`texts` and :meth:`advances` apply."""
-        self.texts = CodeTable(lambda code: self._simple_glyph(code)[0])
+        self.texts = CodeTable(lambda code: self.simple_glyph(code)[0])
         """Simple fonts: the text of each code (what :meth:`glyphs` gives)."""
         self._advances: dict[tuple[float, ...], CodeTable] = {}
         self.tables: dict[Hashable, Any] = {}
@@ -171,7 +185,8 @@ class PdfFont:
         text = data.decode(encoding if encoding else "latin-1", "replace")
         return [(self._cmap.get(char, char), self._default, False) for char in text]
 
-    def _simple_glyph(self, code: int) -> Glyph:
+    def simple_glyph(self, code: int) -> Glyph:
+        """Simple fonts: the glyph of one code (what :meth:`glyphs` gives for it)."""
         glyph = self._glyph_cache.get(code)
         if glyph is None:
             glyph = self._glyph_cache[code] = self._simple(code)
@@ -185,7 +200,7 @@ class PdfFont:
         table = self._advances.get(key) if key is not None else None
         if table is None:
             def advance(code: int) -> float:
-                _, width, is_space = self._simple_glyph(code)
+                _, width, is_space = self.simple_glyph(code)
                 return (width / 1000 * size + char_spacing
                         + (word_spacing if is_space else 0.0)) * scale
 
@@ -210,6 +225,28 @@ class PdfFont:
         text = self._cmap.get(key, key)
         width = self._widths.get(int.from_bytes(pair, "big"), self._default)
         return str(text), width, False
+
+
+def encoding_of(font: Any) -> tuple[Any, dict[Any, Any]]:
+    """pypdf's ``get_encoding(font)``: the font's encoding and its ``/ToUnicode`` map, the map
+    read in one pass when LibreOffice wrote it (pypdf reads it line by line, a Python call a
+    line, about a millisecond a font)."""
+    to_unicode = font.get("/ToUnicode") if isinstance(font, dict) else None
+    stream = resolve(to_unicode)
+    if isinstance(stream, StreamObject):
+        data = stream.get_data()
+        blocks = _LIBREOFFICE_CMAP.fullmatch(data) if isinstance(data, bytes) else None
+        pairs = _BFCHAR.findall(data, blocks.start(1), blocks.end(1)) if blocks else []
+        if 0 < len(pairs) <= 256:  # one a code at most, as LibreOffice writes them
+            # As pypdf decodes a one-byte code and a destination of four digits or more.
+            cmap = {chr(int(code, 16)): bytes.fromhex(text.decode()).decode(
+                "utf-16-be", "surrogatepass") for code, text in pairs}
+            encoding = _parse_encoding(font)
+            if isinstance(encoding, dict):  # the codes of the map stand for themselves
+                for code, _ in pairs:
+                    encoding[int(code, 16)] = chr(int(code, 16))
+            return encoding, cmap
+    return get_encoding(font)
 
 
 _FONTS = BoundedCache[bytes, PdfFont](FONT_CACHE_SIZE)

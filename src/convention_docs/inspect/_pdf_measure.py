@@ -9,8 +9,13 @@ tokenizer), token by token, without making the array.
 
 These tables are kept in the font's :attr:`~._pdf_fonts.PdfFont.tables`, shared by the
 documents that use the font: ``"texts"`` (:class:`Pieces`), ``"tokens"`` and ``"edges"`` (the
-tokens' texts and edges), and, under :data:`STATE_KEY` of the text state (plus ``b"y"`` across
-the baseline, ``b"<"`` by token), the increments.
+tokens' texts and edges), ``"classes"`` (:class:`GlyphClasses`), and, under :data:`STATE_KEY`
+of the text state (plus ``b"y"`` across the baseline, ``b"<"`` by token), the increments.
+
+What a body shows is also kept for every font (:class:`GlyphClasses`), by the text and width
+of its glyphs rather than by their codes: LibreOffice subsets the fonts of each document, so
+the same sentence of two conventions made from one template is written with other codes in
+another subset of the same font, and is measured once.
 """
 
 from __future__ import annotations
@@ -18,22 +23,24 @@ from __future__ import annotations
 import struct
 from collections import deque
 from functools import reduce
-from itertools import accumulate, chain
+from itertools import accumulate, chain, count
 from math import isfinite
 from operator import add, itemgetter
 from typing import Any, cast
 
 from convention_docs.inspect._pdf_events import GraphicsState
-from convention_docs.inspect._pdf_fonts import CodeTable, PdfFont
+from convention_docs.inspect._pdf_fonts import CodeTable, Glyph, PdfFont
 from convention_docs.inspect._pdf_tokens import hex_bytes
 
-__all__ = ["CACHE_LIMIT", "SPACE_GAP", "STATE_KEY", "WIDE_SHIFT", "Increments", "Pieces",
-           "measure_body", "positions"]
+__all__ = ["CACHE_LIMIT", "SHARED_LIMIT", "SPACE_GAP", "STATE_KEY", "WIDE_SHIFT", "GlyphClasses",
+           "Increments", "Pieces", "measure_body", "positions"]
 
 SPACE_GAP = 150  # a TJ adjustment opening more than 0.15 em means a space (TeX: 0.22 em)
 CACHE_LIMIT = 4096  # entries of a per-font table (or tables of a font), before it is emptied
 WIDE_SHIFT = "\ufdd0"  # a noncharacter: marks a shift that may read as a space
 STATE_KEY = struct.Struct("6d").pack  # size, Tc, Tw, Tz, a, b (of the text matrix)
+SHARED_LIMIT = 4096  # bodies kept for every font (GlyphClasses.shown), before they are forgotten
+_CLASSES_LIMIT = 50_000  # glyph classes named, before the naming starts again
 
 
 class Pieces(dict[Any, str]):
@@ -193,14 +200,92 @@ def increments(tables: dict[Any, Any], key: bytes, font: PdfFont, state: Graphic
     return cast(Increments, found)
 
 
+Shown = tuple[str, float, float]
+"""What a body shows: its text, the pen after its last glyph and at its end."""
+
+
+class GlyphClasses:
+    """Names for glyphs by what measuring a body depends on (their text, their width to the
+    bit, whether the code is 32: :data:`~._pdf_fonts.Glyph`), one character each, the same for
+    every font; and what bodies showed (:attr:`shown`), kept under :meth:`key`.
+
+    A body's text and pen depend on its glyphs only through those, on its kerns and on the
+    text state: two bodies with the same key show the same, whatever their font and codes."""
+
+    __slots__ = ("_names", "_next", "shown")
+
+    def __init__(self) -> None:
+        self._names: dict[tuple[str, str, bool], str] = {}
+        self._next = count()  # next() is atomic: two threads never get the same name
+        self.shown: dict[tuple[bytes, str, bytes, tuple[int, ...]], Shown] = {}
+
+    @property
+    def full(self) -> bool:
+        """Whether as many classes are named as kept (start again with a new instance)."""
+        return len(self._names) >= _CLASSES_LIMIT
+
+    def name(self, glyph: Glyph) -> str:
+        """The character naming the class of ``glyph``."""
+        text, width, is_space = glyph
+        key = (text, width.hex(), is_space)  # hex: -0.0 is not 0.0
+        found = self._names.get(key)
+        if found is None:
+            found = self._names.setdefault(key, chr(next(self._next)))
+        return found
+
+    def key(self, font: PdfFont, state: GraphicsState, body: bytes, a: float, e: float
+            ) -> tuple[bytes, str, bytes, tuple[int, ...]] | None:
+        """What :func:`measure_body` gives for ``body`` is a function of: the text state, the
+        classes of its glyphs, its kerns and where its hex strings start and end; ``None`` for a
+        hex string of an odd number of digits (its last code is padded: left to the tables)."""
+        # <01>2<0203> → b"", b"01", b">2", b"0203", b">": kerns (or nothing), hex digits.
+        tokens = body.replace(b">", b"<>").split(b"<")
+        glyphs = tokens[1::2]
+        try:  # fromhex takes white space between codes only: one string of odd length fails
+            codes = bytes.fromhex(b" ".join(glyphs).decode("ascii"))
+        except ValueError:
+            return None
+        found = font.tables.get("classes")
+        if found is None or found[0] is not self:
+            found = font.tables["classes"] = (
+                self, CodeTable(lambda code: self.name(font.simple_glyph(code))))
+        return (STATE_KEY(state.size, state.char_spacing, state.word_spacing, state.scale, a, e),
+                codes.decode("latin-1").translate(found[1]), b"<".join(tokens[0::2]),
+                tuple(map(len, glyphs)))
+
+
+_CLASSES = GlyphClasses()
+
+
 def measure_body(font: PdfFont, state: GraphicsState, body: bytes, a: float, e: float
-                 ) -> tuple[str, float, float] | None:
+                 ) -> Shown | None:
     """The text a body shows in ``state`` with ``a`` the first entry of the text matrix, and the
     pen (along x, from ``e``) after its last glyph and at its end (after a last kern, if any);
     ``None`` when the pen ends up infinite or NaN.
 
-    Computed through per-font tables of the tokens of bodies (the text they add, how they
-    move the pen), the increments added one by one in their order."""
+    Found among what bodies of any font showed (:class:`GlyphClasses`), else computed
+    (:func:`_measure`) and kept there."""
+    global _CLASSES  # a new naming once the old one is full
+    classes = _CLASSES
+    if classes.full:
+        classes = _CLASSES = GlyphClasses()
+    key = classes.key(font, state, body, a, e)
+    if key is not None:
+        known = classes.shown.get(key)
+        if known is not None:
+            return known
+    measured = _measure(font, state, body, a, e)
+    if key is not None and measured is not None:
+        if len(classes.shown) >= SHARED_LIMIT:
+            classes.shown.clear()
+        classes.shown[key] = measured
+    return measured
+
+
+def _measure(font: PdfFont, state: GraphicsState, body: bytes, a: float, e: float
+             ) -> Shown | None:
+    """:func:`measure_body`, computed through per-font tables of the tokens of bodies (the text
+    they add, how they move the pen), the increments added one by one in their order."""
     tables = font.tables
     texts = tables.get("tokens")
     if texts is None:

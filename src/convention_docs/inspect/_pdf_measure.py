@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import struct
 from collections import deque
+from collections.abc import Callable
 from functools import reduce
 from itertools import accumulate, chain, count
 from math import isfinite
 from operator import add, itemgetter
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from convention_docs.inspect._pdf_events import GraphicsState
 from convention_docs.inspect._pdf_fonts import CodeTable, Glyph, PdfFont
@@ -88,50 +89,44 @@ class Increments(dict[Any, tuple[float, ...]]):
         return (-float(item) / 1000 * self._size * self._scale * factor,)
 
 
+_Value = TypeVar("_Value")
+
 # The tokens of a TEXT_BLOCK's body (see measure_body) stand for the items of the
 # shown array: hex digits for glyphs, ">n" for a kern, and ">" or b"" for nothing.
 
 
-class _TokenTexts(dict[bytes, str]):
-    """The text a token of a :data:`~._pdf_tokens.TEXT_BLOCK`'s body adds: what :class:`Pieces`
-    gives for its item (a kern: nothing, or :data:`WIDE_SHIFT`)."""
+class _TokenTable(dict[bytes, _Value]):
+    """What a token of a :data:`~._pdf_tokens.TEXT_BLOCK`'s body stands for, worked out once:
+    ``compute`` of its item (a kern as an int, glyph codes as bytes); ``empty`` for nothing.
+    Emptied when it holds :data:`CACHE_LIMIT` tokens."""
 
-    __slots__ = ("_pieces",)
+    __slots__ = ("_compute", "_empty")
 
-    def __init__(self, pieces: Pieces) -> None:
+    def __init__(self, compute: Callable[[Any], _Value], empty: _Value) -> None:
         super().__init__()
-        self._pieces = pieces
+        self._compute = compute
+        self._empty = empty
 
-    def __missing__(self, token: bytes) -> str:
+    def __missing__(self, token: bytes) -> _Value:
         if token[:1] == b">":
-            value = self._pieces.compute(int(token[1:])) if len(token) > 1 else ""
+            value = self._compute(int(token[1:])) if len(token) > 1 else self._empty
         else:
-            value = self._pieces.compute(hex_bytes(token))
+            value = self._compute(hex_bytes(token))
         if len(self) >= CACHE_LIMIT:
             self.clear()
         self[token] = value
         return value
 
 
-class _TokenIncrements(dict[bytes, tuple[float, ...]]):
-    """How a token of a :data:`~._pdf_tokens.TEXT_BLOCK`'s body moves the pen: what
-    :class:`Increments` gives for its item."""
+def _token_texts(pieces: Pieces) -> _TokenTable[str]:
+    """The text a token adds: what :class:`Pieces` gives for its item (a kern: nothing, or
+    :data:`WIDE_SHIFT`)."""
+    return _TokenTable(pieces.compute, "")
 
-    __slots__ = ("_along",)
 
-    def __init__(self, along: Increments) -> None:
-        super().__init__()
-        self._along = along
-
-    def __missing__(self, token: bytes) -> tuple[float, ...]:
-        if token[:1] == b">":
-            value = self._along.compute(int(token[1:])) if len(token) > 1 else ()
-        else:
-            value = self._along.compute(hex_bytes(token))
-        if len(self) >= CACHE_LIMIT:
-            self.clear()
-        self[token] = value
-        return value
+def _token_increments(along: Increments) -> _TokenTable[tuple[float, ...]]:
+    """How a token moves the pen: what :class:`Increments` gives for its item."""
+    return _TokenTable(along.compute, ())
 
 
 class _GlyphEdges(dict[bytes, tuple[str, bool, bool]]):
@@ -156,7 +151,7 @@ class _GlyphEdges(dict[bytes, tuple[str, bool, bool]]):
         return value
 
 
-def _spaced(tokens: list[bytes], texts: _TokenTexts, edges: _GlyphEdges) -> str:
+def _spaced(tokens: list[bytes], texts: _TokenTable[str], edges: _GlyphEdges) -> str:
     """The text the glyph-by-glyph loop makes of the tokens of a body: a space after a wide
     kern that follows some glyph, between two glyphs whose text there is not white space."""
     out: list[str] = []
@@ -292,7 +287,7 @@ def _measure(font: PdfFont, state: GraphicsState, body: bytes, a: float, e: floa
         pieces = tables.get("texts")
         if pieces is None:
             pieces = tables["texts"] = Pieces(font.texts)
-        texts = tables["tokens"] = _TokenTexts(pieces)
+        texts = tables["tokens"] = _token_texts(pieces)
     # <01>2<0203> → b"", b"01", b">2", b"0203", b">": hex digits (glyphs), >kern, >.
     tokens = body.replace(b">", b"<>").split(b"<")  # three tokens at least
     of_tokens = itemgetter(*tokens)  # looks them all up at once (one C call)
@@ -308,7 +303,7 @@ def _measure(font: PdfFont, state: GraphicsState, body: bytes, a: float, e: floa
     key = STATE_KEY(size, state.char_spacing, state.word_spacing, scale, a, 0.0)
     steps = tables.get(key + b"<")
     if steps is None:
-        steps = tables[key + b"<"] = _TokenIncrements(increments(tables, key, font, state, a))
+        steps = tables[key + b"<"] = _token_increments(increments(tables, key, font, state, a))
     last, end = deque(accumulate(chain.from_iterable(of_tokens(steps)), initial=e), maxlen=2)
     if not isfinite(end):
         return None

@@ -778,3 +778,19 @@ def test_readings_in_threads_share_nothing(tmp_path: Path,
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(lambda path: _seen(read_docx(path)), paths * 6))
     assert together == alone * 6
+
+
+def test_a_member_that_inflates_big_is_read_but_not_kept(tmp_path: Path) -> None:
+    from convention_docs import _docx_package
+
+    doc = Document()
+    doc.add_paragraph("x " * 200_000)  # document.xml: 2 MB that deflate to a few KB
+    doc.save(str(tmp_path / "big.docx"))
+    _forget_read_caches()
+    view = read_docx(tmp_path / "big.docx")
+    assert view.lines[0].text.startswith("x x x")
+    with zipfile.ZipFile(tmp_path / "big.docx") as archive:
+        body = archive.getinfo("word/document.xml")
+    assert body.compress_size < _docx_package._INFLATED_MAX < body.file_size
+    kept = [key for key in _docx_package._INFLATED._entries if key[0] == "word/document.xml"]
+    assert kept == []

@@ -154,10 +154,11 @@ def _new_part(partname: Any, content_type: str, reltype: str, blob: bytes,
 # Reading a .docx
 # ------------------------------------------------------------------------------------------
 
-_INFLATED: BoundedCache[tuple[Any, ...], bytes] = BoundedCache(64)
+_INFLATED: BoundedCache[tuple[Any, ...], bytes] = BoundedCache(32)
 """Everything ``ZipFile.read`` reads of a member (its directory entry's fields, its local
 header and its compressed bytes) → what it returned. The parts a template gives every document
-of a batch are not inflated again."""
+of a batch are not inflated again. Members of at most ``_INFLATED_MAX`` bytes, compressed and
+inflated (``ZipFile.read`` never returns more than the declared size): 16 MiB at worst."""
 
 _CONTENT_TYPE_MAPS: BoundedCache[bytes, Any] = BoundedCache(8)
 """``[Content_Types].xml`` → python-docx's reading of it (only looked up)."""
@@ -196,7 +197,8 @@ class _Members:
         """What ``ZipFile.read`` of ``info`` depends on, or None for a member not kept."""
         start = info.header_offset
         header = self._data[start:start + _LOCAL_HEADER_SIZE]
-        if info.compress_size > _INFLATED_MAX or len(header) < _LOCAL_HEADER_SIZE:
+        if (info.compress_size > _INFLATED_MAX or info.file_size > _INFLATED_MAX
+                or len(header) < _LOCAL_HEADER_SIZE):
             return None
         name_length, extra_length = struct.unpack("<HH", header[26:30])
         begin = start + _LOCAL_HEADER_SIZE + name_length + extra_length

@@ -78,16 +78,22 @@ class Run:
         if "\n" not in self.text and "\t" not in self.text:  # most runs: one piece of text
             text = f'<w:t xml:space="preserve">{escape(self.text)}</w:t>' if self.text else ""
             return f"<w:r>{rpr}{text}</w:r>"
-        parts: list[str] = []
-        for line_index, line in enumerate(self.text.split("\n")):
-            if line_index:
-                parts.append("<w:br/>")
-            for tab_index, chunk in enumerate(line.split("\t")):
-                if tab_index:
-                    parts.append("<w:tab/>")
-                if chunk:
-                    parts.append(f'<w:t xml:space="preserve">{escape(chunk)}</w:t>')
-        return f"<w:r>{rpr}{''.join(parts)}</w:r>"
+        return f"<w:r>{rpr}{_pieces(self.text)}</w:r>"
+
+
+def _pieces(text: str) -> str:
+    """The ``<w:t>`` elements of ``text``, with ``<w:br/>`` for its line feeds and
+    ``<w:tab/>`` for its tabs."""
+    parts: list[str] = []
+    for line_index, line in enumerate(text.split("\n")):
+        if line_index:
+            parts.append("<w:br/>")
+        for tab_index, chunk in enumerate(line.split("\t")):
+            if tab_index:
+                parts.append("<w:tab/>")
+            if chunk:
+                parts.append(f'<w:t xml:space="preserve">{escape(chunk)}</w:t>')
+    return "".join(parts)
 
 
 @dataclass(frozen=True)

@@ -354,3 +354,28 @@ def test_pool_leaves_no_thread_waiting_for_an_instance_that_failed_to_start(
     assert errors == ["LibreOffice n'a pas démarré"] * 4
     converters.close()
     assert converters.started == 0
+
+
+def test_threads_start_once_the_first_spec_filled_the_caches(
+        tmp_path: Path, minimal: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first spec goes alone until it is rendered and checked (here: done, .docx only):
+    threads starting together would each fill the same caches at the same time."""
+    from convention_docs import batching
+
+    real_build = batching.build_all
+    events: list[tuple[str, str]] = []
+
+    def recording_build(model: Any, destinations: Any, **options: Any) -> Any:
+        name = Path(destinations[0]).stem
+        events.append(("start", name))
+        try:
+            return real_build(model, destinations, **options)
+        finally:
+            events.append(("end", name))
+
+    monkeypatch.setattr(batching, "build_all", recording_build)
+    specs = [spec_file(tmp_path, minimal, f"conv-{i}.yaml") for i in range(6)]
+    results = batch(specs, tmp_path / "out", formats=("docx",), jobs=2)
+    assert all(r.ok for r in results)
+    assert events[:2] == [("start", "conv-0"), ("end", "conv-0")]
+    assert sorted(name for kind, name in events if kind == "end") == [s.stem for s in specs]

@@ -17,13 +17,14 @@ returned in the order given. Nothing is accumulated but the small reports.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from convention_docs.build import FORMATS, build_all
-from convention_docs.convert import PdfConverter
+from convention_docs.convert import PdfConverter, PdfOptions
 from convention_docs.errors import ConventionDocsError, SpecError
 from convention_docs.pool import ConverterPool
 from convention_docs.spec import load
@@ -137,6 +138,36 @@ def _in_process(items: list[tuple[Path, str | None]], job: _Job,
     return results
 
 
+class _Announcing:
+    """A converter that says (``asked``) when a first conversion was asked of it."""
+
+    def __init__(self, converter: PdfConverter) -> None:
+        self.converter = converter
+        self.asked = threading.Event()
+
+    def convert(self, docx: Path, pdf: Path, options: PdfOptions = PdfOptions()) -> Path:
+        self.asked.set()
+        return self.converter.convert(docx, pdf, options)
+
+
+def _first_alone(queue: Iterator[tuple[int, tuple[Path, str | None]]],
+                 running: dict[Future[BatchResult], int], pool: ThreadPoolExecutor, job: _Job,
+                 converter: PdfConverter) -> None:
+    """Submit the first spec alone and wait until it is rendered and validated (its conversion
+    asked) or done: it fills the per-process caches (template, styles…) once, where threads
+    starting together would each fill them, at the same time (measured: a peak of 150 MiB
+    instead of 117 for a batch of 500 on 2 cores). LibreOffice is starting meanwhile anyway."""
+    first = next(queue, None)
+    if first is None:
+        return
+    index, (spec, problem) = first
+    announcing = _Announcing(converter)
+    future = pool.submit(_one, spec, problem, job, announcing)
+    running[future] = index
+    future.add_done_callback(lambda _: announcing.asked.set())  # failed, or .docx only
+    announcing.asked.wait()
+
+
 def _in_threads(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
                 on_result: Callable[[BatchResult], None] | None) -> list[BatchResult]:
     """``_EXTRA_THREADS`` more threads than instances, so that an instance never waits for our
@@ -156,6 +187,7 @@ def _in_threads(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
         if "pdf" in job.formats:
             converter.start()  # LibreOffice starts while the first conventions are rendered
         try:
+            _first_alone(queue, running, pool, job, converter)
             submit()
             while running:
                 done, _ = wait(running, return_when=FIRST_COMPLETED)

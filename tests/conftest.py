@@ -64,3 +64,15 @@ def new_stale_pipes() -> Callable[[], set[Path]]:
     killed LibreOffice leaves them unless we remove them)."""
     before = _stale_office_pipes()
     return lambda: _stale_office_pipes() - before
+
+
+def command_lines() -> dict[int, bytes]:
+    """The command line (arguments separated by NUL) of every live process (Linux ``/proc``)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                found[int(entry.name)] = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue  # gone meanwhile
+    return found

@@ -29,6 +29,8 @@ from convention_docs.errors import (
 )
 from convention_docs.validate import Report
 
+from .conftest import command_lines
+
 
 def spec_file(folder: Path, data: dict[str, Any], name: str) -> Path:
     path = folder / name
@@ -71,16 +73,14 @@ def test_worker_processes_keep_order_and_isolate_failures(tmp_path: Path,
 def _worker_pids() -> set[int]:
     """Our children running a batch worker."""
     found = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            command = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if int(stat[1]) == os.getpid() and b"_batch_processes" in command:
-            found.add(int(entry.name))
+    for pid, command in command_lines().items():
+        if b"_batch_processes" in command:
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[1]) == os.getpid():
+                found.add(pid)
     return found
 
 
@@ -151,14 +151,7 @@ def test_batch_runs_in_process_when_workers_cannot_start(
 
 
 def _processes_mentioning(text: bytes) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and text in (entry / "cmdline").read_bytes():
-                found.add(int(entry.name))
-        except OSError:
-            continue
-    return found
+    return {pid for pid, command in command_lines().items() if text in command}
 
 
 @pytest.mark.libreoffice
@@ -214,15 +207,8 @@ def test_a_bug_in_one_spec_does_not_stop_the_batch(
 
 def _instances() -> set[bytes]:
     """The private LibreOffice profiles (one per instance) named on running command lines."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit():
-                found.update(re.findall(rb"convention-docs-lo-\w+", (entry / "cmdline")
-                                        .read_bytes()))
-        except OSError:
-            continue
-    return found
+    return {name for command in command_lines().values()
+            for name in re.findall(rb"convention-docs-lo-\w+", command)}
 
 
 @pytest.mark.libreoffice

@@ -39,6 +39,8 @@ from convention_docs.convert import (
 )
 from convention_docs.errors import ConversionError, ConversionTimeout, LibreOfficeNotFound
 
+from .conftest import command_lines
+
 FAKES = Path(__file__).parent / "fakes"
 TEXT = ("Article 1 – Objet : la présente convention « clauses sociales d'insertion » "
         "prévoit 15\u202f000,00\u00a0€ ; numéro\u00a0: 42, façade, œuvre, élève.")
@@ -160,18 +162,8 @@ def check_faithful(pdf: Path) -> PdfReader:
 
 def processes_mentioning(text: str) -> list[str]:
     """Command lines of live processes that contain ``text``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if text.encode() in cmdline:
-            words = cmdline.replace(b"\0", b" ").decode(errors="replace")
-            found.append(f"{entry.name}: {words}")
-    return found
+    return [f"{pid}: " + cmdline.replace(b"\0", b" ").decode(errors="replace")
+            for pid, cmdline in command_lines().items() if text.encode() in cmdline]
 
 
 def wait_no_process(text: str, within: float = 2.0) -> list[str]:

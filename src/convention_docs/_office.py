@@ -64,6 +64,12 @@ def _office_pipes(pgid: int) -> list[Path]:
     return pipes
 
 
+def _remove(pipes: list[Path]) -> None:
+    for pipe in pipes:
+        with contextlib.suppress(OSError):  # gone already: LibreOffice quit in between
+            pipe.unlink()
+
+
 def kill_group(proc: subprocess.Popen[bytes], grace: float = _KILL_GRACE) -> None:
     """Stop the process group led by ``proc`` (SIGTERM, SIGKILL after ``grace``) and reap it;
     remove the named pipes its LibreOffice leaves behind when killed."""
@@ -74,9 +80,7 @@ def kill_group(proc: subprocess.Popen[bytes], grace: float = _KILL_GRACE) -> Non
             proc.wait(grace)
     _signal_group(proc.pid, signal.SIGKILL)  # also what outlived its leader (soffice.bin)
     proc.wait()
-    for pipe in pipes:
-        with contextlib.suppress(OSError):
-            pipe.unlink()
+    _remove(pipes)
 
 
 def kill_orphan_group(pgid: int, wait: float = 2.0) -> None:
@@ -87,9 +91,7 @@ def kill_orphan_group(pgid: int, wait: float = 2.0) -> None:
     deadline = time.monotonic() + wait
     while _group_members(pgid) and time.monotonic() < deadline:
         time.sleep(0.02)
-    for pipe in pipes:
-        with contextlib.suppress(OSError):
-            pipe.unlink()
+    _remove(pipes)
 
 
 def office_env(workdir: Path) -> dict[str, str]:

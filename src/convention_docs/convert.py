@@ -447,6 +447,12 @@ class Converter:
         if not job.docx.is_file():
             raise ConversionError(f"{job.docx} : fichier introuvable", source=job.docx)
 
+    def _prepare_profile(self) -> None:
+        """The private profile, seeded from the kept one (first start only) and configured."""
+        profile = self._workdir / "profile"
+        _profile.seed(profile, self.soffice)
+        _profile.configure(profile)
+
     @property
     def _profile_arg(self) -> str:
         return f"-env:UserInstallation={(self._workdir / 'profile').as_uri()}"
@@ -478,8 +484,7 @@ class Converter:
         """Start soffice and the UNO worker; return once the worker is connected."""
         resources = self._resources
         resources.stop(graceful=False)
-        _profile.seed(self._workdir / "profile", self.soffice)
-        _profile.configure(self._workdir / "profile")
+        self._prepare_profile()
         pipe = f"convention_docs_{self._workdir.name}"
         started = time.monotonic()
         deadline = started + max(self.timeout, _MIN_START_TIMEOUT)
@@ -667,8 +672,7 @@ class Converter:
 
     def _run_cold(self, inputs: list[Path], outdir: Path, options: PdfOptions) -> _ColdRun:
         """Run one ``soffice --convert-to``; kill it when no PDF appears for ``timeout``."""
-        _profile.seed(self._workdir / "profile", self.soffice)
-        _profile.configure(self._workdir / "profile")
+        self._prepare_profile()
         log_path = self._workdir / "soffice-cold.log"
         with log_path.open("wb") as log:
             proc = subprocess.Popen(

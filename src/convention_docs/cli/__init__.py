@@ -1,0 +1,49 @@
+"""``convention-docs``: render, batch and check conventions from the command line.
+
+One module per command (``_render.py``, ``_batch.py``, ``_check.py`` …), each with ``NAME``,
+``HELP``, ``add_arguments(parser)`` and ``run(args, out, err)``; a new command is a new module
+added to ``COMMANDS``. Commands import the heavy stages inside ``run`` so that ``--help`` stays
+fast.
+
+Exit codes: 0 success, 1 refused by the validator (or conversion failed), 2 bad input
+(unreadable spec or document, wrong option).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from convention_docs.cli import _batch, _check, _render
+from convention_docs.cli._common import Command, console, print_report
+
+__all__ = ["main", "print_report"]
+
+COMMANDS: tuple[Command, ...] = (_render, _batch, _check)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="convention-docs",
+        description="Produit et vérifie les conventions de partenariat « clauses sociales ».")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for command in COMMANDS:
+        command.add_arguments(sub.add_parser(command.NAME, help=command.HELP,
+                                             description=command.HELP))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
+        return int(exc.code or 0)
+    command = {c.NAME: c for c in COMMANDS}[args.command]
+    return command.run(args, console(), console(sys.stderr))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

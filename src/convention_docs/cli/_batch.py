@@ -1,0 +1,73 @@
+"""``convention-docs batch SPECS… --outdir DIR``: many conventions, LibreOffice kept warm."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from convention_docs.cli._common import EXIT_BAD_INPUT, EXIT_OK, error, positive
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from convention_docs.batching import BatchResult
+
+NAME = "batch"
+HELP = "produit plusieurs conventions"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("specs", nargs="+", help="spécifications YAML ou JSON")
+    parser.add_argument("--outdir", required=True, help="dossier de sortie")
+    parser.add_argument("--format", default="docx,pdf", help="docx, pdf ou docx,pdf")
+    parser.add_argument("--pdfa", action="store_true", help="PDF/A-2b pour l'archivage")
+    parser.add_argument("--jobs", type=positive, default=os.cpu_count() or 1,
+                        help="LibreOffice en parallèle (défaut : le nombre de cœurs)")
+    parser.add_argument("--isolate", action="store_true",
+                        help="un processus Python par LibreOffice (plus lent à démarrer, mais "
+                             "un plantage de Python ne perd que la convention en cours)")
+    parser.add_argument("--template", help="modèle .docx (papier à en-tête)")
+
+
+def run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from convention_docs.batching import batch
+    from convention_docs.errors import ConventionDocsError
+
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in ("docx", "pdf")]
+    if unknown or not formats:
+        error(err, f"format inconnu : {', '.join(unknown) or '(vide)'} (attendu : docx, pdf)")
+        return EXIT_BAD_INPUT
+    worst = EXIT_OK
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("conventions", total=len(args.specs))
+
+        def report_line(result: BatchResult) -> None:
+            progress.advance(task)
+            if result.ok:
+                names = ", ".join(p.name for p in result.outputs)
+                warnings = sum(len(r.warnings) for r in result.reports)
+                out.print(f"[green]ok[/]      {result.spec} → {names}"
+                          + (f" ({warnings} avertissement(s))" if warnings else ""))
+            else:
+                label = "[red]refusé[/]" if result.exit_code == 1 else "[red]invalide[/]"
+                message = str(result.error).replace("\n", " ")
+                out.print(f"{label}  {result.spec} : {message}")
+
+        try:
+            results = batch(args.specs, Path(args.outdir), formats=formats, pdfa=args.pdfa,
+                            jobs=args.jobs, isolate=args.isolate, template=args.template,
+                            on_result=report_line)
+        except ConventionDocsError as exc:  # the arguments themselves (e.g. --outdir)
+            error(err, exc)
+            return EXIT_BAD_INPUT
+    for result in results:
+        worst = max(worst, result.exit_code)
+    done = sum(1 for r in results if r.ok)
+    out.print(f"{done}/{len(results)} convention(s) produite(s) dans {args.outdir}")
+    return worst

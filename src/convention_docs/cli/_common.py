@@ -1,0 +1,76 @@
+"""What every command shares: exit codes, the consoles, the report table.
+
+Kept light: nothing here imports the rendering or validating stages, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from convention_docs.validate import Report
+
+EXIT_OK, EXIT_REFUSED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class Command(Protocol):
+    """A sub-command: a module with ``NAME``, ``HELP``, ``add_arguments`` and ``run``."""
+
+    NAME: str
+    HELP: str
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace, out: Console, err: Console) -> int: ...
+
+
+def console(stream: object = None) -> Console:
+    """A rich console on ``stream`` (stdout by default), no colour guessing in the text."""
+    from rich.console import Console
+
+    return Console(file=stream or sys.stdout, highlight=False, soft_wrap=False,  # type: ignore[arg-type]
+                   width=120)
+
+
+def print_report(report: Report, out: Console) -> None:
+    """Print ``report`` as a readable table (code, severity, message, where)."""
+    from rich.table import Table
+
+    from convention_docs.validate import Severity
+
+    severity = {Severity.ERROR: "[red]erreur[/]", Severity.WARNING: "[yellow]avertissement[/]",
+                Severity.INFO: "[blue]information[/]"}
+    status = "[green]conforme[/]" if report.ok else "[red]refusée[/]"
+    out.print(f"[bold]{report.source or '(modèle)'}[/] : {status} — "
+              f"{len(report.errors)} erreur(s), {len(report.warnings)} avertissement(s)")
+    if not report.findings:
+        return
+    table = Table(show_lines=False, expand=False)
+    table.add_column("Règle", no_wrap=True)
+    table.add_column("Gravité", no_wrap=True)
+    table.add_column("Message")
+    table.add_column("Où", no_wrap=True)
+    for finding in report.findings:
+        table.add_row(finding.code, severity[finding.severity], finding.message,
+                      str(finding.location))
+    out.print(table)
+
+
+def error(err: Console, exc: BaseException | str) -> None:
+    """Print one error line, French, on the error console."""
+    err.print(f"[red]erreur :[/] {exc}", markup=True, highlight=False)
+
+
+def positive(text: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"nombre entier positif attendu, pas « {text} »")
+    return value

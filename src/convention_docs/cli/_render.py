@@ -1,0 +1,61 @@
+"""``convention-docs render SPEC -o OUT``: one convention, .docx or .pdf."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from convention_docs.cli._common import EXIT_BAD_INPUT, EXIT_OK, EXIT_REFUSED, error, print_report
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+NAME = "render"
+HELP = "produit une convention (.docx ou .pdf)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec", help="spécification YAML ou JSON")
+    parser.add_argument("-o", "--output", required=True, help="fichier de sortie .docx ou .pdf")
+    parser.add_argument("--pdfa", action="store_true", help="PDF/A-2b pour l'archivage")
+    parser.add_argument("--template", help="modèle .docx (papier à en-tête)")
+    parser.add_argument("--draft", action="store_true",
+                        help="écrit même si la validation échoue, marqué « PROJET »")
+
+
+def run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    from convention_docs.build import build
+    from convention_docs.errors import (
+        ConventionDocsError,
+        ConventionRejected,
+        DocumentError,
+        SpecError,
+        TemplateError,
+    )
+
+    output = Path(args.output)
+    if output.suffix.lower() not in (".docx", ".pdf"):
+        error(err, f"{args.output} : format de sortie « {output.suffix or '(aucun)'} » non pris "
+                   "en charge, attendu : .docx ou .pdf")
+        return EXIT_BAD_INPUT
+    existing = next(p for p in output.absolute().parents if p.exists())
+    if not existing.is_dir():
+        error(err, f"{existing} : ce n'est pas un dossier")
+        return EXIT_BAD_INPUT
+    try:
+        result = build(Path(args.spec), output, template=args.template,
+                       pdfa=args.pdfa, draft=args.draft)
+    except ConventionRejected as exc:
+        print_report(exc.report, out)
+        err.print(f"[red]refusé :[/] rien n'a été écrit à {args.output}")
+        return EXIT_REFUSED
+    except (SpecError, TemplateError, DocumentError) as exc:
+        error(err, exc)
+        return EXIT_BAD_INPUT
+    except ConventionDocsError as exc:
+        error(err, exc)
+        return EXIT_REFUSED
+    print_report(result.report, out)
+    out.print(f"écrit : {result.path}")
+    return EXIT_OK

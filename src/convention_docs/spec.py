@@ -178,8 +178,8 @@ def load_data(data: Any, *, source: str | Path | None = None) -> Convention:
                         source)
     try:
         return Convention.model_validate(dict(data))
-    except ValidationError as exc:
-        raise SpecError(_issues(exc), source) from exc
+    except SpecError as exc:  # the model's French errors (drafting.py), named after the file
+        raise SpecError(exc.issues, source) from exc.__context__
 
 
 def load(path: str | Path) -> Convention:

@@ -20,7 +20,7 @@ def test_public_surface_is_stable() -> None:
     assert convention_docs.__all__ == [
         "Convention", "ConventionDocsError", "ConventionRejected", "ConversionError",
         "Converter", "DocumentError", "Report", "SpecError", "TemplateError", "batch", "build",
-        "load", "render", "validate",
+        "load", "preview", "render", "validate",
     ]
 
 

@@ -19,6 +19,7 @@ from convention_docs.errors import (
     TemplateError,
 )
 from convention_docs.model import Convention
+from convention_docs.preview import preview
 from convention_docs.spec import load
 from convention_docs.validate import Report, validate
 
@@ -35,6 +36,7 @@ __all__ = [
     "batch",
     "build",
     "load",
+    "preview",
     "render",
     "validate",
 ]

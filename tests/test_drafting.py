@@ -137,3 +137,59 @@ def test_pdf_reads_1er_and_whole_ranges(tmp_path: Path, converter: Converter) ->
     assert not [line for line in lines if line.rstrip().endswith(("2021-", "2021\u2011"))]
     assert any("2021-2027" in line for line in lines)
     assert not any("\u2011" in line for line in lines)
+
+
+# --- civility and function -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("civility", "function", "word", "other"), [
+    ("Mme", "préfet de la région Bretagne", "préfet", "préfète"),
+    ("M.", "préfète de l'Aude", "préfète", "préfet"),
+    ("Mme", "président de la Maison de l'emploi", "président", "présidente"),
+    ("M.", "directrice du PLIE", "directrice", "directeur"),
+    ("Mme", "secrétaire général pour les affaires régionales", "général", "générale"),
+    ("M.", "vice-présidente de la Métropole déléguée à l'emploi", "présidente", "président"),
+])
+def test_civility_and_function_disagree(minimal: dict[str, Any], civility: str, function: str,
+                                        word: str, other: str) -> None:
+    from convention_docs import validate
+    minimal["parties"][1]["representative"].update(civility=civility, function=function)
+    report = validate(load_data(minimal))
+    [finding] = [f for f in report.findings if f.code == "CIVILITY_FUNCTION_MISMATCH"]
+    assert finding.severity.value == "warning"
+    assert finding.location.field == "parties[1].representative.function"
+    name = f"{civility} Anne Martin"
+    assert finding.message == (f"« {name} » et « {word} » ne s'accordent pas : écrivez "
+                               f"« {other} » (ou corrigez la civilité « {civility} »)")
+
+
+@pytest.mark.parametrize(("civility", "function"), [
+    ("Mme", "préfète de la région Bretagne"), ("M.", "préfet de la région Bretagne"),
+    ("Mme", "maire de Rennes"), ("M.", "maire de Rennes"), ("Mme", "secrétaire générale"),
+    ("M.", "directeur général adjoint des services"), ("Mme", "ministre du travail"),
+    ("M.", "président de la Maison de l'emploi, directeur de la Mission locale"),
+    ("Mme", "présidente du conseil départemental, élue du canton du président"),
+])
+def test_civility_and_function_agree(minimal: dict[str, Any], civility: str,
+                                     function: str) -> None:
+    from convention_docs import validate
+    minimal["parties"][1]["representative"].update(civility=civility, function=function)
+    assert "CIVILITY_FUNCTION_MISMATCH" not in validate(load_data(minimal)).codes()
+
+
+def test_signature_block_function_is_checked_too(minimal: dict[str, Any]) -> None:
+    from convention_docs import validate
+    minimal["signature"]["blocks"] = [
+        {"party": "etat", "function": "La préfète de région"},
+        {"party": "plie", "signatory": {"civility": "M.", "first_name": "Paul",
+                                        "last_name": "Durand", "function": "présidente"}},
+    ]
+    report = validate(load_data(minimal))
+    fields = sorted(f.location.field or "" for f in report.findings
+                    if f.code == "CIVILITY_FUNCTION_MISMATCH")
+    assert fields == ["signature.blocks[0].function", "signature.blocks[1].signatory.function"]
+
+
+def test_the_2026_example_has_no_mismatch() -> None:
+    from convention_docs import validate
+    assert "CIVILITY_FUNCTION_MISMATCH" not in validate(load(EXAMPLES / "paca-2026.yaml")).codes()

@@ -43,7 +43,8 @@ def test_wheel_contents(wheel: Path) -> None:
     for expected in ("convention_docs/templates/convention.docx",
                      "convention_docs/assets/logos/eu-emblem.png",
                      "convention_docs/assets/logos/fse-logo.png",
-                     "convention_docs/_uno_worker.py", "convention_docs/py.typed"):
+                     "convention_docs/_uno_worker.py", "convention_docs/py.typed",
+                     "convention_docs/clauses/tribunaux.csv"):
         assert expected in names
     assert not any(n.startswith(("tests/", "src/")) for n in names)
 

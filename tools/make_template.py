@@ -284,11 +284,11 @@ def build(path: Path) -> None:
     _p(doc, "{%p endif %}")
 
     _p(doc, "{%p for article in articles %}")
-    _p(doc, "{{ article.heading }}", "Heading 1")
+    _p(doc, "{{r article.heading_runs }}", "Heading 1")
     _blocks(doc, "article.blocks")
     _p(doc, "{%p endfor %}")
 
-    _p(doc, "{{ signature.made_at }}", "Fait a")
+    _p(doc, "{{r signature.made_at_runs }}", "Fait a")
     # One column per signatory; three rows so that names line up whatever the length of the
     # functions: label and function, room to sign (where a signature field will go), name.
     table = doc.add_table(rows=3, cols=3)

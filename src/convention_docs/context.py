@@ -84,6 +84,8 @@ class _Typo:
                 text, guillemet_space=self.options.guillemet_space)
         if self.options.apostrophe == "typographic":
             text = french.typographic_apostrophe(text)
+        if self.options.non_breaking_spaces:
+            text = french.no_break_ranges(text)
         return text
 
     def quote(self, text: str) -> str:
@@ -191,6 +193,7 @@ def build_context(convention: Convention,
             "key": article.key,
             "title": typo(article.title),
             "heading": typo(f"{label} : {article.title}"),
+            "heading_runs": Runs((Run(typo(f"{label} : {article.title}")),)),
             "blocks": blocks(article.blocks),
         })
 
@@ -257,6 +260,7 @@ def build_context(convention: Convention,
             if convention.signature.date else None,
             "originals": convention.originals(),
             "made_at": typo(made_at(convention)),
+            "made_at_runs": Runs((Run(typo(made_at(convention))),)),
             "blocks": signature_blocks,
         },
         "funding": funding,

@@ -25,6 +25,7 @@ from convention_docs.model import (
     Quote,
     Ref,
 )
+from convention_docs.validate.civility import check_civility
 from convention_docs.validate.report import Finding, Severity
 
 __all__ = ["check_model", "model_view"]
@@ -91,8 +92,9 @@ def _logo_file(path: Path, field: str) -> Iterator[Finding]:
 
 
 def check_model(convention: Convention) -> list[Finding]:
-    """Return the findings that only a model can have (funding declaration, logo files)."""
-    findings: list[Finding] = []
+    """Return the findings that only a model can have (funding declaration, logo files,
+    civility against function)."""
+    findings: list[Finding] = list(check_civility(convention))
     funding = convention.funding
     if funding is None:
         findings.append(Finding(

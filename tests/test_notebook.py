@@ -242,3 +242,10 @@ def test_report_html_when_empty() -> None:
     assert [td["text"] for td in tree.find("td")] == ["aucune remarque"]
     assert tree.find("caption")[0]["text"] == "(modèle) — conforme : 0 erreur(s), " \
                                               "0 avertissement(s)"
+
+
+def test_report_repr_is_short() -> None:
+    report = Report.of("c.pdf", "pdf", [Finding("X", Severity.ERROR, "m" * 500)])
+    assert repr(report) == "<Report c.pdf : refusée : 1 erreur(s), 0 avertissement(s)>"
+    assert repr(Report(None, "model")) == ("<Report (modèle) : conforme : 0 erreur(s), "
+                                           "0 avertissement(s)>")

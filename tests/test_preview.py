@@ -214,5 +214,7 @@ def test_a_convention_is_rendered_for_the_preview(paca: Convention) -> None:
     refused = preview(paca.replace(funding=None), pages=1)
     assert refused.source == "(convention, projet)"
     assert refused.report is not None and "FUNDING_MISSING" in refused.report.codes()
+    assert refused.report.source == "(convention, projet)"
+    assert all(f.location.file is None for f in refused.report.findings)
     # the draft notice, in red, at the top of the first page
     assert share(refused.images[0].crop((0, 0, 331, 40)), (192, 0, 0), tolerance=80) > 0.001

@@ -29,7 +29,7 @@ import io
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -243,4 +243,7 @@ def _preview_convention(convention: Convention, dpi: float,
         result = build(model, Path(folder) / "apercu.pdf", converter=converter, draft=draft)
         images, numbers, count = _rasterise(result.path, pages, dpi, "(convention)")
     name = f"(convention{', projet' if draft else ''})"
-    return Preview(name, tuple(images), tuple(numbers), count, dpi, thumbnails, result.report)
+    # the temporary file is gone: the report speaks of the convention
+    report = Report.of(name, result.report.kind, (
+        replace(f, location=replace(f.location, file=None)) for f in result.report.findings))
+    return Preview(name, tuple(images), tuple(numbers), count, dpi, thumbnails, report)

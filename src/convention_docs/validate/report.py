@@ -109,6 +109,9 @@ class Report:
         return (f"{status} : {len(self.errors)} erreur(s), "
                 f"{len(self.warnings)} avertissement(s)")
 
+    def __repr__(self) -> str:
+        return f"<Report {self.source or '(modèle)'} : {self.summary()}>"
+
     def __str__(self) -> str:
         lines = [f"{self.source or '(modèle)'} — {self.summary()}"]
         for f in self.findings:

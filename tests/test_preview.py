@@ -218,3 +218,20 @@ def test_a_convention_is_rendered_for_the_preview(paca: Convention) -> None:
     assert all(f.location.file is None for f in refused.report.findings)
     # the draft notice, in red, at the top of the first page
     assert share(refused.images[0].crop((0, 0, 331, 40)), (192, 0, 0), tolerance=80) > 0.001
+
+
+def test_a_docx_without_libreoffice_says_to_preview_a_pdf(
+        paca: Convention, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from convention_docs.errors import LibreOfficeNotFound
+
+    docx = render(paca, tmp_path / "c.docx")  # no LibreOffice needed for a .docx
+    monkeypatch.setenv("CONVENTION_DOCS_SOFFICE", str(tmp_path / "pas-de-soffice"))
+    with pytest.raises(LibreOfficeNotFound) as caught:
+        preview(docx)
+    message = str(caught.value)
+    assert message.startswith("LibreOffice est introuvable : CONVENTION_DOCS_SOFFICE désigne")
+    assert message.endswith("; pour prévisualiser un .docx il faut LibreOffice : sinon rendez "
+                            "la convention en PDF (render(convention, « c.pdf »)) et "
+                            "prévisualisez ce PDF")
+    assert caught.value.source == str(docx)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.docx"]

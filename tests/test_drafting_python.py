@@ -292,3 +292,13 @@ def test_a_changed_convention_renders_to_pdf(paca: Convention, tmp_path: Path) -
     text = read_pdf(path).text()
     assert "ÉVALUATION" in text
     assert text.index("ÉVALUATION") < text.index("OBJET DE LA CONVENTION")
+
+
+def test_validate_refuses_an_unchecked_model_copy(paca: Convention) -> None:
+    from convention_docs import validate
+
+    unchecked = paca.model_copy(update={"signature": "Rennes"})
+    with pytest.raises(SpecError) as caught:
+        validate(unchecked)
+    assert caught.value.issues == (("signature", "attendu : un objet (clé: valeur)"),)
+    assert validate(paca.model_copy(update={"title": "AUTRE TITRE"})).ok

@@ -19,7 +19,7 @@ from convention_docs.errors import (
     TemplateError,
 )
 from convention_docs.model import Convention
-from convention_docs.preview import preview
+from convention_docs.previews import preview
 from convention_docs.spec import load
 from convention_docs.validate import Report, validate
 

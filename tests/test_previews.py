@@ -14,7 +14,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from convention_docs import Convention, DocumentError, load, preview, render
-from convention_docs.preview import THUMBNAIL_DPI, Preview
+from convention_docs.previews import THUMBNAIL_DPI, Preview
 
 from .conftest import EXAMPLES, needs_libreoffice
 from .test_notebook import Tree

@@ -177,9 +177,12 @@ def load_data(data: Any, *, source: str | Path | None = None) -> Convention:
         raise SpecError([("", "attendu : un objet (clé: valeur) décrivant la convention")],
                         source)
     try:
-        return Convention.model_validate(dict(data))
-    except SpecError as exc:  # the model's French errors (drafting.py), named after the file
-        raise SpecError(exc.issues, source) from exc.__context__
+        # pydantic's validator itself: Convention.model_validate would already raise the
+        # French SpecError (drafting.py), without the file and before the translation here
+        model: Convention = Convention.__pydantic_validator__.validate_python(dict(data))
+    except ValidationError as exc:
+        raise SpecError(_issues(exc), source) from exc
+    return model
 
 
 def load(path: str | Path) -> Convention:

@@ -35,6 +35,7 @@ __all__ = [
     "DRAFT_NOTICE",
     "ELECTRONIC_FORMULA",
     "EMBLEM_HEIGHT_MM",
+    "KEEP_WITH_SIGNATURES_CHARS",
     "ImageSpec",
     "build_context",
     "made_at",
@@ -57,6 +58,12 @@ ELECTRONIC_FORMULA = ("La présente convention est signée électroniquement ; e
                       "la date de sa dernière signature.")
 """What follows « Fait à … » when the convention is signed electronically (no date, no
 originals: the date is that of the last signature)."""
+
+KEEP_WITH_SIGNATURES_CHARS = 2000
+"""The last block of the last article keeps with the signatures when it is at most this long
+(about 20 lines). LibreOffice moves a keep-with-next paragraph whole to the next page rather
+than split it, which leaves a blank above it (at most its height); a paragraph longer than a
+page would even leave its article's heading alone on a page. Measured in docs/templates.md."""
 
 _NUMBER_WORDS = ("un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix")
 
@@ -202,7 +209,8 @@ def build_context(convention: Convention,
     for number, article in enumerate(convention.articles, start=1):
         label = french.article_label(number)
         article_blocks = blocks(article.blocks)
-        if number == len(convention.articles):
+        if number == len(convention.articles) \
+                and len(str(article_blocks[-1]["text"])) <= KEEP_WITH_SIGNATURES_CHARS:
             # The end of the last article goes with « Fait à … » and the signatures: never
             # a page of signatures alone.
             article_blocks[-1]["keep_with_next"] = True

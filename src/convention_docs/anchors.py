@@ -31,7 +31,7 @@ from convention_docs.errors import AnchorError
 __all__ = ["ANCHOR_SYSTEMS", "AnchorSystem", "anchor_text", "check_system", "is_anchor"]
 
 AnchorSystem = Literal["iparapheur", "yousign", "docusign"]
-ANCHOR_SYSTEMS: tuple[str, ...] = get_args(AnchorSystem)
+ANCHOR_SYSTEMS: tuple[AnchorSystem, ...] = get_args(AnchorSystem)
 
 YOUSIGN_FIELD = (150, 65)
 """Width and height (Yousign's px, i.e. PDF points) of the Yousign signature field: at the
@@ -58,7 +58,7 @@ def check_system(system: str | None) -> AnchorSystem | None:
     if system not in ANCHOR_SYSTEMS:
         raise AnchorError(f"système d'ancres inconnu « {system} », attendu : "
                           f"{', '.join(ANCHOR_SYSTEMS[:-1])} ou {ANCHOR_SYSTEMS[-1]}")
-    return system  # type: ignore[return-value]
+    return system
 
 
 def anchor_text(system: AnchorSystem, position: int) -> str:

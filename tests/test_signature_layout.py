@@ -258,3 +258,19 @@ def test_cli_render_and_batch_with_anchors(tmp_path: Path) -> None:
                  "--format", "docx", "--anchors", "yousign", "--jobs", "1"]) == 0
     texts = [line.text for line in read_docx(tmp_path / "lot" / "paca-2026.docx").lines]
     assert "{{s2|signature|150|65}}" in texts
+
+
+def test_batch_in_worker_processes_passes_the_anchors(tmp_path: Path) -> None:
+    from convention_docs import batch
+
+    specs = []
+    for name in ("a", "b"):
+        spec = tmp_path / f"{name}.yaml"
+        spec.write_text((EXAMPLES / "paca-2026.yaml").read_text("utf-8"), encoding="utf-8")
+        specs.append(spec)
+    results = batch(specs, tmp_path / "lot", formats=["docx"], jobs=2, isolate=True,
+                    anchors="iparapheur")
+    assert all(result.ok for result in results), [str(r.error) for r in results]
+    for name in ("a", "b"):
+        texts = [line.text for line in read_docx(tmp_path / "lot" / f"{name}.docx").lines]
+        assert [t for t in texts if is_anchor(t)] == ["#signature_1#", "#signature_2#"]

@@ -9,6 +9,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from convention_docs import Convention, load, validate
@@ -249,3 +251,28 @@ def test_report_repr_is_short() -> None:
     assert repr(report) == "<Report c.pdf : refusée : 1 erreur(s), 0 avertissement(s)>"
     assert repr(Report(None, "model")) == ("<Report (modèle) : conforme : 0 erreur(s), "
                                            "0 avertissement(s)>")
+
+
+one_line = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"),
+                           blacklist_characters="\ufffe\uffff"),
+    min_size=1, max_size=60).filter(lambda t: t.strip() != "")
+
+
+@settings(max_examples=40, deadline=None)
+@given(title=one_line, name=one_line, body=one_line)
+def test_any_text_comes_back_exactly_from_the_html(title: str, name: str, body: str) -> None:
+    import copy
+
+    from .conftest import MINIMAL
+
+    data = copy.deepcopy(MINIMAL)
+    data["typography"] = {"non_breaking_spaces": False}  # the text as written, unchanged
+    data["title"] = title
+    data["parties"][1]["name"] = name
+    data["articles"][0]["blocks"] = [body]
+    tree = Tree(Convention(**data)._repr_html_())
+    assert tree.find("h2")[0]["text"] == title
+    assert any(p["text"] == body for p in tree.find("p"))
+    assert any(p["text"].startswith(f"{name},") for p in tree.find("p"))
+    assert not tree.find("script")

@@ -152,6 +152,12 @@ def _styles(doc):
     _font(signatory, bold=True)
     _paragraph_format(signatory, align=WD_ALIGN_PARAGRAPH.CENTER, before=0, after=0)
 
+    # A parapheur's text anchor (render(..., anchors=…)): white and 2 pt, read by the
+    # platform, never seen; at the top left of the signing area.
+    anchor = _style(doc, "Ancre signature", base="Normal")
+    _font(anchor, size=2, color=RGBColor(0xFF, 0xFF, 0xFF))
+    _paragraph_format(anchor, align=WD_ALIGN_PARAGRAPH.LEFT, after=0, keep_next=True, line=1.0)
+
     statement = _style(doc, "Bandeau", base="Normal")
     _font(statement, size=11, color=REFLEX_BLUE)
     _paragraph_format(statement, after=0, line=1.0)
@@ -210,15 +216,25 @@ def _cell_paragraph(cell, text, style):
 
 
 def _blocks(doc, variable):
+    # The last block of the last article keeps with « Fait à … » (keep-with-next as direct
+    # formatting): the signatures never stand alone on a page.
     _p(doc, f"{{%p for block in {variable} %}}")
-    _p(doc, '{%p if block.kind == "bullet" %}')
-    _p(doc, "{{r block.text }}", "List Bullet")
-    _p(doc, '{%p elif block.kind == "quotation" %}')
-    _p(doc, "{{r block.text }}", "Quote")
-    _p(doc, "{%p else %}")
-    _p(doc, "{{r block.text }}", "Body Text")
+    for keep in (True, False):
+        _p(doc, "{%p if block.keep_with_next %}" if keep else "{%p else %}")
+        _p(doc, '{%p if block.kind == "bullet" %}')
+        _keep(_p(doc, "{{r block.text }}", "List Bullet"), keep)
+        _p(doc, '{%p elif block.kind == "quotation" %}')
+        _keep(_p(doc, "{{r block.text }}", "Quote"), keep)
+        _p(doc, "{%p else %}")
+        _keep(_p(doc, "{{r block.text }}", "Body Text"), keep)
+        _p(doc, "{%p endif %}")
     _p(doc, "{%p endif %}")
     _p(doc, "{%p endfor %}")
+
+
+def _keep(paragraph, keep):
+    if keep:
+        paragraph.paragraph_format.keep_with_next = True
 
 
 def build(path: Path) -> None:
@@ -296,7 +312,7 @@ def build(path: Path) -> None:
     _no_borders(table)
     contents = (
         (("{{ block.label }}", "Signature"), ("{{r block.function }}", "Signature")),
-        (("", "Signature"),),
+        (("{{ block.tag }}", "Ancre signature"),),
         (("{{r block.name }}", "Signataire"),),
     )
     for row, paragraphs in zip(table.rows, contents, strict=True):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from convention_docs.anchors import AnchorSystem, check_system
 from convention_docs.convert import Converter, PdfConverter, PdfOptions
 from convention_docs.docx import render_docx
 from convention_docs.drafting import checked
@@ -71,10 +72,14 @@ def _kind(destination: Path) -> str:
 def build_all(convention: Convention | str | Path | Mapping[str, Any],
               destinations: Sequence[str | Path], *, template: str | Path | None = None,
               pdfa: bool = False, converter: PdfConverter | None = None,
-              draft: bool = False) -> list[BuildResult]:
+              draft: bool = False, anchors: AnchorSystem | None = None) -> list[BuildResult]:
     """Render ``convention`` once to every destination (.docx and/or .pdf), validate each, and
     write them all, or none: on errors ``ConventionRejected`` is raised and nothing is written.
+
+    ``anchors`` (``"iparapheur"``, ``"yousign"``, ``"docusign"``) puts that parapheur's
+    invisible text anchor in each signature block (see :mod:`convention_docs.anchors`).
     """
+    check_system(anchors)
     model = _as_convention(convention)
     targets = [Path(d) for d in destinations]
     kinds = [_kind(target) for target in targets]
@@ -90,7 +95,7 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
                                     dir=targets[0].parent))
     try:
         docx_path = workdir / "convention.docx"
-        render_docx(model, docx_path, template=template, draft=draft)
+        render_docx(model, docx_path, template=template, draft=draft, anchors=anchors)
         produced: list[tuple[Path, Path, Report]] = []
         for index, (target, kind) in enumerate(zip(targets, kinds, strict=True)):
             path = docx_path
@@ -151,23 +156,26 @@ def _move(path: Path, target: Path) -> None:
 
 def build(convention: Convention | str | Path | Mapping[str, Any], destination: str | Path, *,
           template: str | Path | None = None, pdfa: bool = False,
-          converter: PdfConverter | None = None, draft: bool = False) -> BuildResult:
+          converter: PdfConverter | None = None, draft: bool = False,
+          anchors: AnchorSystem | None = None) -> BuildResult:
     """Render ``convention`` to ``destination`` (.docx or .pdf), validate it, and return both.
 
     Raises ``ConventionRejected`` (nothing written) when the validator finds errors, unless
     ``draft`` is true: a draft is written anyway and says « PROJET » on its first page.
+    ``anchors``: see ``build_all``.
     """
     return build_all(convention, [destination], template=template, pdfa=pdfa,
-                     converter=converter, draft=draft)[0]
+                     converter=converter, draft=draft, anchors=anchors)[0]
 
 
 def render(convention: Convention | str | Path | Mapping[str, Any], destination: str | Path,
            *, template: str | Path | None = None, pdfa: bool = False,
-           converter: PdfConverter | None = None, draft: bool = False) -> Path:
+           converter: PdfConverter | None = None, draft: bool = False,
+           anchors: AnchorSystem | None = None) -> Path:
     """Render ``convention`` to ``destination`` (.docx or .pdf) and return its path.
 
     The output is validated first; on errors nothing is written and ``ConventionRejected``
-    (carrying the report) is raised.
+    (carrying the report) is raised. ``anchors``: see ``build_all``.
     """
     return build(convention, destination, template=template, pdfa=pdfa, converter=converter,
-                 draft=draft).path
+                 draft=draft, anchors=anchors).path

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from convention_docs import french
+from convention_docs.anchors import AnchorSystem, anchor_text, check_system
 from convention_docs.funding import rules_for
 from convention_docs.model import (
     Bold,
@@ -32,7 +33,9 @@ from convention_docs.wordml import Run, Runs
 __all__ = [
     "BLANK_DATE",
     "DRAFT_NOTICE",
+    "ELECTRONIC_FORMULA",
     "EMBLEM_HEIGHT_MM",
+    "KEEP_WITH_SIGNATURES_CHARS",
     "ImageSpec",
     "build_context",
     "made_at",
@@ -50,6 +53,17 @@ STATEMENT_COLOUR = "003399"
 
 DRAFT_NOTICE = "PROJET – document non validé, à ne pas signer"
 """Shown at the top of a draft rendered in spite of validation errors."""
+
+ELECTRONIC_FORMULA = ("La présente convention est signée électroniquement ; elle prend effet à "
+                      "la date de sa dernière signature.")
+"""What follows « Fait à … » when the convention is signed electronically (no date, no
+originals: the date is that of the last signature)."""
+
+KEEP_WITH_SIGNATURES_CHARS = 2000
+"""The last block of the last article keeps with the signatures when it is at most this long
+(about 20 lines). LibreOffice moves a keep-with-next paragraph whole to the next page rather
+than split it, which leaves a blank above it (at most its height); a paragraph longer than a
+page would even leave its article's heading alone on a page. Measured in docs/templates.md."""
 
 _NUMBER_WORDS = ("un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix")
 
@@ -102,9 +116,13 @@ def _originals_text(count: int) -> str:
 def made_at(convention: Convention) -> str:
     """Return « Fait à Marseille, le 24 novembre 2026, en deux exemplaires originaux. ».
 
-    Without a date, « le » is followed by a blank to fill by hand.
+    Without a date, « le » is followed by a blank to fill by hand. Signed electronically:
+    « Fait à Marseille. La présente convention est signée électroniquement ; elle prend
+    effet à la date de sa dernière signature. » (typography is applied by the caller).
     """
     signature = convention.signature
+    if convention.signed_electronically():
+        return f"Fait à {signature.place}. {ELECTRONIC_FORMULA}"
     date = french.format_date(signature.date) if signature.date else BLANK_DATE
     return (f"Fait à {signature.place}, le {date}, "
             f"{_originals_text(convention.originals())}.")
@@ -113,13 +131,16 @@ def made_at(convention: Convention) -> str:
 def build_context(convention: Convention,
                   image: Callable[[ImageSpec], Any] = lambda spec: spec,
                   logo_path: Callable[[str], Path] | None = None,
-                  draft: bool = False) -> dict[str, Any]:
+                  draft: bool = False,
+                  anchors: AnchorSystem | None = None) -> dict[str, Any]:
     """Return the template variables for ``convention``.
 
     ``image`` turns an ``ImageSpec`` into what the template engine inserts (docxtpl's
     ``InlineImage``); ``logo_path`` gives the file of a built-in logo by name. ``draft``
-    sets ``draft_notice``, shown on the first page of a draft.
+    sets ``draft_notice``, shown on the first page of a draft. ``anchors`` names the
+    parapheur whose text anchor each signature block carries (``signature.blocks[].tag``).
     """
+    system = check_system(anchors)
     typo = _Typo(convention.typography)
     numbers = convention.article_numbers()
 
@@ -155,6 +176,8 @@ def build_context(convention: Convention,
                 if block.source:
                     text += f" ({typo(block.source)})"
                 out.append({"kind": "quotation", "text": Runs((Run(text, italic=True),))})
+        for item in out:
+            item["keep_with_next"] = False
         return out
 
     def person(p: Person) -> dict[str, Any]:
@@ -187,6 +210,12 @@ def build_context(convention: Convention,
     articles = []
     for number, article in enumerate(convention.articles, start=1):
         label = french.article_label(number)
+        article_blocks = blocks(article.blocks)
+        if number == len(convention.articles) \
+                and len(str(article_blocks[-1]["text"])) <= KEEP_WITH_SIGNATURES_CHARS:
+            # The end of the last article goes with « Fait à … » and the signatures: never
+            # a page of signatures alone.
+            article_blocks[-1]["keep_with_next"] = True
         articles.append({
             "number": number,
             "label": label,
@@ -194,7 +223,7 @@ def build_context(convention: Convention,
             "title": typo(article.title),
             "heading": typo(f"{label} : {article.title}"),
             "heading_runs": Runs((Run(typo(f"{label} : {article.title}")),)),
-            "blocks": blocks(article.blocks),
+            "blocks": article_blocks,
         })
 
     signature_blocks = []
@@ -212,6 +241,7 @@ def build_context(convention: Convention,
             "function": Runs((Run(typo(function)),)),
             "name": Runs((Run(name),), bookmark=(signature_anchor(party.key), 9000 + index)),
             "name_text": name,
+            "tag": anchor_text(system, index + 1) if system else "",
         })
 
     funding: dict[str, Any] | None = None
@@ -255,6 +285,8 @@ def build_context(convention: Convention,
         },
         "articles": articles,
         "signature": {
+            "method": convention.signature.method.value,
+            "electronic": convention.signed_electronically(),
             "place": convention.signature.place,
             "date": french.format_date(convention.signature.date)
             if convention.signature.date else None,

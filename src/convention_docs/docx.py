@@ -44,6 +44,7 @@ from PIL import Image, UnidentifiedImageError
 from convention_docs import wordml
 from convention_docs._cache import BoundedCache
 from convention_docs._docx_package import open_document, parsed_when_used, save
+from convention_docs.anchors import AnchorSystem, check_system
 from convention_docs.context import ImageSpec, build_context
 from convention_docs.errors import AssetError, TemplateError
 from convention_docs.model import Convention
@@ -428,12 +429,16 @@ def _set_properties(doc: Any, convention: Convention) -> None:
 
 
 def render_docx(convention: Convention, destination: str | Path | IO[bytes], *,
-                template: str | Path | None = None, draft: bool = False) -> None:
+                template: str | Path | None = None, draft: bool = False,
+                anchors: AnchorSystem | None = None) -> None:
     """Render ``convention`` with ``template`` (default: the shipped one) to ``destination``.
 
-    Raises ``TemplateError`` naming the template and the variable when the template uses a
-    variable the model does not provide, breaks the sandbox, or produces invalid XML.
+    ``anchors`` puts that parapheur's text anchor in each signature block (see
+    :mod:`convention_docs.anchors`). Raises ``TemplateError`` naming the template and the
+    variable when the template uses a variable the model does not provide, breaks the
+    sandbox, or produces invalid XML.
     """
+    check_system(anchors)
     with ExitStack() as stack:
         if template is None:
             template_path = stack.enter_context(template_file())
@@ -457,7 +462,7 @@ def render_docx(convention: Convention, destination: str | Path | IO[bytes], *,
             return Path(stack.enter_context(logo_file(logo)))
 
         context = build_context(convention, image=lambda spec: _Image(tpl, spec),
-                                logo_path=logo_path, draft=draft)
+                                logo_path=logo_path, draft=draft, anchors=anchors)
         try:
             tpl.render(context, _environment(), autoescape=True)
         except jinja2.UndefinedError as exc:

@@ -8,6 +8,7 @@ The tree::
     ├── TemplateError                   a .docx template is unusable or fails to render
     │                                   (.template, .variable)
     ├── AssetError                      a logo or template file is missing or unreadable
+    ├── AnchorError                     an unknown parapheur anchor system (``anchors=``)
     ├── ConversionError                 LibreOffice could not turn a .docx into a PDF
     │   ├── LibreOfficeNotFound         no soffice on this machine
     │   └── ConversionTimeout           soffice did not finish in time (it was killed)
@@ -30,6 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from convention_docs.validate import Report
 
 __all__ = [
+    "AnchorError",
     "AssetError",
     "ConventionDocsError",
     "ConventionRejected",
@@ -88,6 +90,10 @@ class TemplateError(ConventionDocsError):
 
 class AssetError(ConventionDocsError):
     """A logo, template or other resource file is missing or unreadable."""
+
+
+class AnchorError(ConventionDocsError, ValueError):
+    """``anchors=`` names no known parapheur (the message lists the known ones)."""
 
 
 class ConversionError(ConventionDocsError):

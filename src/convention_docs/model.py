@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -54,6 +55,7 @@ __all__ = [
     "Rich",
     "Signature",
     "SignatureBlock",
+    "SignatureMethod",
     "Typography",
     "check_text",
 ]
@@ -419,9 +421,39 @@ class SignatureBlock(_Model):
     )
 
 
-class Signature(_Model):
-    """Where and when the convention is signed, in how many originals, by whom."""
+class SignatureMethod(StrEnum):
+    """How the convention is signed: on paper (originals) or electronically (a parapheur).
 
+    A spec may write the French words too: ``papier``, ``électronique``.
+    """
+
+    PAPER = "paper"
+    ELECTRONIC = "electronic"
+
+
+_METHOD_WORDS = {"paper": "paper", "papier": "paper",
+                 "electronic": "electronic", "électronique": "electronic",
+                 "electronique": "electronic"}
+
+
+def _signature_method(value: Any) -> Any:
+    if isinstance(value, str) and not isinstance(value, SignatureMethod):
+        word = _METHOD_WORDS.get(unicodedata.normalize("NFC", value).strip().lower())
+        if word is None:
+            raise ValueError(f"valeur non reconnue {value!r}, attendu : « papier » (paper) ou "
+                             "« électronique » (electronic)")
+        return word
+    return value
+
+
+class Signature(_Model):
+    """Where and when the convention is signed, in how many originals, by whom, and how."""
+
+    method: Annotated[SignatureMethod, BeforeValidator(_signature_method)] = Field(
+        default=SignatureMethod.PAPER,
+        description="« paper » (« papier », par défaut) : « Fait à …, le …, en N exemplaires "
+                    "originaux » ; « electronic » (« électronique ») : signée électroniquement, "
+                    "prend effet à la date de la dernière signature.")
     place: Line
     date: dt.date | None = Field(default=None, description="Absente : « le » suivi d'un blanc.")
     originals: Annotated[int, Field(ge=1, le=99)] | None = Field(
@@ -430,6 +462,20 @@ class Signature(_Model):
     blocks: tuple[SignatureBlock, ...] | None = Field(
         default=None, description="Par défaut : un bloc par partie, dans l'ordre des parties."
     )
+
+    @model_validator(mode="after")
+    def _electronic(self) -> Signature:
+        if self.method is SignatureMethod.ELECTRONIC:
+            problems = []
+            if self.date is not None:
+                problems.append("date :: une convention signée électroniquement prend la date "
+                                "de sa dernière signature : retirez « date »")
+            if self.originals is not None:
+                problems.append("originals :: une convention signée électroniquement n'a pas "
+                                "d'exemplaires originaux papier : retirez « originals »")
+            if problems:
+                raise ValueError("\n".join(problems))
+        return self
 
 
 # --------------------------------------------------------------------------------------------
@@ -588,6 +634,10 @@ class Convention(_Model):
     def originals(self) -> int:
         """Return the number of originals: as stated, else one per party."""
         return self.signature.originals or len(self.parties)
+
+    def signed_electronically(self) -> bool:
+        """Return whether the convention is signed electronically (no paper originals)."""
+        return self.signature.method is SignatureMethod.ELECTRONIC
 
     # Drafting from Python (drafting.py) and notebooks (notebook.py) --------------------------
 

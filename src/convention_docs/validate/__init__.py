@@ -7,6 +7,7 @@ Rule codes are stable and documented in docs/rules.md. Errors refuse a document;
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +23,12 @@ from convention_docs.validate.currency import check_clauses, check_currency, che
 from convention_docs.validate.form import check_form
 from convention_docs.validate.model_rules import check_model, model_view
 from convention_docs.validate.report import Finding, Report, Severity
+from convention_docs.validate.signing import (
+    check_hidden_text,
+    check_model_signing,
+    check_signature_fields,
+    signature_fields,
+)
 from convention_docs.validate.visibility import check_visibility
 
 __all__ = ["Finding", "Report", "Severity", "validate", "validate_view"]
@@ -66,8 +73,12 @@ def _official(path: Path) -> LogoLibrary:
 
 
 def validate_view(view: DocumentView, *, convention: Convention | None = None,
-                  library: LogoLibrary | None = None) -> Report:
-    """Return the report of a document already read into a ``DocumentView``."""
+                  library: LogoLibrary | None = None,
+                  signature_fields: Sequence[str] = ()) -> Report:
+    """Return the report of a document already read into a ``DocumentView``.
+
+    ``signature_fields``: the names of the PDF's signature fields, if it has any.
+    """
     reading = Reading(view.lines)  # the text, normalised once for all the rules
     findings: list[Finding] = []
     findings += check_form(view, reading)
@@ -87,6 +98,8 @@ def validate_view(view: DocumentView, *, convention: Convention | None = None,
     findings += check_currency(reading.flow)
     findings += check_typography(reading.flow)
     findings += check_clauses(reading.flow)
+    findings += check_hidden_text(reading)
+    findings += check_signature_fields(reading, signature_fields)
     if view.source is not None:
         findings = [f if f.location.file else replace(f, location=replace(f.location,
                                                                            file=view.source))
@@ -105,8 +118,10 @@ def validate(source: Convention | str | Path, *, convention: Convention | None =
     """
     if isinstance(source, Convention):
         source = checked(source)  # 0.1 ms; model_copy(update=…) builds unchecked objects
-        runs = Reading(model_view(source).lines).flow
+        lines = model_view(source).lines
+        runs = Reading(lines).flow
         findings = check_model(source)
+        findings += check_model_signing(source, lines)
         findings += check_currency(runs)
         findings += check_typography(runs)
         findings += check_clauses(runs)
@@ -117,6 +132,8 @@ def validate(source: Convention | str | Path, *, convention: Convention | None =
         view = read_docx(path)
     elif suffix == ".pdf":
         view = read_pdf(path)
+        return validate_view(view, convention=convention, library=library,
+                             signature_fields=signature_fields(path))
     else:
         raise DocumentError("format non reconnu : attendu un fichier .docx ou .pdf", path=path)
     return validate_view(view, convention=convention, library=library)

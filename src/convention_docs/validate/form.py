@@ -13,7 +13,7 @@ from convention_docs.inspect.view import DocumentView, TextLine
 from convention_docs.validate._text import Reading, Texts, norm
 from convention_docs.validate.report import Finding, Severity
 
-__all__ = ["check_form", "norm"]
+__all__ = ["check_form", "norm", "signature_formula", "speaks_of_originals"]
 
 _ARTICLE = re.compile(
     # « Article 3 : », « ARTICLE 3 - », « Article 1er », « Article premier » as a heading: a
@@ -24,6 +24,13 @@ _MADE_AT = re.compile(r"\bfait\s+à\s+(?P<place>[^,\n]+?)\s*,?\s+le\b", re.IGNOR
 _ORIGINALS = re.compile(
     r"\ben\s+(?P<n>\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+"
     r"exemplaires?(\s+originaux|\s+original)?", re.IGNORECASE)
+# A convention signed electronically has no « Fait à …, le … » date: « signée
+# électroniquement », « signature électronique », « date de sa dernière signature ».
+_ELECTRONIC = re.compile(
+    r"\bsign(?:é|ée|és|ées)\s+électroniquement\b|\bsignatures?\s+électroniques?\b"
+    r"|\bdate\s+de\s+(?:sa|la)\s+dernière\s+signature\b", re.IGNORECASE)
+_ELECTRONIC_NEEDLES = ("électroniqu", "dernière")
+_ORIGINALS_NEEDLES = ("exemplaire",)
 _REPRESENTED = re.compile(r"\b(?P<word>représenté(?P<fem>e?)s?)\s+par\b", re.IGNORECASE)
 # Lower-case pieces of text that every match of these expressions contains (see ``_text``).
 _MADE_AT_NEEDLES = ("fait",)
@@ -111,10 +118,41 @@ def _signature_part(lines: Sequence[TextLine], texts: Texts) -> int | None:
     return None
 
 
+def _electronic_part(texts: Texts) -> int | None:
+    """Return the index of the last line of an electronic signing formula, if any."""
+    for index in reversed(texts.where(_ELECTRONIC_NEEDLES)):
+        if _ELECTRONIC.search(texts.texts[index]):
+            return index
+    return None
+
+
+def signature_formula(texts: Texts) -> int | None:
+    """Return the index of the signing formula: the last « Fait à …, le », else the last
+    electronic formula (« signée électroniquement … »), else ``None``."""
+    paper = _signature_part((), texts)
+    return paper if paper is not None else _electronic_part(texts)
+
+
+def speaks_of_originals(texts: Texts) -> int | None:
+    """Return the index of the first text that speaks of (paper) originals, if any.
+
+    >>> speaks_of_originals(Texts.of(["Article 1er", "Fait à Paris, en deux exemplaires."]))
+    1
+    """
+    for index in texts.where(_ORIGINALS_NEEDLES):
+        if _ORIGINALS.search(texts.texts[index]):
+            return index
+    return None
+
+
 def check_parties_and_signatures(lines: Sequence[TextLine], texts: Texts) -> Iterator[Finding]:
     """Agreement of « représenté(e) »/« dénommé(e) »; place, originals, one block per party."""
     parties: list[tuple[str, TextLine, str | None]] = []  # (name, line, representative)
     place = _signature_part(lines, texts)
+    electronic = False
+    if place is None:
+        place = _electronic_part(texts)
+        electronic = place is not None
     made_at = None if place is None else lines[place]
     made_text = "" if place is None else texts.texts[place]
     after = () if place is None else texts.texts[place + 1:]  # the signature blocks' texts
@@ -157,6 +195,13 @@ def check_parties_and_signatures(lines: Sequence[TextLine], texts: Texts) -> Ite
     if made_at is None:
         yield Finding("SIGNATURE_PLACE_MISSING", Severity.ERROR,
                       "lieu de signature absent : « Fait à …, le … » attendu")
+    elif electronic:
+        originals = speaks_of_originals(texts)
+        if originals is not None:
+            yield _finding("ELECTRONIC_WITH_ORIGINALS", Severity.ERROR,
+                           "convention signée électroniquement qui parle d'exemplaires "
+                           "originaux papier : retirez « en … exemplaires originaux »",
+                           lines[originals])
     else:
         text = made_text
         if not _ORIGINALS.search(text) and not any(

@@ -276,3 +276,15 @@ def test_any_text_comes_back_exactly_from_the_html(title: str, name: str, body: 
     assert any(p["text"] == body for p in tree.find("p"))
     assert any(p["text"].startswith(f"{name},") for p in tree.find("p"))
     assert not tree.find("script")
+
+
+def test_html_without_findings_has_no_notes_column(paca: Convention) -> None:
+    assert validate(paca).findings == ()
+    tree = Tree(paca._repr_html_())
+    assert not [d for d in tree.find("div") if "flex:2" in (d["attrs"].get("style") or "")]
+    with_findings = Tree(paca.replace(funding=None)._repr_html_())
+    columns = [d for d in with_findings.find("div")
+               if "flex:2" in (d["attrs"].get("style") or "")]
+    # one beside each part: funding, title, each party, agreement, preamble, each article,
+    # signature
+    assert len(columns) == 5 + len(paca.parties) + len(paca.articles)

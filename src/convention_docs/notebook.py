@@ -175,7 +175,11 @@ def _part_of(finding: Finding) -> str:
     return "heading" if part in ("title", "object") else part
 
 
-def _row(document: str, findings: Iterable[Finding]) -> str:
+def _row(document: str, findings: Iterable[Finding], *, notes_column: bool = True) -> str:
+    """One part of the document, its findings beside it (a column left out when the whole
+    convention has none)."""
+    if not notes_column:
+        return f"<div>{document}</div>"
     notes = findings_html(findings)
     return ('<div style="display:flex;gap:1.5em;align-items:flex-start">'
             f'<div style="flex:3;min-width:0">{document}</div>'
@@ -216,10 +220,11 @@ def convention_html(convention: Convention) -> str:
     for finding in report.findings:
         by_part.setdefault(_part_of(finding), []).append(finding)
     ctx = build_context(model, image=lambda spec: spec, logo_path=Path)
+    row = functools.partial(_row, notes_column=bool(report.findings))
 
     rows: list[str] = [_status(report)]
     if by_part.get("general"):
-        rows.append(_row("", by_part["general"]))
+        rows.append(row("", by_part["general"]))
     funding = ctx["funding"]
     if funding is not None:
         logos = "".join(_logo(spec) for spec in funding["logos"])
@@ -229,26 +234,26 @@ def convention_html(convention: Convention) -> str:
         block = ((f"<div>{partners}</div>" if partners else "")
                  + f'<div style="display:flex;align-items:center">{logos}{statement}</div>'
                  + f'<p style="font-size:85%">{_text(funding["mention"])}</p>')
-        rows.append(_row(block, by_part.get("funding", ())))
+        rows.append(row(block, by_part.get("funding", ())))
     elif by_part.get("funding"):
-        rows.append(_row("<p><i>(pas de bloc de financement européen)</i></p>",
+        rows.append(row("<p><i>(pas de bloc de financement européen)</i></p>",
                          by_part["funding"]))
     heading = (f'<h2 style="text-align:center;margin-bottom:0.2em">{_text(ctx["title"])}</h2>'
                f'<p style="text-align:center"><b>{_text(ctx["object"])}</b></p>')
-    rows.append(_row(heading, by_part.get("heading", ())))
+    rows.append(row(heading, by_part.get("heading", ())))
     for index, party in enumerate(ctx["parties"]):
         text = (f'<p><b>{_text(party["name_line"])}</b><br>{_text(party["represented_by"])}'
                 f'<br>{_text(party["designation_line"])}</p>')
         if index + 1 < len(ctx["parties"]):
             text += '<p style="text-align:center">Et</p>'
-        rows.append(_row(text, by_part.get(f"parties[{index}]", ())))
-    rows.append(_row(f'<p style="text-align:center"><b>{_text(ctx["agreement"])}</b></p>', ()))
+        rows.append(row(text, by_part.get(f"parties[{index}]", ())))
+    rows.append(row(f'<p style="text-align:center"><b>{_text(ctx["agreement"])}</b></p>', ()))
     if ctx["preamble"] is not None:
-        rows.append(_row(f'<h3>{_text(ctx["preamble"]["title"])}</h3>'
+        rows.append(row(f'<h3>{_text(ctx["preamble"]["title"])}</h3>'
                          + _blocks(ctx["preamble"]["blocks"]), by_part.get("preamble", ())))
     for index, article in enumerate(ctx["articles"]):
         label = _ordinals(_text(article["label"]))
-        rows.append(_row(f'<h3>{label} : {_text(article["title"])}</h3>'
+        rows.append(row(f'<h3>{label} : {_text(article["title"])}</h3>'
                          + _blocks(article["blocks"]), by_part.get(f"articles[{index}]", ())))
     signature = ctx["signature"]
     cells = "".join(
@@ -256,7 +261,7 @@ def convention_html(convention: Convention) -> str:
         f'{_text(block["label"])}<br>{_runs(block["function"])}'
         f'<div style="height:4em"></div><b>{_text(block["name_text"])}</b></td>'
         for block in signature["blocks"])
-    rows.append(_row(f'<p>{_ordinals(_text(signature["made_at"]))}</p>'
+    rows.append(row(f'<p>{_ordinals(_text(signature["made_at"]))}</p>'
                      f'<table style="border:none"><tr>{cells}</tr></table>',
                      by_part.get("signature", ())))
     body = "".join(rows)

@@ -73,7 +73,8 @@ def test_notebook_runs_from_start_to_end(tmp_path: Path) -> None:
     text = "\n".join(t for c in cells for t in outputs(c, "text/plain"))
     assert "<Convention « CONVENTION DE PARTENARIAT" in text
     assert "[FUNDING_MISSING] financement européen non déclaré" in text  # the refused render
-    assert "Convention : spécification invalide, signature.date : attendu : une date" in text
+    assert "Convention : spécification invalide, signature.date : " in text
+    assert "attendu : une date AAAA-MM-JJ" in text
     assert "('OUTDATED_POLE_EMPLOI', 'articles[4].blocks[0]')" in text  # the finding fixed
     assert "<Report (convention) : conforme : 0 erreur(s), 0 avertissement(s)>" in text
 

@@ -290,3 +290,10 @@ def test_every_missing_clause_names_the_function_that_writes_it() -> None:
         "clause absente : règlement des litiges (tribunal administratif compétent) : voir "
         "convention_docs.clauses.litiges()")
     assert model_view(bare).lines  # the view still reads
+
+
+def test_docs_page_lists_every_clause() -> None:
+    page = (EXAMPLES.parent / "docs" / "clauses.md").read_text(encoding="utf-8")
+    for name in clauses.CLAUSES:
+        assert f"| `{name}(" in page, name
+    assert "R221-3" in page and "2015-1444" in page

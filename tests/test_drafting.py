@@ -17,7 +17,7 @@ from convention_docs.inspect import read_pdf
 from convention_docs.model import Article
 from convention_docs.spec import load, load_data
 
-from .conftest import EXAMPLES, needs_libreoffice
+from .conftest import EXAMPLES, needs_libreoffice, soffice_available
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -194,3 +194,124 @@ def test_signature_block_function_is_checked_too(minimal: dict[str, Any]) -> Non
 def test_the_2026_example_has_no_mismatch() -> None:
     from convention_docs import validate
     assert "CIVILITY_FUNCTION_MISMATCH" not in validate(load(EXAMPLES / "paca-2026.yaml")).codes()
+
+
+# --- party logos -----------------------------------------------------------------------------
+
+
+def _picture(path: Path, size: tuple[int, int], colour: tuple[int, int, int]) -> Path:
+    from PIL import Image, ImageDraw
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, size[0] // 3, size[1]), fill=colour)
+    draw.ellipse((size[0] // 2, size[1] // 4, size[0] // 2 + size[1] // 2, size[1] * 3 // 4),
+                 fill=(0, 0, 0))
+    image.save(path)
+    return path
+
+
+@pytest.fixture
+def logo_spec(tmp_path: Path, minimal: dict[str, Any]) -> Path:
+    """A spec whose parties have their logos in a folder beside it, named relatively."""
+    import yaml
+    spec = tmp_path / "spec" / "c.yaml"
+    (spec.parent / "logos").mkdir(parents=True)
+    _picture(spec.parent / "logos" / "prefet.png", (600, 300), (0, 35, 149))
+    _picture(spec.parent / "logos" / "plie.png", (900, 300), (0, 120, 60))
+    minimal["parties"][0]["logo"] = {"path": "logos/prefet.png", "alt": "Préfet de région"}
+    minimal["parties"][1]["logo"] = {"path": "logos/plie.png", "alt": "Maison de l'emploi"}
+    spec.write_text(yaml.safe_dump(minimal, allow_unicode=True), encoding="utf-8")
+    return spec
+
+
+def _drawings(path: Path) -> list[tuple[str, float, float]]:
+    """(alternative text, width mm, height mm) of the body's pictures, in document order."""
+    document = docx.Document(str(path))
+    out = []
+    for shape in document.inline_shapes:
+        descr = shape._inline.docPr.get("descr", "")
+        out.append((descr, shape.width.mm, shape.height.mm))
+    return out
+
+
+def test_party_logos_are_shown_at_the_top_within_the_emblem_box(logo_spec: Path,
+                                                                tmp_path: Path) -> None:
+    convention = load(logo_spec)
+    assert convention.parties[0].logo is not None
+    assert convention.parties[0].logo.path == logo_spec.parent / "logos" / "prefet.png"
+    out = render(logo_spec, tmp_path / "c.docx")
+    drawings = _drawings(out)
+    assert [alt for alt, _, _ in drawings[:3]] == ["Préfet de région", "Maison de l'emploi",
+                                                  "Emblème de l'Union européenne"]
+    (_, w1, h1), (_, w2, h2), (_, we, he) = drawings[:3]
+    assert (round(we, 1), round(he, 1)) == (22.5, 15.0)
+    assert round(w1, 1) == 22.5 and round(h1, 2) == 11.25  # 2:1 fits the emblem's box
+    assert round(w2, 1) == 22.5 and round(h2, 1) == 7.5
+    document = docx.Document(str(out))
+    first = document.paragraphs[0]
+    assert first.style.name == "Logos parties"
+    assert first._p.findall(f".//{W}tab")  # two logos: one left, one at the right margin
+
+
+def test_party_logo_with_a_height(logo_spec: Path, tmp_path: Path) -> None:
+    import yaml
+    data = yaml.safe_load(logo_spec.read_text(encoding="utf-8"))
+    data["parties"][0]["logo"]["height_mm"] = 12
+    logo_spec.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (_, width, height), *_ = _drawings(render(logo_spec, tmp_path / "c.docx"))
+    assert (round(width, 1), round(height, 1)) == (24.0, 12.0)  # higher: wider than the emblem
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_a_party_logo_larger_than_the_emblem_is_refused(logo_spec: Path, tmp_path: Path,
+                                                        kind: str) -> None:
+    import yaml
+
+    from convention_docs import ConventionRejected
+    if kind == "pdf" and not soffice_available():
+        pytest.skip("LibreOffice (soffice) absent")
+    data = yaml.safe_load(logo_spec.read_text(encoding="utf-8"))
+    data["parties"][1]["logo"]["height_mm"] = 30
+    logo_spec.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    target = tmp_path / f"c.{kind}"
+    with pytest.raises(ConventionRejected) as info:
+        render(logo_spec, target)
+    [finding] = [f for f in info.value.report.errors]
+    assert finding.code == "EU_EMBLEM_SMALLER_THAN_LOGO"
+    assert "un logo (75,0 × 25,0 mm) est plus grand que l'emblème" in finding.message
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (None, "est introuvable (attendu : une image PNG ou JPEG, chemin relatif au fichier de "
+           "spécification)"),
+    (b"not a picture", "n'est pas une image lisible (PNG ou JPEG)"),
+])
+def test_missing_or_broken_party_logo_is_a_spec_error(logo_spec: Path, tmp_path: Path,
+                                                      content: bytes | None,
+                                                      expected: str) -> None:
+    from convention_docs.cli import main
+    logo = logo_spec.parent / "logos" / "plie.png"
+    logo.unlink()
+    if content is not None:
+        logo.write_bytes(content)
+    with pytest.raises(SpecError) as info:
+        load(logo_spec)
+    assert info.value.issues == (("parties[1].logo.path", f"le fichier de logo {logo} {expected}"),)
+    assert str(logo_spec) in str(info.value)
+    target = tmp_path / "c.docx"
+    assert main(["render", str(logo_spec), "-o", str(target)]) == 2
+    assert not target.exists()
+
+
+def test_a_model_built_in_python_reports_a_missing_party_logo(minimal: dict[str, Any],
+                                                              tmp_path: Path) -> None:
+    from convention_docs import Convention, validate
+    from convention_docs.model import PartyLogo
+    convention = Convention.model_validate(minimal)
+    party = convention.parties[0].model_copy(
+        update={"logo": PartyLogo(path=tmp_path / "none.png", alt="Préfet")})
+    convention = convention.model_copy(update={"parties": (party, *convention.parties[1:])})
+    [finding] = [f for f in validate(convention).errors]
+    assert (finding.code, finding.location.field) == ("LOGO_FILE_UNREADABLE",
+                                                      "parties[0].logo.path")

@@ -288,3 +288,19 @@ def test_html_without_findings_has_no_notes_column(paca: Convention) -> None:
     # one beside each part: funding, title, each party, agreement, preamble, each article,
     # signature
     assert len(columns) == 5 + len(paca.parties) + len(paca.articles)
+
+
+def test_html_shows_the_parties_logos_first(minimal: dict[str, Any], tmp_path: Any) -> None:
+    for index, (colour, alt) in enumerate((((0, 0, 145), "Préfet de la région Bretagne"),
+                                           ((230, 120, 0), "PLIE & co"))):
+        path = tmp_path / f"logo-{index}.png"
+        Image.new("RGB", (240, 120), colour).save(path)
+        minimal["parties"][index]["logo"] = {"path": str(path), "alt": alt}
+    tree = Tree(Convention(**minimal)._repr_html_())
+    images = tree.find("img")
+    assert [img["attrs"]["alt"] for img in images] == [
+        "Préfet de la région Bretagne", "PLIE & co", "Emblème de l'Union européenne"]
+    first = png_of(images[0]["attrs"]["src"])
+    assert first.size == (144, 72) and first.convert("RGB").getpixel((70, 30)) == (0, 0, 145)
+    row = images[0]["parents"][-1]
+    assert images[1]["parents"][-1] is row and "space-between" in row["attrs"]["style"]

@@ -36,6 +36,7 @@ __all__ = [
     "ELECTRONIC_FORMULA",
     "EMBLEM_HEIGHT_MM",
     "KEEP_WITH_SIGNATURES_CHARS",
+    "PARTY_LOGO_MAX_WIDTH_MM",
     "ImageSpec",
     "build_context",
     "made_at",
@@ -44,6 +45,9 @@ __all__ = [
 
 EMBLEM_HEIGHT_MM = 15.0
 """Height of the EU emblem in the funding block; no other logo is drawn larger."""
+
+PARTY_LOGO_MAX_WIDTH_MM = 75.0
+"""Widest a party logo of a given height is drawn: two fit side by side on the first line."""
 
 BLANK_DATE = "_" * 16
 """What « Fait à …, le » is followed by when the date is left to be written by hand."""
@@ -244,6 +248,12 @@ def build_context(convention: Convention,
             "tag": anchor_text(system, index + 1) if system else "",
         })
 
+    party_logos = [
+        image(ImageSpec(party.logo.path,
+                        PARTY_LOGO_MAX_WIDTH_MM if party.logo.height_mm else EMBLEM_HEIGHT_MM * 1.5,
+                        party.logo.height_mm or EMBLEM_HEIGHT_MM, party.logo.alt, "party"))
+        for party in convention.parties if party.logo is not None]
+
     funding: dict[str, Any] | None = None
     if convention.funding is not None and logo_path is not None:
         rules = rules_for(convention.funding)
@@ -278,6 +288,7 @@ def build_context(convention: Convention,
         "reference": metadata.reference or "",
         "version": metadata.version,
         "parties": parties,
+        "party_logos": party_logos,
         "agreement": typo(f"{convention.agreement_formula} :"),
         "preamble": None if convention.preamble is None else {
             "title": typo(convention.preamble.title),

@@ -47,6 +47,7 @@ __all__ = [
     "Metadata",
     "Paragraph",
     "Party",
+    "PartyLogo",
     "Person",
     "Preamble",
     "Quotation",
@@ -338,6 +339,18 @@ class Person(_Model):
     function: Line = Field(description="Fonction, par ex. « préfet de la région … ».")
 
 
+class PartyLogo(_Model):
+    """A party's own logo (the préfecture's bloc-marque, the partner's logo), shown at the top
+    of the first page. Never larger than the EU emblem under FSE+ (Reg. 2021/1060 Annex IX)."""
+
+    path: Path = Field(description="Fichier PNG ou JPEG, relatif au fichier de spécification.")
+    alt: Line = Field(description="Texte alternatif, lu par les lecteurs d'écran.")
+    height_mm: Annotated[float, Field(gt=0, le=60)] | None = Field(
+        default=None,
+        description="Hauteur en mm ; par défaut, le logo tient dans le cadre de l'emblème "
+                    "européen (15 mm de haut, 22,5 mm de large).")
+
+
 class Party(_Model):
     """A party to the convention."""
 
@@ -346,6 +359,8 @@ class Party(_Model):
     gender: Gender
     representative: Person
     designation: Line = Field(description="Dénomination : « l'État », « le facilitateur ».")
+    logo: PartyLogo | None = Field(default=None,
+                                   description="Logo de la partie, en tête du document.")
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """What a notebook shows of a ``Convention``: a short ``repr`` and an HTML preview.
 
-The preview is laid out like the document (funding block with the EU emblem, title, parties
-and their representatives, preamble, « Article 1<sup>er</sup> » …, « Fait à … », signature
-blocks) from the same template variables as the .docx (``context.build_context``), so its words
-are the document's. Beside each part stand the validator's findings about it (``validate``,
-located by field path). Every text of the convention is HTML-escaped.
+The preview is laid out like the document (the parties' logos, the funding block with the EU
+emblem, title, parties and their representatives, preamble, « Article 1<sup>er</sup> » …,
+« Fait à … », signature blocks) from the same template variables as the .docx
+(``context.build_context``), so its words are the document's. Beside each part stand the
+validator's findings about it (``validate``, located by field path). Every text of the
+convention is HTML-escaped.
 
 >>> from convention_docs import load
 >>> convention = load("examples/paca-2026.yaml")
@@ -225,6 +226,10 @@ def convention_html(convention: Convention) -> str:
     rows: list[str] = [_status(report)]
     if by_part.get("general"):
         rows.append(row("", by_part["general"]))
+    party_logos = ctx.get("party_logos") or ()
+    if party_logos:  # at the top of the first page: the first on the left, the last on the right
+        rows.append(row('<div style="display:flex;justify-content:space-between;'
+                        f'align-items:center">{"".join(map(_logo, party_logos))}</div>', ()))
     funding = ctx["funding"]
     if funding is not None:
         logos = "".join(_logo(spec) for spec in funding["logos"])

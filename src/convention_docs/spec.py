@@ -9,7 +9,7 @@ against the spec file's folder. Every problem is reported with the file, the fie
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -151,15 +151,20 @@ def _expanded_size(data: Any) -> int:
 
 def _resolve_paths(data: Any, base: Path) -> Any:
     """Resolve ``path`` entries of logo files relative to ``base``."""
-    funding = data.get("funding") if isinstance(data, dict) else None
-    if not isinstance(funding, dict):
-        return data
 
     def fix(entry: Any) -> Any:
         if isinstance(entry, dict) and isinstance(entry.get("path"), str):
             path = Path(entry["path"])
             return {**entry, "path": str(path if path.is_absolute() else base / path)}
         return entry
+
+    if isinstance(data, dict) and isinstance(data.get("parties"), list):
+        data = {**data, "parties": [
+            {**party, "logo": fix(party["logo"])} if isinstance(party, dict)
+            and "logo" in party else party for party in data["parties"]]}
+    funding = data.get("funding") if isinstance(data, dict) else None
+    if not isinstance(funding, dict):
+        return data
 
     funding = dict(funding)
     if "fse_logo" in funding:
@@ -179,10 +184,32 @@ def load_data(data: Any, *, source: str | Path | None = None) -> Convention:
     try:
         # pydantic's validator itself: Convention.model_validate would already raise the
         # French SpecError (drafting.py), without the file and before the translation here
-        model: Convention = Convention.__pydantic_validator__.validate_python(dict(data))
+        convention: Convention = Convention.__pydantic_validator__.validate_python(dict(data))
     except ValidationError as exc:
         raise SpecError(_issues(exc), source) from exc
-    return model
+    problems = list(_party_logo_problems(convention))
+    if problems:
+        raise SpecError(problems, source)
+    return convention
+
+
+def _party_logo_problems(convention: Convention) -> Iterator[tuple[str, str]]:
+    """A party's logo that is missing or is no picture (path relative to the spec file)."""
+    for index, party in enumerate(convention.parties):
+        if party.logo is None:
+            continue
+        field, path = f"parties[{index}].logo.path", party.logo.path
+        if not path.is_file():
+            what = "est un dossier" if path.is_dir() else "est introuvable"
+            yield field, (f"le fichier de logo {path} {what} (attendu : une image PNG ou JPEG, "
+                          "chemin relatif au fichier de spécification)")
+            continue
+        from PIL import Image, UnidentifiedImageError  # only when a party has a logo
+        try:
+            with Image.open(path) as picture:
+                picture.verify()
+        except (OSError, UnidentifiedImageError, SyntaxError, ValueError):
+            yield field, f"le fichier de logo {path} n'est pas une image lisible (PNG ou JPEG)"
 
 
 def load(path: str | Path) -> Convention:

@@ -95,6 +95,9 @@ def check_model(convention: Convention) -> list[Finding]:
     """Return the findings that only a model can have (funding declaration, logo files,
     civility against function)."""
     findings: list[Finding] = list(check_civility(convention))
+    for i, party in enumerate(convention.parties):
+        if party.logo is not None:
+            findings += _logo_file(party.logo.path, f"parties[{i}].logo.path")
     funding = convention.funding
     if funding is None:
         findings.append(Finding(

@@ -68,6 +68,7 @@ class _Job:
     formats: tuple[str, ...]
     pdfa: bool
     template: str | None
+    signable: bool = False
 
 
 def _targets(specs: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
@@ -89,7 +90,8 @@ def _one(spec: Path, problem: str | None, job: _Job, converter: PdfConverter) ->
             raise SpecError([("", problem)], spec)
         model = load(spec)
         outcomes = build_all(model, [job.outdir / f"{spec.stem}.{fmt}" for fmt in job.formats],
-                             template=job.template, pdfa=job.pdfa, converter=converter)
+                             template=job.template, pdfa=job.pdfa, converter=converter,
+                             signable=job.signable)
         result.outputs.extend(outcome.path for outcome in outcomes)
         result.reports.extend(outcome.report for outcome in outcomes)
     except ConventionDocsError as exc:
@@ -103,15 +105,18 @@ def _one(spec: Path, problem: str | None, job: _Job, converter: PdfConverter) ->
 def batch(specs: Iterable[str | Path], outdir: str | Path, *,
           formats: Iterable[str] = FORMATS, pdfa: bool = False, jobs: int = 1,
           isolate: bool = False, template: str | Path | None = None,
-          on_result: Callable[[BatchResult], None] | None = None) -> list[BatchResult]:
+          on_result: Callable[[BatchResult], None] | None = None,
+          signable: bool = False) -> list[BatchResult]:
     """Render every spec into ``outdir`` (``conv-07.yaml`` → ``conv-07.pdf``), going on past
     failures; return one ``BatchResult`` per spec, in the order given.
 
     ``jobs`` is the number of LibreOffice instances converting at once (threads of this
     process feed them); with ``isolate=True``, the number of worker processes, each with its
-    own instance (see the module's documentation).
+    own instance (see the module's documentation). ``signable``: each PDF gets an empty
+    signature field per signatory.
     """
-    job = _Job(Path(outdir), tuple(formats), pdfa, str(template) if template else None)
+    job = _Job(Path(outdir), tuple(formats), pdfa, str(template) if template else None,
+               signable)
     for fmt in job.formats:
         if fmt not in FORMATS:
             raise ConventionDocsError(f"format « {fmt} » inconnu, attendu : docx, pdf")

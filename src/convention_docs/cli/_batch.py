@@ -29,6 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="un processus Python par LibreOffice (plus lent à démarrer, mais "
                              "un plantage de Python ne perd que la convention en cours)")
     parser.add_argument("--template", help="modèle .docx (papier à en-tête)")
+    parser.add_argument("--signable", action="store_true",
+                        help="PDF : un champ de signature vide par signataire")
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -62,7 +64,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         try:
             results = batch(args.specs, Path(args.outdir), formats=formats, pdfa=args.pdfa,
                             jobs=args.jobs, isolate=args.isolate, template=args.template,
-                            on_result=report_line)
+                            on_result=report_line, signable=args.signable)
         except ConventionDocsError as exc:  # the arguments themselves (e.g. --outdir)
             error(err, exc)
             return EXIT_BAD_INPUT

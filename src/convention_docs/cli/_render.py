@@ -22,6 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--template", help="modèle .docx (papier à en-tête)")
     parser.add_argument("--draft", action="store_true",
                         help="écrit même si la validation échoue, marqué « PROJET »")
+    parser.add_argument("--signable", action="store_true",
+                        help="PDF : un champ de signature vide par signataire")
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -45,7 +47,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_BAD_INPUT
     try:
         result = build(Path(args.spec), output, template=args.template,
-                       pdfa=args.pdfa, draft=args.draft)
+                       pdfa=args.pdfa, draft=args.draft, signable=args.signable)
     except ConventionRejected as exc:
         print_report(exc.report, out)
         err.print(f"[red]refusé :[/] rien n'a été écrit à {args.output}")

@@ -23,7 +23,8 @@ from typing import Any
 from convention_docs.errors import SigningError
 from convention_docs.model import Convention
 
-__all__ = ["FieldPlace", "add_fields", "add_signature_fields", "find_places", "signatories"]
+__all__ = ["FieldPlace", "add_fields", "add_signature_fields", "align_producer", "find_places",
+           "signatories"]
 
 _MM = 72 / 25.4
 _ROW_MM = 27.0  # the blank row is 28 mm high: the field keeps 1 mm from the name
@@ -169,6 +170,7 @@ def add_fields(data: bytes, places: Sequence[FieldPlace]) -> bytes:
     from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    align_producer(writer)
     for place in places:
         append_signature_field(writer, SigFieldSpec(
             sig_field_name=place.name, on_page=place.page,
@@ -199,3 +201,26 @@ def add_signature_fields(path: str | Path, convention: Convention) -> list[Field
     places = find_places(path, signatories(convention))
     path.write_bytes(add_fields(path.read_bytes(), places))
     return places
+
+
+def align_producer(writer: Any) -> None:
+    """Keep the Info dictionary's ``/Producer`` equal to the XMP's ``pdf:Producer``, as PDF/A
+    requires, through pyHanko's writes.
+
+    When it writes a document that has XMP metadata, pyHanko sets ``pdf:Producer`` to its own
+    name and appends its name to the Info ``/Producer`` (« LibreOffice 7.4; pyHanko … »): the
+    two would differ. Setting the Info entry to pyHanko's name alone first keeps them equal
+    (the creator, « Writer », still says where the document was made).
+    """
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
+    if "/Metadata" not in writer.root:
+        return
+    info_ref = writer.trailer_view.raw_get("/Info") if "/Info" in writer.trailer_view else None
+    if not isinstance(info_ref, generic.IndirectObject):
+        return
+    info = info_ref.get_object()  # type: ignore[no-untyped-call]
+    if info.get("/Producer") != VENDOR:
+        info["/Producer"] = generic.TextStringObject(VENDOR)
+        writer.update_container(info)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from convention_docs.errors import CertificateError, SignatureFieldError, SigningError, os_reason
+from convention_docs.signing._fields import align_producer
 
 __all__ = ["find_font", "open_pdf", "sign"]
 
@@ -184,6 +185,7 @@ def sign(source: str | Path, destination: str | Path, *, field: str, pkcs12: str
         if page >= int(reader.root["/Pages"]["/Count"]):
             raise SignatureFieldError(f"page {page + 1} inexistante", path=source, field=field)
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+        align_producer(writer)
         fields.append_signature_field(writer, fields.SigFieldSpec(
             sig_field_name=field, on_page=page, box=box))  # type: ignore[arg-type]
         buffer = io.BytesIO()
@@ -217,6 +219,7 @@ def sign(source: str | Path, destination: str | Path, *, field: str, pkcs12: str
         md_algorithm="sha256")
     timestamper = timestamps.HTTPTimeStamper(tsa) if tsa else None
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    align_producer(writer)
     out = io.BytesIO()
     try:
         signers.PdfSigner(meta, signer=signer, stamp_style=style,

@@ -277,3 +277,21 @@ def test_signed_pdfa_stays_pdfa(long_pdfa: tuple[BuildResult, Path]) -> None:
         for descendant in font["/DescendantFonts"]:
             assert "/FontFile2" in descendant.get_object()["/FontDescriptor"]
     assert verify(signed_copy).ok
+
+
+def test_render_and_batch_signable_from_the_command_line(tmp_path: Path) -> None:
+    from convention_docs.cli import main
+
+    from .conftest import MINIMAL
+
+    spec = tmp_path / "petite.yaml"
+    spec.write_text(yaml.safe_dump(MINIMAL, allow_unicode=True), encoding="utf-8")
+    single = tmp_path / "seule.pdf"
+    assert main(["render", str(spec), "-o", str(single), "--signable"]) == 0
+    assert sorted(_widgets(single)) == ["etat", "plie"]
+    assert main(["batch", str(spec), "--outdir", str(tmp_path / "lot"), "--format", "pdf",
+                 "--signable", "--jobs", "1"]) == 0
+    assert sorted(_widgets(tmp_path / "lot" / "petite.pdf")) == ["etat", "plie"]
+    plain = tmp_path / "simple.pdf"
+    assert main(["render", str(spec), "-o", str(plain)]) == 0
+    assert _widgets(plain) == {}

@@ -165,6 +165,14 @@ def test_pdf_without_fields_suggests_new_field(blank: Path, pki: Pki, secret: st
                  "--new-field", "1,60,60,260,140") == 0
     state = verify(out).field("etat")
     assert state.signed and state.intact and state.page == 1
+    # a second signatory's field made the same way keeps the first signature valid
+    second = tmp_path / "deux.pdf"
+    assert _sign(out, second, "metropole", pki.signers["metropole"], "--passphrase-env",
+                 secret, "--new-field", "1,320,60,520,140") == 0
+    result = verify(second)
+    assert result.ok
+    assert [s.name for s in result.signed] == ["etat", "metropole"]
+    assert result.field("etat").modified_after is False
 
 
 @pytest.mark.parametrize("value", ["1,60,60", "0,60,60,260,140", "1,260,60,60,140", "x"])

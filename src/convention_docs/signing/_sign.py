@@ -162,8 +162,9 @@ def sign(source: str | Path, destination: str | Path, *, field: str, pkcs12: str
 
     PAdES B-B (B-T with ``tsa``, a timestamp authority's URL); the appearance shows the
     signer's name (the certificate's common name) and the date. ``new_field``
-    (``"PAGE,X1,Y1,X2,Y2"``, points) creates the field first, for a PDF that has none (an
-    incremental update too, so only before the first signature). Raises ``SigningError`` or one
+    (``"PAGE,X1,Y1,X2,Y2"``, points from the lower-left corner, page from 1) creates the field
+    in the same incremental update as the signature, for a PDF that has no field for this
+    signatory. Raises ``SigningError`` or one
     of its subclasses; then ``source`` is untouched and nothing is written at ``destination``.
     Returns ``destination``.
     """
@@ -177,6 +178,7 @@ def sign(source: str | Path, destination: str | Path, *, field: str, pkcs12: str
     data, reader = open_pdf(source)
     existing = {name: sig is not None
                 for name, sig, _ in fields.enumerate_sig_fields(reader, filled_status=None)}
+    new_spec = None
     if new_field is not None:
         if field in existing:
             raise SignatureFieldError(f"le champ « {field} » existe déjà", path=source,
@@ -184,13 +186,9 @@ def sign(source: str | Path, destination: str | Path, *, field: str, pkcs12: str
         page, box = _parse_box(new_field, source)
         if page >= int(reader.root["/Pages"]["/Count"]):
             raise SignatureFieldError(f"page {page + 1} inexistante", path=source, field=field)
-        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-        align_producer(writer)
-        fields.append_signature_field(writer, fields.SigFieldSpec(
-            sig_field_name=field, on_page=page, box=box))  # type: ignore[arg-type]
-        buffer = io.BytesIO()
-        writer.write(buffer)  # type: ignore[no-untyped-call]
-        data = buffer.getvalue()
+        # made in the same update as the signature: no revision of its own to explain
+        new_spec = fields.SigFieldSpec(sig_field_name=field, on_page=page,
+                                       box=box)  # type: ignore[arg-type]
     elif not existing:
         raise SignatureFieldError(
             "ce PDF n'a aucun champ de signature : produisez-le avec « --signable » "
@@ -222,8 +220,8 @@ def sign(source: str | Path, destination: str | Path, *, field: str, pkcs12: str
     align_producer(writer)
     out = io.BytesIO()
     try:
-        signers.PdfSigner(meta, signer=signer, stamp_style=style,
-                          timestamper=timestamper).sign_pdf(writer, output=out)
+        signers.PdfSigner(meta, signer=signer, stamp_style=style, timestamper=timestamper,
+                          new_field_spec=new_spec).sign_pdf(writer, output=out)
     except (OSError, ValueError) as exc:
         raise SigningError(f"signature impossible ({type(exc).__name__} : {exc})",
                            path=source) from exc

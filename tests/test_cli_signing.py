@@ -229,3 +229,19 @@ def test_errors_sit_under_the_base_class() -> None:
     assert issubclass(SigningError, ConventionDocsError)
     error = CertificateError("certificat expiré", path="x.p12")
     assert str(pickle.loads(pickle.dumps(error))) == "x.p12 : certificat expiré"
+
+
+def test_missing_font_is_a_clear_error(fielded: Path, pki: Pki, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from convention_docs.signing import _sign
+
+    monkeypatch.setattr(_sign.shutil, "which", lambda name: None)
+    monkeypatch.setattr(_sign, "_FONT_PATHS", (str(tmp_path / "absente.ttf"),))
+    _sign.find_font.cache_clear()
+    out = tmp_path / "signe.pdf"
+    try:
+        with pytest.raises(SigningError, match="fonts-liberation2"):
+            sign(fielded, out, field="etat", pkcs12=pki.signers["etat"], passphrase=PASSPHRASE)
+    finally:
+        _sign.find_font.cache_clear()
+    assert not out.exists()

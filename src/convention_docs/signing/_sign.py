@@ -9,6 +9,7 @@ only appends to the file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import os
 import shutil
@@ -31,6 +32,7 @@ _STAMP_SIZE = 9
 _LATIN = "".join(map(chr, range(0x20, 0x180)))  # Basic Latin, Latin-1, Latin Extended-A
 
 
+@functools.cache
 def find_font() -> Path:
     """Return the Liberation Sans TrueType file (fontconfig, else the usual Debian paths);
     ``SigningError`` when it is not installed."""

@@ -132,6 +132,7 @@ def verify(path: str | Path, *, trust: Sequence[str | Path] = ()) -> Verificatio
     company's CA…); without them ``trusted`` is ``None``. Raises ``SigningError`` for a file
     that cannot be read (not a PDF, encrypted).
     """
+    from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign import fields
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import validate_pdf_signature
@@ -158,7 +159,8 @@ def verify(path: str | Path, *, trust: Sequence[str | Path] = ()) -> Verificatio
             signer = sig.signer_cert.subject.native.get("common_name") \
                 or sig.signer_cert.subject.human_friendly
             status = validate_pdf_signature(sig, signer_validation_context=context)
-        except (ValueError, KeyError, TypeError) as exc:  # pyHanko: SignatureValidationError
+        # pyHanko's SignatureValidationError is a ValueError; a damaged file raises PdfError
+        except (ValueError, KeyError, TypeError, PdfError, NotImplementedError) as exc:
             states.append(FieldState(name, page, signed=True, signer=signer, intact=False,
                                      problem=f"signature illisible ou invalide ({exc})"))
             continue

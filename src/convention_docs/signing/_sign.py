@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -227,11 +228,37 @@ def sign(source: str | Path, destination: str | Path, *, field: str, pkcs12: str
     except (OSError, ValueError) as exc:
         raise SigningError(f"signature impossible ({type(exc).__name__} : {exc})",
                            path=source) from exc
-    return _write(out.getvalue(), destination)
+    sound = _sound_signatures(source) if any(existing.values()) else set()
+    return _write(out.getvalue(), destination,
+                  lambda written: _check_signed(written, field, sound, source))
 
 
-def _write(data: bytes, destination: Path) -> Path:
-    """Write ``data`` at ``destination`` through a temporary file in its folder, renamed."""
+def _sound_signatures(path: Path) -> set[str]:
+    """The fields of ``path`` whose signature is intact and not changed after."""
+    from convention_docs.signing._verify import verify
+
+    return {state.name for state in verify(path).signed if state.ok}
+
+
+def _check_signed(path: Path, field: str, sound: set[str], source: Path) -> None:
+    """``SigningError`` unless the new signature checks out and the ones that did still do."""
+    from convention_docs.signing._verify import verify
+
+    result = verify(path)
+    state = result.field(field)
+    if not (state.signed and state.intact):
+        raise SigningError(f"la signature du champ « {field} » ne se vérifie pas "
+                           f"({state.problem or 'raison inconnue'})", path=source)
+    broken = sorted(s.name for s in result.signed if s.name in sound and not s.ok)
+    if broken:
+        raise SigningError("cette signature rendrait invalides les signatures déjà présentes : "
+                           + ", ".join(broken), path=source)
+
+
+def _write(data: bytes, destination: Path,
+           check: Callable[[Path], None] | None = None) -> Path:
+    """Write ``data`` at ``destination`` through a temporary file in its folder, checked by
+    ``check`` (which raises to refuse it), then renamed."""
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=destination.parent, prefix=".convention-docs-",
@@ -243,6 +270,8 @@ def _write(data: bytes, destination: Path) -> Path:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
+        if check is not None:
+            check(temporary)
         temporary.replace(destination)
     except OSError as exc:
         temporary.unlink(missing_ok=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import io
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -295,3 +296,49 @@ def test_render_and_batch_signable_from_the_command_line(tmp_path: Path) -> None
     plain = tmp_path / "simple.pdf"
     assert main(["render", str(spec), "-o", str(plain)]) == 0
     assert _widgets(plain) == {}
+
+
+def test_three_narrow_columns_with_a_wrapped_name(tmp_path: Path) -> None:
+    """Three signatories: the PDF's text lines run across the columns (two names on one line)
+    and the third name wraps; each field still lies above its own name, fields apart."""
+    from .conftest import MINIMAL
+
+    spec = copy.deepcopy(MINIMAL)
+    spec["parties"].append({
+        "key": "dreets", "name": "La Direction régionale", "gender": "feminine",
+        "designation": "la DREETS",
+        "representative": {"civility": "Mme", "first_name": "Sophie", "last_name": "Bernard",
+                           "function": "directrice régionale de l'économie, de l'emploi, "
+                                       "du travail et des solidarités"}})
+    result = build(spec, tmp_path / "trois.pdf", signable=True)
+    widgets = _widgets(result.path)
+    assert sorted(widgets) == ["dreets", "etat", "plie"]
+    lines = read_pdf(result.path).lines
+    height = float(PdfReader(result.path).pages[0].mediabox.height)
+    first_words = {"etat": "Monsieur Pierre DURAND", "plie": "Madame Anne MARTIN",
+                   "dreets": "Madame Sophie"}
+    boxes = []
+    for key, words in first_words.items():
+        line = next(line for line in lines if words in " ".join(line.text.split()))
+        assert line.bbox_mm is not None
+        page, annot = widgets[key]
+        left, bottom, right, upper = (float(v) for v in annot["/Rect"])
+        assert page + 1 == line.location.page
+        assert 0 <= bottom - (height - line.bbox_mm[1] * MM) < 3 * MM  # just above the name
+        assert upper - bottom > 15 * MM
+        boxes.append((left, right))
+    boxes.sort()
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(boxes))  # side by side
+    assert any(line.text.strip() == "BERNARD" for line in lines)  # it did wrap
+
+
+def test_a_block_that_cannot_be_found_is_a_clear_error(rendered: BuildResult) -> None:
+    from convention_docs.errors import SigningError
+    from convention_docs.signing import find_places
+
+    with pytest.raises(SigningError) as caught:
+        find_places(rendered.path, [("etat", "Monsieur Personne")], name="sortie.pdf")
+    assert str(caught.value) == ("sortie.pdf : nom du signataire « Monsieur Personne » "
+                                 "(partie « etat ») introuvable page 4")
+    with pytest.raises(SigningError, match="pas de signet « signature_maire » pour la partie"):
+        find_places(rendered.path, [("maire", "Monsieur Jean EXEMPLE")])

@@ -106,7 +106,7 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
                 set_metadata(path, **_pdf_metadata(model))
                 if signable:
                     from convention_docs.signing import add_signature_fields
-                    add_signature_fields(path, model)
+                    add_signature_fields(path, model, name=target)
             report = validate(path, convention=model)
             # The document's findings, plus what only the model can tell (field paths).
             codes = report.codes()

@@ -67,11 +67,13 @@ def _destinations(reader: Any) -> dict[str, tuple[int, float, float]]:
     return found
 
 
-def find_places(path: str | Path, blocks: Sequence[tuple[str, str]]) -> list[FieldPlace]:
+def find_places(path: str | Path, blocks: Sequence[tuple[str, str]], *,
+                name: str | Path | None = None) -> list[FieldPlace]:
     """Return where each signature block's field goes in the PDF at ``path``.
 
     ``blocks`` lists ``(party key, signatory's name as printed)``. Raises ``SigningError``
-    (French, naming the file and the party) when a block's bookmark or name is not found.
+    (French, naming the file, ``name`` when given, and the party) when a block's bookmark or
+    name is not found.
     """
     from pypdf import PdfReader
 
@@ -80,6 +82,7 @@ def find_places(path: str | Path, blocks: Sequence[tuple[str, str]]) -> list[Fie
     from convention_docs.inspect import read_pdf
 
     path = Path(path)
+    label = name if name is not None else path
     reader = PdfReader(path)
     destinations = _destinations(reader)
     view = read_pdf(path)
@@ -91,7 +94,7 @@ def find_places(path: str | Path, blocks: Sequence[tuple[str, str]]) -> list[Fie
             raise SigningError(
                 f"pas de signet « {signature_anchor(block.key)} » pour la partie "
                 f"« {block.key} » : le modèle doit porter ce signet sur le nom du signataire "
-                "(voir docs/templates.md)", path=path)
+                "(voir docs/templates.md)", path=label)
         anchors[block.key] = destinations[anchor]
     places = []
     for block in wanted:
@@ -106,7 +109,7 @@ def find_places(path: str | Path, blocks: Sequence[tuple[str, str]]) -> list[Fie
         if name_box is None:
             raise SigningError(
                 f"nom du signataire « {block.name} » (partie « {block.key} ») introuvable "
-                f"page {page + 1}", path=path)
+                f"page {page + 1}", path=label)
         centre = (name_box[0] + name_box[2]) / 2
         others = []
         for other in wanted:
@@ -132,7 +135,7 @@ def find_places(path: str | Path, blocks: Sequence[tuple[str, str]]) -> list[Fie
         if bottom_mm - upper_mm < 8:
             raise SigningError(
                 f"pas de place pour signer au-dessus du nom « {block.name} » "
-                f"(partie « {block.key} »), page {page + 1}", path=path)
+                f"(partie « {block.key} »), page {page + 1}", path=label)
         x1_pt = ox + (centre - width / 2) * _MM
         x2_pt = ox + (centre + width / 2) * _MM
         places.append(FieldPlace(block.key, page, (
@@ -143,24 +146,38 @@ def find_places(path: str | Path, blocks: Sequence[tuple[str, str]]) -> list[Fie
 
 def _name_box(lines: Sequence[Any], name: str, left_mm: float, top_mm: float
               ) -> tuple[float, float, float, float] | None:
-    """The box (mm from the top left) of the signatory's name near the bookmark's position."""
+    """The box (mm from the top left) of the first line of the signatory's name, which starts
+    at the bookmark's position: the name may wrap in a narrow column, and share its line with
+    a neighbour's name (the PDF's text lines run across columns)."""
     best: tuple[float, tuple[float, float, float, float]] | None = None
     for line in lines:
-        text = _normal(line.text)
-        if name not in text:
-            continue
         x0, y0, x1, y1 = line.bbox_mm
         distance = abs(y0 - top_mm)
-        if distance > 8:
+        if distance > 8 or not x0 - 2 <= left_mm <= x1:
             continue
-        if text != name:  # the name shares its line with a neighbour's: its own part of it
-            width = (x1 - x0) * len(name) / max(len(text), 1)
+        text = _normal(line.text)
+        part = _part_of(name, text)
+        if not part:
+            continue
+        if part != text:  # shared with a neighbour: its own part, from the bookmark on
+            width = (x1 - x0) * len(part) / max(len(text), 1)
             x0, x1 = left_mm, left_mm + width
-        elif not x0 - 2 <= left_mm <= x1:
-            continue
         if best is None or distance < best[0]:
             best = (distance, (x0, y0, x1, y1))
     return best[1] if best else None
+
+
+def _part_of(name: str, text: str) -> str:
+    """The part of ``name`` on a line reading ``text``: all of it, or its first words when it
+    wraps (then they end the line); empty when the line does not hold it."""
+    if name in text:
+        return name
+    words = name.split(" ")
+    for count in range(len(words) - 1, 0, -1):
+        beginning = " ".join(words[:count])
+        if text.endswith(beginning):
+            return beginning
+    return ""
 
 
 def add_fields(data: bytes, places: Sequence[FieldPlace]) -> bytes:
@@ -194,11 +211,13 @@ def signatories(convention: Convention) -> list[tuple[str, str]]:
     return found
 
 
-def add_signature_fields(path: str | Path, convention: Convention) -> list[FieldPlace]:
+def add_signature_fields(path: str | Path, convention: Convention, *,
+                         name: str | Path | None = None) -> list[FieldPlace]:
     """Give the PDF at ``path`` (rendered from ``convention``) one empty signature field per
-    signature block, named from the party's key, in place; return where they went."""
+    signature block, named from the party's key, in place; return where they went. ``name``:
+    the file to name in errors (the destination, when ``path`` is a temporary file)."""
     path = Path(path)
-    places = find_places(path, signatories(convention))
+    places = find_places(path, signatories(convention), name=name)
     path.write_bytes(add_fields(path.read_bytes(), places))
     return places
 

@@ -70,6 +70,7 @@ class _Job:
     pdfa: bool
     template: str | None
     anchors: AnchorSystem | None = None
+    signable: bool = False
 
 
 def _targets(specs: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
@@ -92,7 +93,7 @@ def _one(spec: Path, problem: str | None, job: _Job, converter: PdfConverter) ->
         model = load(spec)
         outcomes = build_all(model, [job.outdir / f"{spec.stem}.{fmt}" for fmt in job.formats],
                              template=job.template, pdfa=job.pdfa, converter=converter,
-                             anchors=job.anchors)
+                             anchors=job.anchors, signable=job.signable)
         result.outputs.extend(outcome.path for outcome in outcomes)
         result.reports.extend(outcome.report for outcome in outcomes)
     except ConventionDocsError as exc:
@@ -107,17 +108,19 @@ def batch(specs: Iterable[str | Path], outdir: str | Path, *,
           formats: Iterable[str] = FORMATS, pdfa: bool = False, jobs: int = 1,
           isolate: bool = False, template: str | Path | None = None,
           on_result: Callable[[BatchResult], None] | None = None,
-          anchors: AnchorSystem | None = None) -> list[BatchResult]:
+          anchors: AnchorSystem | None = None,
+          signable: bool = False) -> list[BatchResult]:
     """Render every spec into ``outdir`` (``conv-07.yaml`` → ``conv-07.pdf``), going on past
     failures; return one ``BatchResult`` per spec, in the order given.
 
     ``jobs`` is the number of LibreOffice instances converting at once (threads of this
     process feed them); with ``isolate=True``, the number of worker processes, each with its
     own instance (see the module's documentation). ``anchors``: a parapheur's text anchors
-    in the signature blocks, as for ``render``.
+    in the signature blocks, as for ``render``. ``signable``: each PDF gets an empty
+    signature field per signatory.
     """
     job = _Job(Path(outdir), tuple(formats), pdfa, str(template) if template else None,
-               check_system(anchors))
+               check_system(anchors), signable)
     for fmt in job.formats:
         if fmt not in FORMATS:
             raise ConventionDocsError(f"format « {fmt} » inconnu, attendu : docx, pdf")

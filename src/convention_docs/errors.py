@@ -13,6 +13,11 @@ The tree::
     │   ├── LibreOfficeNotFound         no soffice on this machine
     │   └── ConversionTimeout           soffice did not finish in time (it was killed)
     ├── DocumentError                   a file given to ``validate``/``check`` cannot be read
+    ├── SigningError                    a PDF cannot get fields, be signed or be verified
+    │   │                               (encrypted, no place to sign…) (.path)
+    │   ├── SignatureFieldError         no such field (.known), already signed, no field
+    │   └── CertificateError            the PKCS#12 cannot be opened (wrong passphrase) or
+    │                                   its certificate is not valid now
     └── ConventionRejected              the validator found errors; nothing was written
                                         (.report)
 
@@ -33,12 +38,15 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "AnchorError",
     "AssetError",
+    "CertificateError",
     "ConventionDocsError",
     "ConventionRejected",
     "ConversionError",
     "ConversionTimeout",
     "DocumentError",
     "LibreOfficeNotFound",
+    "SignatureFieldError",
+    "SigningError",
     "SpecError",
     "TemplateError",
 ]
@@ -129,6 +137,40 @@ class DocumentError(ConventionDocsError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild, (type(self), (self._message,), {"path": self.path}))
+
+
+class SigningError(ConventionDocsError):
+    """A PDF cannot be given signature fields, be signed or be verified (the message says
+    why: encrypted, unreadable, no room to sign above a name…)."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None):
+        self.path = str(path) if path is not None else None
+        prefix = f"{self.path} : " if self.path else ""
+        super().__init__(prefix + message)
+        self._message = message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self._message,), {"path": self.path}))
+
+
+class SignatureFieldError(SigningError):
+    """The signature field asked for cannot be signed: unknown (``known`` lists the PDF's
+    fields), already signed, or the PDF has no signature field at all."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None,
+                 field: str | None = None, known: Sequence[str] = ()):
+        super().__init__(message, path=path)
+        self.field = field
+        self.known = tuple(known)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self._message,),
+                           {"path": self.path, "field": self.field, "known": self.known}))
+
+
+class CertificateError(SigningError):
+    """The signer's PKCS#12 file cannot be opened (wrong passphrase, not a PKCS#12) or its
+    certificate is not valid at the time of signing. The passphrase is never in the message."""
 
 
 class ConventionRejected(ConventionDocsError):

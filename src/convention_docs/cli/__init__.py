@@ -15,12 +15,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from convention_docs.cli import _batch, _check, _render
+from convention_docs.cli import _batch, _check, _render, _sign, _verify
 from convention_docs.cli._common import Command, console, print_report
 
 __all__ = ["main", "print_report"]
 
-COMMANDS: tuple[Command, ...] = (_render, _batch, _check)
+COMMANDS: tuple[Command, ...] = (_render, _batch, _check, _sign, _verify)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -32,6 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--anchors", choices=("iparapheur", "yousign", "docusign"),
                         help="ancres de texte invisibles d'un parapheur dans chaque bloc de "
                              "signature")
+    parser.add_argument("--signable", action="store_true",
+                        help="PDF : un champ de signature vide par signataire")
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -65,7 +67,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         try:
             results = batch(args.specs, Path(args.outdir), formats=formats, pdfa=args.pdfa,
                             jobs=args.jobs, isolate=args.isolate, template=args.template,
-                            on_result=report_line, anchors=args.anchors)
+                            on_result=report_line, anchors=args.anchors, signable=args.signable)
         except ConventionDocsError as exc:  # the arguments themselves (e.g. --outdir)
             error(err, exc)
             return EXIT_BAD_INPUT

@@ -25,6 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--anchors", choices=("iparapheur", "yousign", "docusign"),
                         help="ancres de texte invisibles d'un parapheur dans chaque bloc de "
                              "signature")
+    parser.add_argument("--signable", action="store_true",
+                        help="PDF : un champ de signature vide par signataire")
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -48,7 +50,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_BAD_INPUT
     try:
         result = build(Path(args.spec), output, template=args.template,
-                       pdfa=args.pdfa, draft=args.draft, anchors=args.anchors)
+                       pdfa=args.pdfa, draft=args.draft, anchors=args.anchors,
+                       signable=args.signable)
     except ConventionRejected as exc:
         print_report(exc.report, out)
         err.print(f"[red]refusé :[/] rien n'a été écrit à {args.output}")

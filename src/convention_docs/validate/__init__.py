@@ -133,4 +133,10 @@ def validate(source: Convention | str | Path, *, convention: Convention | None =
                              signature_fields=signature_fields(path))
     else:
         raise DocumentError("format non reconnu : attendu un fichier .docx ou .pdf", path=path)
-    return validate_view(view, convention=convention, library=library)
+    report = validate_view(view, convention=convention, library=library)
+    if suffix == ".pdf":
+        from convention_docs.validate.signatures import check_signatures
+
+        report = Report.of(report.source, report.kind,
+                           (*report.findings, *check_signatures(path)))
+    return report

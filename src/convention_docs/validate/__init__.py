@@ -126,17 +126,11 @@ def validate(source: Convention | str | Path, *, convention: Convention | None =
     path = Path(source)
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        view = read_docx(path)
-    elif suffix == ".pdf":
-        view = read_pdf(path)
-        return validate_view(view, convention=convention, library=library,
-                             signature_fields=signature_fields(path))
-    else:
+        return validate_view(read_docx(path), convention=convention, library=library)
+    if suffix != ".pdf":
         raise DocumentError("format non reconnu : attendu un fichier .docx ou .pdf", path=path)
-    report = validate_view(view, convention=convention, library=library)
-    if suffix == ".pdf":
-        from convention_docs.validate.signatures import check_signatures
+    from convention_docs.validate.signatures import check_signatures
 
-        report = Report.of(report.source, report.kind,
-                           (*report.findings, *check_signatures(path)))
-    return report
+    report = validate_view(read_pdf(path), convention=convention, library=library,
+                           signature_fields=signature_fields(path))
+    return Report.of(report.source, report.kind, (*report.findings, *check_signatures(path)))

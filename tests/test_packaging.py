@@ -20,8 +20,11 @@ def test_public_surface_is_stable() -> None:
     assert convention_docs.__all__ == [
         "Convention", "ConventionDocsError", "ConventionRejected", "ConversionError",
         "Converter", "DocumentError", "Report", "SpecError", "TemplateError", "batch", "build",
-        "load", "render", "validate",
+        "check_template", "load", "render", "validate",
     ]
+    for name in convention_docs.__all__:  # lazy names (PEP 562) resolve, validate stays a function
+        assert getattr(convention_docs, name) is not None
+    assert callable(convention_docs.validate) and convention_docs.validate.__name__ == "validate"
 
 
 def test_every_error_is_a_convention_docs_error() -> None:
@@ -43,7 +46,10 @@ def test_wheel_contents(wheel: Path) -> None:
     for expected in ("convention_docs/templates/convention.docx",
                      "convention_docs/assets/logos/eu-emblem.png",
                      "convention_docs/assets/logos/fse-logo.png",
-                     "convention_docs/_uno_worker.py", "convention_docs/py.typed"):
+                     "convention_docs/_uno_worker.py", "convention_docs/py.typed",
+                     "convention_docs/examples/paca-2026.yaml",
+                     "convention_docs/examples/paca-clause-sociale.yaml",
+                     "convention_docs/starters/convention.yaml"):
         assert expected in names
     assert not any(n.startswith(("tests/", "src/")) for n in names)
 

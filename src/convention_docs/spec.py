@@ -8,7 +8,9 @@ against the spec file's folder. Every problem is reported with the file, the fie
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from pydantic import ValidationError
 from convention_docs.errors import SpecError, os_reason
 from convention_docs.model import Convention
 
-__all__ = ["MAX_SPEC_BYTES", "load", "load_data"]
+__all__ = ["FRENCH_WORDS", "MAX_SPEC_BYTES", "load", "load_data"]
 
 MAX_SPEC_BYTES = 2_000_000
 """A spec larger than this is refused (a real convention is a few tens of kilobytes)."""
@@ -47,12 +49,78 @@ _MESSAGES = {
 }
 
 
+FRENCH_WORDS: dict[str, dict[str, str]] = {
+    "gender": {"masculin": "masculine", "féminin": "feminine"},
+    "civility": {"Monsieur": "M.", "Madame": "Mme"},
+    "guillemet_space": {"fine": "thin", "normale": "normal"},
+    "apostrophe": {"inchangée": "keep", "typographique": "typographic"},
+}
+"""French words a spec may use for the values of these fields, with the model's value each
+stands for (the model's own values are accepted too)."""
+
+_FRENCH_PATHS: tuple[tuple[str, ...], ...] = (
+    ("parties", "*", "gender"),
+    ("parties", "*", "representative", "civility"),
+    ("signature", "blocks", "*", "signatory", "civility"),
+    ("typography", "guillemet_space"),
+    ("typography", "apostrophe"),
+)
+
+
+_SHOWN_IN_FRENCH = ("gender", "guillemet_space", "apostrophe")
+"""Fields whose expected values an error message gives as French words (civility's own
+values, « M. » and « Mme », are French already)."""
+
+
+def _french_values(data: Any) -> Any:
+    """Return ``data`` with the French words of ``FRENCH_WORDS`` replaced by model values."""
+
+    def walk(value: Any, path: tuple[str, ...]) -> Any:
+        if not path:
+            return value
+        head, rest = path[0], path[1:]
+        if head == "*":
+            if isinstance(value, list):
+                return [walk(item, rest) for item in value]
+            return value
+        if not isinstance(value, dict) or head not in value:
+            return value
+        inner = value[head]
+        if not rest:
+            words = FRENCH_WORDS[head]
+            if isinstance(inner, str) and inner in words:
+                return {**value, head: words[inner]}
+            return value
+        return {**value, head: walk(inner, rest)}
+
+    for path in _FRENCH_PATHS:
+        data = walk(data, path)
+    return data
+
+
+def _expected_words(field: Any, expected: str) -> str:
+    """Return « « masculin » ou « féminin » » for a field's allowed values, in French."""
+    values = re.findall(r"'((?:[^'\\]|\\.)*)'", expected)
+    if field in _SHOWN_IN_FRENCH:
+        values = list(FRENCH_WORDS[field])
+    quoted = [f"« {value} »" for value in values]
+    if len(quoted) > 1:
+        return ", ".join(quoted[:-1]) + " ou " + quoted[-1]
+    return quoted[0] if quoted else expected
+
+
 def _describe(error: Mapping[str, Any]) -> str:
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
     if kind == "enum" or kind == "literal_error":
-        expected = ctx.get("expected", "")
+        loc = tuple(error.get("loc", ()))
+        field = loc[-1] if loc else None
+        expected = _expected_words(field, str(ctx.get("expected", "")))
         return f"valeur non reconnue {error.get('input')!r}, attendu : {expected}"
+    if kind in ("date_from_datetime_parsing", "date_parsing") and isinstance(
+            error.get("input"), str):
+        return (f"date impossible ou mal écrite « {error.get('input')} », attendu : une date "
+                "AAAA-MM-JJ qui existe")
     if kind == "string_pattern_mismatch":
         return ("attendu : un identifiant en minuscules sans accent (lettres, chiffres, « _ »), "
                 f"reçu {error.get('input')!r}")
@@ -169,17 +237,180 @@ def _resolve_paths(data: Any, base: Path) -> Any:
     return {**data, "funding": funding}
 
 
+def _parts(path: str) -> list[str | int]:
+    """Return ``["parties", 1, "key"]`` for ``parties[1].key``."""
+    return [name if name else int(index)
+            for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path)]
+
+
+def _model_fields(cls: Any) -> dict[str, Any] | None:
+    fields = getattr(cls, "model_fields", None)
+    return fields if isinstance(fields, dict) else None
+
+
+def _models_in(annotation: Any) -> list[Any]:
+    """Return the pydantic model classes an annotation may hold (through unions, tuples,
+    ``Annotated``, ``Optional``)."""
+    if _model_fields(annotation) is not None:
+        return [annotation]
+    found: list[Any] = []
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found.extend(_models_in(arg))
+    origin = getattr(annotation, "__origin__", None)
+    if origin is not None and getattr(annotation, "__metadata__", None) is not None:
+        found.extend(_models_in(origin))
+    return found
+
+
+def _known_keys(parts: list[str | int]) -> list[str]:
+    """Return the field names of the object at ``parts`` of a spec (empty when unknown)."""
+    candidates: list[Any] = [Convention]
+    for part in parts:
+        if isinstance(part, int):
+            continue
+        following: list[Any] = []
+        for model in candidates:
+            fields = _model_fields(model) or {}
+            if part in fields:
+                following.extend(_models_in(fields[part].annotation))
+        if not following:  # a union's tag (blocks[0].paragraph) names the member itself
+            following = [m for m in candidates if part in (_model_fields(m) or {})]
+            if not following:
+                return []
+        candidates = following
+    names: list[str] = []
+    for model in candidates:
+        names.extend(name for name in (_model_fields(model) or {}) if name not in names)
+    return names
+
+
+def _suggest(issues: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Add « vouliez-vous dire … ? » to unknown fields that look like a known one."""
+    out = []
+    for path, message in issues:
+        if message == _MESSAGES["extra_forbidden"]:
+            parts = _parts(path)
+            name = str(parts[-1]) if parts else path
+            message = f"champ inconnu « {name} »"
+            close = difflib.get_close_matches(name, _known_keys(parts[:-1]), n=1, cutoff=0.6)
+            if close:
+                message += f" : vouliez-vous dire « {close[0]} » ?"
+        out.append((path, message))
+    return out
+
+
+def _node_at(root: Any, path: str) -> Any:
+    """Return the YAML node of ``path`` (its key's node for a mapping entry), or the deepest
+    node on the way (the parent of a missing field)."""
+    node, mark_node = root, root
+    for part in _parts(path):
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            entry = next(((k, v) for k, v in node.value
+                          if isinstance(k, yaml.ScalarNode) and k.value == part), None)
+            if entry is None:
+                break
+            mark_node, node = entry
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
+                and 0 <= part < len(node.value):
+            node = mark_node = node.value[part]
+        else:
+            break
+    return mark_node
+
+
+def _location(root: Any, path: str) -> tuple[int, int] | None:
+    if root is None:
+        return None
+    mark = getattr(_node_at(root, path), "start_mark", None)
+    return (mark.line + 1, mark.column + 1) if mark is not None else None
+
+
 def load_data(data: Any, *, source: str | Path | None = None) -> Convention:
-    """Return the ``Convention`` described by ``data`` (a mapping), or raise ``SpecError``."""
+    """Return the ``Convention`` described by ``data`` (a mapping), or raise ``SpecError``.
+
+    Enumerated values may be written with their French words (``FRENCH_WORDS``).
+    """
+    return _validate(data, source, None)
+
+
+def _validate(data: Any, source: str | Path | None, nodes: Any) -> Convention:
+    """``load_data``, with the YAML nodes the data came from (to give line numbers)."""
     if isinstance(data, Convention):
         return data
     if not isinstance(data, Mapping):
         raise SpecError([("", "attendu : un objet (clé: valeur) décrivant la convention")],
                         source)
     try:
-        return Convention.model_validate(dict(data))
+        return Convention.model_validate(_french_values(dict(data)))
     except ValidationError as exc:
-        raise SpecError(_issues(exc), source) from exc
+        issues = _suggest(_issues(exc))
+        locations = [_location(nodes, path) for path, _ in issues] if nodes is not None \
+            else None
+        raise SpecError(issues, source, locations) from exc
+
+
+def _impossible_date(loader: Any, root: Any) -> tuple[str, str, tuple[int, int]] | None:
+    """Find the unquoted date PyYAML could not build (``2026-02-30``): path, value, mark."""
+
+    def walk(node: Any, path: str) -> tuple[str, str, tuple[int, int]] | None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                found = walk(value, f"{path}.{key.value}" if path else str(key.value))
+                if found:
+                    return found
+        elif isinstance(node, yaml.SequenceNode):
+            for index, value in enumerate(node.value):
+                found = walk(value, f"{path}[{index}]")
+                if found:
+                    return found
+        elif node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                loader.construct_yaml_timestamp(node)
+            except ValueError:
+                mark = node.start_mark
+                return path, node.value, (mark.line + 1, mark.column + 1)
+        return None
+
+    return walk(root, "")
+
+
+def _read_yaml(text: str, path: Path) -> tuple[Any, Any]:
+    """Return the data of a YAML text and its composed node tree (for line numbers)."""
+    # Safe loading only (no object construction). Aliases are bounded by counting
+    # (pure-Python loader) and, whichever loader, by the expanded size in load().
+    loader = (_BoundedLoader if text.count("*") > _MAX_ALIASES else _SAFE_LOADER)(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, None
+        try:
+            return loader.construct_document(root), root
+        except ValueError as exc:
+            found = _impossible_date(loader, root)
+            if found is None:
+                raise
+            field, value, at = found
+            raise SpecError([(field, f"date impossible « {value} », attendu : une date "
+                                     "AAAA-MM-JJ qui existe")], path, [at]) from exc
+    finally:
+        loader.dispose()
+
+
+def _missing_logos(data: Any, root: Any, path: Path) -> None:
+    """Refuse logo files that do not exist (bad input, found before any rendering)."""
+    funding = data.get("funding") if isinstance(data, dict) else None
+    if not isinstance(funding, dict):
+        return
+    entries = [("funding.fse_logo", funding.get("fse_logo"))]
+    if isinstance(funding.get("partner_logos"), list):
+        entries += [(f"funding.partner_logos[{i}]", entry)
+                    for i, entry in enumerate(funding["partner_logos"])]
+    issues = [(f"{field}.path", f"fichier de logo introuvable : {entry['path']}")
+              for field, entry in entries
+              if isinstance(entry, dict) and isinstance(entry.get("path"), str)
+              and not Path(entry["path"]).is_file()]
+    if issues:
+        raise SpecError(issues, path, [_location(root, field) for field, _ in issues])
 
 
 def load(path: str | Path) -> Convention:
@@ -206,14 +437,12 @@ def load(path: str | Path) -> Convention:
     except OSError as exc:
         raise SpecError([("", f"fichier illisible ({os_reason(exc)})")], path) from exc
     suffix = path.suffix.lower()
+    nodes = None
     try:
         if suffix == ".json":
             data = json.loads(text)
         elif suffix in (".yaml", ".yml"):
-            # Safe loading only (no object construction). Aliases are bounded by counting
-            # (pure-Python loader) and, whichever loader, by the expanded size below.
-            loader = _BoundedLoader if text.count("*") > _MAX_ALIASES else _SAFE_LOADER
-            data = yaml.load(text, Loader=loader)
+            data, nodes = _read_yaml(text, path)
         else:
             raise SpecError([("", f"extension « {path.suffix} » non reconnue, attendu : "
                                   ".yaml, .yml ou .json")], path)
@@ -229,4 +458,6 @@ def load(path: str | Path) -> Convention:
         raise SpecError([("", "trop de valeurs une fois les alias YAML (*ancre) développés "
                               f"(plus de {_MAX_EXPANDED_NODES}) : refusé")], path)
     data = _resolve_paths(data, path.parent)
-    return load_data(data, source=path)
+    convention = _validate(data, path, nodes)
+    _missing_logos(data, nodes, path)
+    return convention

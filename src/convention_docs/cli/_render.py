@@ -16,10 +16,11 @@ HELP = "produit une convention (.docx ou .pdf)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("spec", help="spécification YAML ou JSON")
-    parser.add_argument("-o", "--output", required=True, help="fichier de sortie .docx ou .pdf")
+    parser.add_argument("spec", metavar="SPEC", help="spécification YAML ou JSON")
+    parser.add_argument("-o", "--output", required=True, metavar="SORTIE",
+                        help="fichier de sortie .docx ou .pdf")
     parser.add_argument("--pdfa", action="store_true", help="PDF/A-2b pour l'archivage")
-    parser.add_argument("--template", help="modèle .docx (papier à en-tête)")
+    parser.add_argument("--template", metavar="MODELE", help="modèle .docx (papier à en-tête)")
     parser.add_argument("--draft", action="store_true",
                         help="écrit même si la validation échoue, marqué « PROJET »")
 

@@ -41,7 +41,8 @@ __all__ = ["REQUIRED", "check_template"]
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
-_CURLY = "“”‘’„‟«»"
+_CURLY = "“”‘’„‟"
+_STRING = re.compile(r"\"[^\"]*\"|'[^']*'")  # straight-quoted literals may hold anything
 
 REQUIRED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("articles",), "les articles (« articles »)"),
@@ -113,7 +114,7 @@ def _static_findings(part: str, xml: str, file: str) -> list[Finding]:
         location = Location(file=file, paragraph=number)
         for match in _TAG.finditer(text):
             tag = match.group()
-            if any(char in tag for char in _CURLY):
+            if any(char in _STRING.sub("", tag) for char in _CURLY):
                 found.append(Finding(
                     "TEMPLATE_CURLY_QUOTES", Severity.ERROR,
                     f"{where}, paragraphe {number} : guillemets typographiques dans la balise "

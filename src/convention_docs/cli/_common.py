@@ -62,7 +62,7 @@ def print_report(report: Report, out: Console) -> None:
 
 def error(err: Console, exc: BaseException | str) -> None:
     """Print one error line, French, on the error console."""
-    err.print(f"[red]erreur :[/] {exc}", markup=True, highlight=False)
+    err.print(f"[red]erreur :[/] {exc}", markup=True, highlight=False, soft_wrap=True)
 
 
 def positive(text: str) -> int:

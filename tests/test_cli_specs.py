@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 import convention_docs
 from convention_docs import SpecError, load
@@ -224,12 +223,15 @@ def test_missing_logo_file_is_bad_input(tmp_path: Path,
     assert not out.exists()
 
 
-def test_json_specs_name_the_path(tmp_path: Path, minimal: dict[str, Any]) -> None:
+def test_json_specs_give_path_line_and_column(tmp_path: Path, minimal: dict[str, Any]) -> None:
     minimal["parties"][0]["gendre"] = "masculin"
+    minimal["title"] = "Sourire \U0001f600 / « é »"
     spec = tmp_path / "c.json"
-    spec.write_text(json.dumps(minimal), encoding="utf-8")
+    spec.write_text(json.dumps(minimal, indent=2), encoding="utf-8")  # \\ud83d\\ude00 escapes
     with pytest.raises(SpecError) as info:
         load(spec)
-    assert ("parties[0].gendre", "champ inconnu « gendre » : vouliez-vous dire « gender » ?") \
-        in info.value.issues
-    assert yaml.safe_load(spec.read_text(encoding="utf-8"))  # still readable as data
+    assert info.value.issues == (
+        ("parties[0].gendre", "champ inconnu « gendre » : vouliez-vous dire « gender » ?"),)
+    line = line_of(spec, '"gendre"')
+    assert info.value.locations == ((line, 7),)
+    assert f"c.json, ligne {line}, colonne 7 : " in str(info.value)

@@ -458,6 +458,29 @@ def load(path: str | Path) -> Convention:
         raise SpecError([("", "trop de valeurs une fois les alias YAML (*ancre) développés "
                               f"(plus de {_MAX_EXPANDED_NODES}) : refusé")], path)
     data = _resolve_paths(data, path.parent)
-    convention = _validate(data, path, nodes)
+    if suffix == ".json":
+        try:
+            convention = _validate(data, path, None)
+        except SpecError:
+            nodes = _json_nodes(text)
+            if nodes is None:
+                raise
+            convention = _validate(data, path, nodes)  # the same errors, with their lines
+    else:
+        convention = _validate(data, path, nodes)
     _missing_logos(data, nodes, path)
     return convention
+
+
+def _json_nodes(text: str) -> Any:
+    """Return YAML nodes of a JSON text (JSON is, nearly always, YAML too), to find the
+    line of an error; None when the YAML parser reads it otherwise."""
+    # YAML refuses JSON's escaped surrogate pairs (\ud83d\ude00): each half becomes a
+    # space of the same length, so that lines and columns stay those of the file.
+    loader = _SAFE_LOADER(re.sub(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}", r"\\u0020", text))
+    try:
+        return loader.get_single_node()
+    except (yaml.YAMLError, ValueError):
+        return None
+    finally:
+        loader.dispose()

@@ -22,9 +22,19 @@ def test_public_surface_is_stable() -> None:
         "Converter", "DocumentError", "Report", "SpecError", "TemplateError", "batch", "build",
         "check_template", "load", "render", "validate",
     ]
-    for name in convention_docs.__all__:  # lazy names (PEP 562) resolve, validate stays a function
-        assert getattr(convention_docs, name) is not None
-    assert callable(convention_docs.validate) and convention_docs.validate.__name__ == "validate"
+
+def test_lazy_names_are_the_objects_not_the_modules_of_the_same_name() -> None:
+    # importing the modules convention_docs.build and convention_docs.validate first (as
+    # render does) must not turn the functions build and validate into those modules
+    code = ("import types, convention_docs.build, convention_docs.validate.report; "
+            "from convention_docs import build, validate; import convention_docs as c; "
+            "print(*(type(getattr(c, n)).__name__ for n in c.__all__)); "
+            "print(build.__module__, validate.__module__)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    types_line, modules_line = result.stdout.splitlines()
+    assert "module" not in types_line.split()
+    assert modules_line == "convention_docs.build convention_docs.validate"
 
 
 def test_every_error_is_a_convention_docs_error() -> None:

@@ -123,3 +123,29 @@ def test_unreadable_files_are_bad_input(tmp_path: Path,
     assert "texte.docx" in capsys.readouterr().err
     assert main(["template-check", str(tmp_path / "absent.docx")]) == 2
     assert "modèle introuvable" in capsys.readouterr().err
+
+
+def test_letterhead_example_of_the_docs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    import docx
+
+    page = (ROOT / "docs" / "templates.md").read_text(encoding="utf-8")
+    [code] = [block for block in re.findall(r"```python\n(.*?)```", page, flags=re.DOTALL)
+              if "out/papier-a-en-tete.docx" in block]
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "templates.md", "exec"), {"__name__": "letterhead"})
+    template = tmp_path / "out" / "papier-a-en-tete.docx"
+    assert main(["template-check", str(template)]) == 0
+    assert "conforme — 0 erreur(s), 0 avertissement(s)" in capsys.readouterr().out
+    rendered = docx.Document(str(tmp_path / "out" / "maison.docx"))
+    header = rendered.sections[0].header
+    assert "Boulevard Paul Peytral, 13006 Marseille" in "\n".join(
+        p.text for p in header.paragraphs)
+    assert header.part.element.xpath(".//w:drawing")  # the logo
+    assert rendered.styles["Heading 1"].font.name == "DejaVu Serif"
+    headings = [p for p in rendered.paragraphs if p.style is not None
+                and p.style.name == "Heading 1"]
+    assert headings and headings[0].text.startswith("Article 1er")

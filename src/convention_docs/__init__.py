@@ -88,15 +88,16 @@ def __dir__() -> list[str]:
 
 
 class _Package(ModuleType):
-    """This package, where the name ``validate`` stays the function.
+    """This package, where ``build`` and ``validate`` stay the functions.
 
-    Importing the sub-package ``convention_docs.validate`` (which ``render`` does) makes Python
-    set the package's attribute ``validate`` to that sub-package; the eager ``__init__`` of old
-    rebound it to the function afterwards, and this keeps it so when imports are lazy.
+    Importing the module ``convention_docs.build`` or the sub-package ``convention_docs.
+    validate`` (which ``render`` does) makes Python set the package's attribute of that name to
+    the module; the eager ``__init__`` of old rebound them to the functions afterwards, and this
+    keeps them so when imports are lazy (the modules stay in ``sys.modules``).
     """
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name == "validate" and isinstance(value, ModuleType):
+        if name in _WHERE and isinstance(value, ModuleType):
             return
         super().__setattr__(name, value)
 

@@ -46,7 +46,8 @@ def print_report(report: Report, out: Console) -> None:
                 Severity.INFO: "[blue]information[/]"}
     status = "[green]conforme[/]" if report.ok else "[red]refusée[/]"
     out.print(f"[bold]{report.source or '(modèle)'}[/] : {status} — "
-              f"{len(report.errors)} erreur(s), {len(report.warnings)} avertissement(s)")
+              f"{len(report.errors)} erreur(s), {len(report.warnings)} avertissement(s)",
+              soft_wrap=True)
     if not report.findings:
         return
     table = Table(show_lines=False, expand=False)

@@ -90,3 +90,17 @@ def test_installed_wheel_renders_from_another_directory(wheel: Path, tmp_path: P
     assert module_file.startswith(str(site))
     assert Path(output) == elsewhere / "c.docx"
     assert (elsewhere / "c.docx").stat().st_size > 10_000
+
+    # new (blank and from a shipped example), schema and template-check from the wheel alone
+    script = (
+        "from convention_docs.cli import main; from convention_docs import load; "
+        "import convention_docs.docx as d; "
+        "codes = [main(['new', 'vierge.yaml']), main(['new', 'paca.yaml', '--from', "
+        "'paca-clause-sociale']), main(['schema', '-o', 's.json'])]; "
+        "t = d.template_file().__enter__(); codes.append(main(['template-check', str(t)])); "
+        "print(codes, load('vierge.yaml').title, len(load('paca.yaml').articles))"
+    )
+    result = subprocess.run([str(python), "-c", script], cwd=elsewhere, capture_output=True,
+                            text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[0, 0, 0, 0] CONVENTION DE PARTENARIAT 5"
+    assert (elsewhere / "convention-docs.schema.json").is_file()

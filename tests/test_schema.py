@@ -109,6 +109,9 @@ SPOILED = [
     ("bad date", _set("signature.date", "2026-02-30")),
     ("date in words", _set("signature.date", "le 3 mai")),
     ("bad key", _set("parties.0.key", "État")),
+    ("blank title", _set("title", "  ")),
+    ("line break in a name", _set("parties.0.name", "L'État\nde droit")),
+    ("blank keyword", _set("metadata", {"keywords": ["insertion", ""]})),
     ("one party", lambda d: d.update(parties=d["parties"][:1])),
     ("no articles", _set("articles", [])),
     ("empty bullets", _set("articles.0.blocks", [{"bullets": []}])),
@@ -126,6 +129,8 @@ ACCEPTED = [
     ("bullets as strings", _set("articles.0.blocks", [{"bullets": ["a ;", ["b", {"bold": "c"}]]}])),
     ("quotation", _set("articles.0.blocks", [{"quotation": "x", "source": "y"}])),
     ("no date", _set("signature.date", None)),
+    ("line breaks where allowed", _set("signature.blocks", [
+        {"party": "etat", "function": "Le préfet\nde région"}, {"party": "plie"}])),
 ]
 
 

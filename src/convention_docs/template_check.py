@@ -140,6 +140,31 @@ def _jinja_source(xml: str) -> str:
     return patched.replace("<w:p ", "\n<w:p ").replace("<w:p>", "\n<w:p>")
 
 
+def _text(line: str) -> str:
+    return re.sub(r"<[^>]+>", "", line)
+
+
+def _paragraph_of_line(xml: str, source: str, lineno: int) -> tuple[int, str]:
+    """Return the number and text of the template's paragraph at ``lineno`` of the Jinja
+    source (docxtpl folds the ``{%p …%}`` paragraphs into the line before them, so lines and
+    paragraphs are matched by their text, the n-th line starting with a text being the n-th
+    paragraph holding it)."""
+    lines = source.splitlines()
+    if not 0 < lineno <= len(lines):
+        return lineno - 1, ""
+    line = _text(lines[lineno - 1])
+    # docxtpl writes a rich-text tag « {{r x }} » as « {{ x }} »
+    paragraphs = [(number, re.sub(r"\{\{r\s+", "{{ ", "".join(runs)))
+                  for number, runs in _paragraphs(xml)]
+    own = max((text for _, text in paragraphs if text and line.startswith(text)), key=len,
+              default=None)
+    if own is None:
+        return lineno - 1, line  # the first line is the XML before the first paragraph
+    before = sum(1 for earlier in lines[:lineno - 1] if _text(earlier).startswith(own))
+    same = [number for number, text in paragraphs if text == own]
+    return same[min(before, len(same) - 1)], own
+
+
 def _used(ast: nodes.Template) -> set[str]:
     """Return the variables a template reads: ``funding`` and ``funding.logos`` for
     ``{{ funding.logos }}``."""
@@ -199,6 +224,7 @@ def check_template(path: str | Path) -> Report:
     file = str(path)
     findings: list[Finding] = []
     used: set[str] = set()
+    unparsed = False  # a part with a syntax error: what it uses is unknown
     local = {"loop"}  # names the template sets itself: loop variables, set, macros
     for part, xml in _read_parts(path).items():
         findings.extend(_static_findings(part, xml, file))
@@ -206,17 +232,17 @@ def check_template(path: str | Path) -> Report:
         try:
             ast = _environment().parse(source)
         except jinja2.TemplateSyntaxError as exc:
-            lines = source.splitlines()
-            text = re.sub(r"<[^>]+>", "", lines[exc.lineno - 1]) \
-                if 0 < exc.lineno <= len(lines) else ""
-            number = exc.lineno - 1  # the first line is the XML before the first paragraph
+            number, text = _paragraph_of_line(xml, source, exc.lineno)
             findings.append(Finding(
                 "TEMPLATE_SYNTAX", Severity.ERROR,
                 f"{_part_label(part)}, paragraphe {number} : erreur de syntaxe Jinja "
                 f"({exc.message}) dans {_quote(text)}", Location(file=file, paragraph=number)))
+            unparsed = True
             continue
         used |= _used(ast)
         local |= {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    if unparsed:
+        return Report.of(file, "template", findings)
     sample = _sample()
     context = build_context(sample, logo_path=Path)
     unknown_tops = set()

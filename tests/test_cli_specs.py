@@ -235,3 +235,18 @@ def test_json_specs_give_path_line_and_column(tmp_path: Path, minimal: dict[str,
     line = line_of(spec, '"gendre"')
     assert info.value.locations == ((line, 7),)
     assert f"c.json, ligne {line}, colonne 7 : " in str(info.value)
+
+
+def test_unreadable_logo_file_is_bad_input(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "logo.png").write_text("pas une image", encoding="utf-8")
+    spec = spoil(tmp_path, "  period: FSE+ 2021-2027\n",
+                 "  period: FSE+ 2021-2027\n  partner_logos:\n"
+                 "    - {path: logo.png, alt: Logo de la Métropole}\n")
+    out = tmp_path / "c.docx"
+    assert main(["render", str(spec), "-o", str(out)]) == 2
+    assert ("funding.partner_logos[0].path : fichier de logo illisible (ce n'est pas une image "
+            f"PNG ou JPEG valide) : {tmp_path}/logo.png") in capsys.readouterr().err
+    assert not out.exists()
+    assert main(["batch", str(spec), "--outdir", str(tmp_path / "lot"), "--format", "docx"]) == 2
+    assert "invalide" in capsys.readouterr().out

@@ -166,7 +166,8 @@ def test_logo_paths_are_relative_to_the_spec(tmp_path: Path, minimal: dict[str, 
                           "fse_logo": {"path": "logos/fse.png", "alt": "Logo FSE"}}
     folder = tmp_path / "specs"
     (folder / "logos").mkdir(parents=True)
-    (folder / "logos" / "fse.png").write_bytes(b"")  # a missing logo is refused by load()
+    from PIL import Image  # a missing or broken logo file is refused by load()
+    Image.new("RGB", (30, 20), "blue").save(folder / "logos" / "fse.png")
     convention = load(write(folder, minimal))
     assert convention.funding is not None and convention.funding.fse_logo is not None
     assert convention.funding.fse_logo.path == folder / "logos" / "fse.png"

@@ -396,8 +396,23 @@ def _read_yaml(text: str, path: Path) -> tuple[Any, Any]:
         loader.dispose()
 
 
+def _logo_problem(path: Path) -> str | None:
+    """Return why a logo file cannot be used, or None."""
+    if not path.is_file():
+        return "fichier de logo introuvable"
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as picture:
+            picture.verify()
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
+        return "fichier de logo illisible (ce n'est pas une image PNG ou JPEG valide)"
+    return None
+
+
 def _missing_logos(data: Any, root: Any, path: Path) -> None:
-    """Refuse logo files that do not exist (bad input, found before any rendering)."""
+    """Refuse logo files that do not exist or are no image (bad input, found before any
+    rendering)."""
     funding = data.get("funding") if isinstance(data, dict) else None
     if not isinstance(funding, dict):
         return
@@ -405,10 +420,12 @@ def _missing_logos(data: Any, root: Any, path: Path) -> None:
     if isinstance(funding.get("partner_logos"), list):
         entries += [(f"funding.partner_logos[{i}]", entry)
                     for i, entry in enumerate(funding["partner_logos"])]
-    issues = [(f"{field}.path", f"fichier de logo introuvable : {entry['path']}")
-              for field, entry in entries
-              if isinstance(entry, dict) and isinstance(entry.get("path"), str)
-              and not Path(entry["path"]).is_file()]
+    issues = []
+    for field, entry in entries:
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+            problem = _logo_problem(Path(entry["path"]))
+            if problem:
+                issues.append((f"{field}.path", f"{problem} : {entry['path']}"))
     if issues:
         raise SpecError(issues, path, [_location(root, field) for field, _ in issues])
 

@@ -28,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     from convention_docs.build import build
     from convention_docs.errors import (
+        AssetError,
         ConventionDocsError,
         ConventionRejected,
         DocumentError,
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         print_report(exc.report, out)
         err.print(f"[red]refusé :[/] rien n'a été écrit à {args.output}")
         return EXIT_REFUSED
-    except (SpecError, TemplateError, DocumentError) as exc:
+    except (SpecError, TemplateError, DocumentError, AssetError) as exc:
         error(err, exc)
         return EXIT_BAD_INPUT
     except ConventionDocsError as exc:

@@ -8,9 +8,7 @@ against the spec file's folder. Every problem is reported with the file, the fie
 
 from __future__ import annotations
 
-import difflib
 import json
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,16 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from convention_docs._spec_help import (
+    FRENCH_WORDS,
+    expected_words,
+    french_values,
+    impossible_date,
+    json_nodes,
+    location,
+    logo_problem,
+    suggest,
+)
 from convention_docs.errors import SpecError, os_reason
 from convention_docs.model import Convention
 
@@ -49,73 +57,13 @@ _MESSAGES = {
 }
 
 
-FRENCH_WORDS: dict[str, dict[str, str]] = {
-    "gender": {"masculin": "masculine", "féminin": "feminine"},
-    "civility": {"Monsieur": "M.", "Madame": "Mme"},
-    "guillemet_space": {"fine": "thin", "normale": "normal"},
-    "apostrophe": {"inchangée": "keep", "typographique": "typographic"},
-}
-"""French words a spec may use for the values of these fields, with the model's value each
-stands for (the model's own values are accepted too)."""
-
-_FRENCH_PATHS: tuple[tuple[str, ...], ...] = (
-    ("parties", "*", "gender"),
-    ("parties", "*", "representative", "civility"),
-    ("signature", "blocks", "*", "signatory", "civility"),
-    ("typography", "guillemet_space"),
-    ("typography", "apostrophe"),
-)
-
-
-_SHOWN_IN_FRENCH = ("gender", "guillemet_space", "apostrophe")
-"""Fields whose expected values an error message gives as French words (civility's own
-values, « M. » and « Mme », are French already)."""
-
-
-def _french_values(data: Any) -> Any:
-    """Return ``data`` with the French words of ``FRENCH_WORDS`` replaced by model values."""
-
-    def walk(value: Any, path: tuple[str, ...]) -> Any:
-        if not path:
-            return value
-        head, rest = path[0], path[1:]
-        if head == "*":
-            if isinstance(value, list):
-                return [walk(item, rest) for item in value]
-            return value
-        if not isinstance(value, dict) or head not in value:
-            return value
-        inner = value[head]
-        if not rest:
-            words = FRENCH_WORDS[head]
-            if isinstance(inner, str) and inner in words:
-                return {**value, head: words[inner]}
-            return value
-        return {**value, head: walk(inner, rest)}
-
-    for path in _FRENCH_PATHS:
-        data = walk(data, path)
-    return data
-
-
-def _expected_words(field: Any, expected: str) -> str:
-    """Return « « masculin » ou « féminin » » for a field's allowed values, in French."""
-    values = re.findall(r"'((?:[^'\\]|\\.)*)'", expected)
-    if field in _SHOWN_IN_FRENCH:
-        values = list(FRENCH_WORDS[field])
-    quoted = [f"« {value} »" for value in values]
-    if len(quoted) > 1:
-        return ", ".join(quoted[:-1]) + " ou " + quoted[-1]
-    return quoted[0] if quoted else expected
-
-
 def _describe(error: Mapping[str, Any]) -> str:
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
     if kind == "enum" or kind == "literal_error":
         loc = tuple(error.get("loc", ()))
         field = loc[-1] if loc else None
-        expected = _expected_words(field, str(ctx.get("expected", "")))
+        expected = expected_words(field, str(ctx.get("expected", "")))
         return f"valeur non reconnue {error.get('input')!r}, attendu : {expected}"
     if kind in ("date_from_datetime_parsing", "date_parsing") and isinstance(
             error.get("input"), str):
@@ -237,94 +185,6 @@ def _resolve_paths(data: Any, base: Path) -> Any:
     return {**data, "funding": funding}
 
 
-def _parts(path: str) -> list[str | int]:
-    """Return ``["parties", 1, "key"]`` for ``parties[1].key``."""
-    return [name if name else int(index)
-            for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path)]
-
-
-def _model_fields(cls: Any) -> dict[str, Any] | None:
-    fields = getattr(cls, "model_fields", None)
-    return fields if isinstance(fields, dict) else None
-
-
-def _models_in(annotation: Any) -> list[Any]:
-    """Return the pydantic model classes an annotation may hold (through unions, tuples,
-    ``Annotated``, ``Optional``)."""
-    if _model_fields(annotation) is not None:
-        return [annotation]
-    found: list[Any] = []
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found.extend(_models_in(arg))
-    origin = getattr(annotation, "__origin__", None)
-    if origin is not None and getattr(annotation, "__metadata__", None) is not None:
-        found.extend(_models_in(origin))
-    return found
-
-
-def _known_keys(parts: list[str | int]) -> list[str]:
-    """Return the field names of the object at ``parts`` of a spec (empty when unknown)."""
-    candidates: list[Any] = [Convention]
-    for part in parts:
-        if isinstance(part, int):
-            continue
-        following: list[Any] = []
-        for model in candidates:
-            fields = _model_fields(model) or {}
-            if part in fields:
-                following.extend(_models_in(fields[part].annotation))
-        if not following:  # a union's tag (blocks[0].paragraph) names the member itself
-            following = [m for m in candidates if part in (_model_fields(m) or {})]
-            if not following:
-                return []
-        candidates = following
-    names: list[str] = []
-    for model in candidates:
-        names.extend(name for name in (_model_fields(model) or {}) if name not in names)
-    return names
-
-
-def _suggest(issues: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Add « vouliez-vous dire … ? » to unknown fields that look like a known one."""
-    out = []
-    for path, message in issues:
-        if message == _MESSAGES["extra_forbidden"]:
-            parts = _parts(path)
-            name = str(parts[-1]) if parts else path
-            message = f"champ inconnu « {name} »"
-            close = difflib.get_close_matches(name, _known_keys(parts[:-1]), n=1, cutoff=0.6)
-            if close:
-                message += f" : vouliez-vous dire « {close[0]} » ?"
-        out.append((path, message))
-    return out
-
-
-def _node_at(root: Any, path: str) -> Any:
-    """Return the YAML node of ``path`` (its key's node for a mapping entry), or the deepest
-    node on the way (the parent of a missing field)."""
-    node, mark_node = root, root
-    for part in _parts(path):
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            entry = next(((k, v) for k, v in node.value
-                          if isinstance(k, yaml.ScalarNode) and k.value == part), None)
-            if entry is None:
-                break
-            mark_node, node = entry
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
-                and 0 <= part < len(node.value):
-            node = mark_node = node.value[part]
-        else:
-            break
-    return mark_node
-
-
-def _location(root: Any, path: str) -> tuple[int, int] | None:
-    if root is None:
-        return None
-    mark = getattr(_node_at(root, path), "start_mark", None)
-    return (mark.line + 1, mark.column + 1) if mark is not None else None
-
-
 def load_data(data: Any, *, source: str | Path | None = None) -> Convention:
     """Return the ``Convention`` described by ``data`` (a mapping), or raise ``SpecError``.
 
@@ -341,37 +201,12 @@ def _validate(data: Any, source: str | Path | None, nodes: Any) -> Convention:
         raise SpecError([("", "attendu : un objet (clé: valeur) décrivant la convention")],
                         source)
     try:
-        return Convention.model_validate(_french_values(dict(data)))
+        return Convention.model_validate(french_values(dict(data)))
     except ValidationError as exc:
-        issues = _suggest(_issues(exc))
-        locations = [_location(nodes, path) for path, _ in issues] if nodes is not None \
+        issues = suggest(_issues(exc), _MESSAGES["extra_forbidden"])
+        locations = [location(nodes, path) for path, _ in issues] if nodes is not None \
             else None
         raise SpecError(issues, source, locations) from exc
-
-
-def _impossible_date(loader: Any, root: Any) -> tuple[str, str, tuple[int, int]] | None:
-    """Find the unquoted date PyYAML could not build (``2026-02-30``): path, value, mark."""
-
-    def walk(node: Any, path: str) -> tuple[str, str, tuple[int, int]] | None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                found = walk(value, f"{path}.{key.value}" if path else str(key.value))
-                if found:
-                    return found
-        elif isinstance(node, yaml.SequenceNode):
-            for index, value in enumerate(node.value):
-                found = walk(value, f"{path}[{index}]")
-                if found:
-                    return found
-        elif node.tag == "tag:yaml.org,2002:timestamp":
-            try:
-                loader.construct_yaml_timestamp(node)
-            except ValueError:
-                mark = node.start_mark
-                return path, node.value, (mark.line + 1, mark.column + 1)
-        return None
-
-    return walk(root, "")
 
 
 def _read_yaml(text: str, path: Path) -> tuple[Any, Any]:
@@ -386,7 +221,7 @@ def _read_yaml(text: str, path: Path) -> tuple[Any, Any]:
         try:
             return loader.construct_document(root), root
         except ValueError as exc:
-            found = _impossible_date(loader, root)
+            found = impossible_date(loader, root)
             if found is None:
                 raise
             field, value, at = found
@@ -394,20 +229,6 @@ def _read_yaml(text: str, path: Path) -> tuple[Any, Any]:
                                      "AAAA-MM-JJ qui existe")], path, [at]) from exc
     finally:
         loader.dispose()
-
-
-def _logo_problem(path: Path) -> str | None:
-    """Return why a logo file cannot be used, or None."""
-    if not path.is_file():
-        return "fichier de logo introuvable"
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as picture:
-            picture.verify()
-    except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
-        return "fichier de logo illisible (ce n'est pas une image PNG ou JPEG valide)"
-    return None
 
 
 def _missing_logos(data: Any, root: Any, path: Path) -> None:
@@ -423,11 +244,11 @@ def _missing_logos(data: Any, root: Any, path: Path) -> None:
     issues = []
     for field, entry in entries:
         if isinstance(entry, dict) and isinstance(entry.get("path"), str):
-            problem = _logo_problem(Path(entry["path"]))
+            problem = logo_problem(Path(entry["path"]))
             if problem:
                 issues.append((f"{field}.path", f"{problem} : {entry['path']}"))
     if issues:
-        raise SpecError(issues, path, [_location(root, field) for field, _ in issues])
+        raise SpecError(issues, path, [location(root, field) for field, _ in issues])
 
 
 def load(path: str | Path) -> Convention:
@@ -479,7 +300,7 @@ def load(path: str | Path) -> Convention:
         try:
             convention = _validate(data, path, None)
         except SpecError:
-            nodes = _json_nodes(text)
+            nodes = json_nodes(text, _SAFE_LOADER)
             if nodes is None:
                 raise
             convention = _validate(data, path, nodes)  # the same errors, with their lines
@@ -487,17 +308,3 @@ def load(path: str | Path) -> Convention:
         convention = _validate(data, path, nodes)
     _missing_logos(data, nodes, path)
     return convention
-
-
-def _json_nodes(text: str) -> Any:
-    """Return YAML nodes of a JSON text (JSON is, nearly always, YAML too), to find the
-    line of an error; None when the YAML parser reads it otherwise."""
-    # YAML refuses JSON's escaped surrogate pairs (\ud83d\ude00): each half becomes a
-    # space of the same length, so that lines and columns stay those of the file.
-    loader = _SAFE_LOADER(re.sub(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}", r"\\u0020", text))
-    try:
-        return loader.get_single_node()
-    except (yaml.YAMLError, ValueError):
-        return None
-    finally:
-        loader.dispose()

@@ -49,6 +49,31 @@ def test_schema_is_valid_draft_2020_12() -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
 
 
+def test_schema_uses_only_keywords_draft_07_editors_read_alike() -> None:
+    # yaml-language-server (VS Code's YAML extension) validates with draft-07 rules
+    shared = {"$schema", "$ref", "$defs", "title", "description", "type", "properties",
+              "required", "additionalProperties", "items", "minItems", "enum", "pattern",
+              "format", "minimum", "maximum", "anyOf", "oneOf", "default"}
+    used: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                used.add(key)
+                if key in ("properties", "$defs"):
+                    for child in value.values():
+                        walk(child)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(json_schema())
+    assert used - shared == set()
+    assert {"$ref", "oneOf", "enum", "pattern"} <= used
+
+
 def test_every_field_is_described_in_french() -> None:
     schema = json_schema()
     for name, definition in [("Convention", schema), *schema["$defs"].items()]:

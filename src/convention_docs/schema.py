@@ -10,6 +10,10 @@ Point an editor at it with a modeline on the first line of the spec (yaml-langua
 used by VS Code's YAML extension and others)::
 
     # yaml-language-server: $schema=convention-docs.schema.json
+
+yaml-language-server validates with draft-07 rules (it may say that draft 2020-12 is « not yet
+fully supported »): the schema uses only keywords both drafts read alike (``$defs`` is only
+reached through ``$ref`` JSON pointers), and a test keeps it so.
 """
 
 from __future__ import annotations
@@ -134,8 +138,8 @@ def _schema() -> dict[str, Any]:
                                                     "description": description}
     bullets = defs["Bullets"]["properties"]["bullets"]
     bullets["items"] = _rich(bullets["items"])
-    return {"$schema": _DRAFT, "$id": "https://convention-docs/convention.schema.json",
-            "title": "Spécification de convention (convention-docs)", **schema, "$defs": defs}
+    return {"$schema": _DRAFT, "title": "Spécification de convention (convention-docs)",
+            **schema, "$defs": defs}
 
 
 def json_schema() -> dict[str, Any]:

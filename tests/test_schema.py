@@ -63,7 +63,7 @@ def test_schema_uses_only_keywords_draft_07_editors_read_alike() -> None:
                 if key in ("properties", "$defs"):
                     for child in value.values():
                         walk(child)
-                else:
+                elif key not in ("default", "enum"):  # values, not schemas
                     walk(value)
         elif isinstance(node, list):
             for item in node:

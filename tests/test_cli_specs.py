@@ -107,6 +107,7 @@ def test_new_writes_a_commented_spec_that_loads(tmp_path: Path,
     assert json.loads(schema.read_text(encoding="utf-8"))["$defs"]["Party"]
     out = capsys.readouterr().out
     assert f"écrit : {spec}" in out
+    assert f"à compléter, puis : convention-docs render {spec} -o ma-convention.pdf" in out
 
     assert main(["new", str(spec)]) == 2
     assert "existe déjà (--force pour le remplacer)" in capsys.readouterr().err
@@ -186,6 +187,12 @@ def test_enums_accept_and_show_french_words(tmp_path: Path) -> None:
     spec = spoil(tmp_path, "    gender: feminine", "    gender: femme")
     with pytest.raises(SpecError, match="valeur non reconnue 'femme', attendu : « masculin » "
                                         "ou « féminin »"):
+        load(spec)
+    spec = spoil(tmp_path, "    gender: feminine", "    gender: feminin")
+    with pytest.raises(SpecError, match="« féminin » \\(vouliez-vous dire « féminin » \\?\\)"):
+        load(spec)
+    spec = spoil(tmp_path, "      civility: Mme", "      civility: Mm")
+    with pytest.raises(SpecError, match="« Mme » \\(vouliez-vous dire « Mme » \\?\\)"):
         load(spec)
     spec = spoil(tmp_path, "funding:\n", "typography:\n  apostrophe: courbe\nfunding:\n")
     with pytest.raises(SpecError, match="attendu : « inchangée » ou « typographique »"):

@@ -52,7 +52,7 @@ def french_values(data: Any) -> Any:
             return value
         head, rest = path[0], path[1:]
         if head == "*":
-            if isinstance(value, list):
+            if isinstance(value, list | tuple):
                 return [walk(item, rest) for item in value]
             return value
         if not isinstance(value, dict) or head not in value:
@@ -68,6 +68,25 @@ def french_values(data: Any) -> Any:
     for path in _FRENCH_PATHS:
         data = walk(data, path)
     return data
+
+
+def enum_message(field: Any, value: Any, expected: str) -> str:
+    """Return the message for a value outside its list, with the closest allowed word.
+
+    >>> print(enum_message("gender", "feminin", "'masculine' or 'feminine'"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    valeur non reconnue 'feminin', attendu : « masculin » ou « féminin » (vouliez-vous dire
+    « féminin » ?)
+    """
+    message = f"valeur non reconnue {value!r}, attendu : {expected_words(field, expected)}"
+    if isinstance(value, str):
+        french = list(FRENCH_WORDS.get(field, {})) if isinstance(field, str) else []
+        close = (difflib.get_close_matches(value, french, n=1, cutoff=0.6)  # French first
+                 or difflib.get_close_matches(
+                     value, re.findall(r"'((?:[^'\\]|\\.)*)'", expected), n=1, cutoff=0.6))
+        if close:
+            message += f" (vouliez-vous dire « {close[0]} » ?)"
+    return message
 
 
 def expected_words(field: Any, expected: str) -> str:

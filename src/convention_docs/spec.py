@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from convention_docs._spec_help import (
     FRENCH_WORDS,
-    expected_words,
+    enum_message,
     french_values,
     impossible_date,
     json_nodes,
@@ -63,8 +63,7 @@ def _describe(error: Mapping[str, Any]) -> str:
     if kind == "enum" or kind == "literal_error":
         loc = tuple(error.get("loc", ()))
         field = loc[-1] if loc else None
-        expected = expected_words(field, str(ctx.get("expected", "")))
-        return f"valeur non reconnue {error.get('input')!r}, attendu : {expected}"
+        return enum_message(field, error.get("input"), str(ctx.get("expected", "")))
     if kind in ("date_from_datetime_parsing", "date_parsing") and isinstance(
             error.get("input"), str):
         return (f"date impossible ou mal écrite « {error.get('input')} », attendu : une date "

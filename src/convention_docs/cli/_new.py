@@ -63,4 +63,6 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             out.print(f"écrit : {schema} (schéma pour l'éditeur)")
         except OSError:
             pass  # the spec is written; the schema is a convenience (convention-docs schema)
+    out.print(f"à compléter, puis : convention-docs render {args.output} -o "
+              f"{output.with_suffix('.pdf').name}", soft_wrap=True)
     return EXIT_OK

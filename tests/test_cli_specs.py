@@ -158,6 +158,10 @@ def test_errors_point_at_line_and_column(tmp_path: Path) -> None:
         "parties[1].representative.civility : valeur non reconnue 'Mlle', "
         "attendu : « M. » ou « Mme »")
     assert info.value.locations == ((line, 7),)
+    import pickle  # batch(isolate=True) sends errors between processes
+    again = pickle.loads(pickle.dumps(info.value))
+    assert (str(again), again.issues, again.locations) == (
+        str(info.value), info.value.issues, info.value.locations)
 
 
 def test_unknown_key_suggests_the_closest(tmp_path: Path) -> None:

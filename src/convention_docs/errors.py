@@ -4,7 +4,8 @@ The tree::
 
     ConventionDocsError                 base of everything raised here
     ├── SpecError                       a spec (YAML/JSON/dict) is not a valid convention
-    │                                   (.source, .issues: [(field path, message)])
+    │                                   (.source, .issues: [(field path, message)],
+    │                                   .locations: [(line, column) or None])
     ├── TemplateError                   a .docx template is unusable or fails to render
     │                                   (.template, .variable)
     ├── AssetError                      a logo or template file is missing or unreadable

@@ -26,7 +26,7 @@ from pathlib import Path
 from convention_docs.anchors import AnchorSystem, check_system
 from convention_docs.build import FORMATS, build_all
 from convention_docs.convert import PdfConverter, PdfOptions
-from convention_docs.errors import ConventionDocsError, SpecError
+from convention_docs.errors import AssetError, ConventionDocsError, SpecError, TemplateError
 from convention_docs.pool import ConverterPool
 from convention_docs.spec import load
 from convention_docs.validate import Report
@@ -57,10 +57,11 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        """0 written, 1 refused by the validator or conversion failed, 2 bad input."""
+        """0 written, 1 refused by the validator or conversion failed, 2 bad input (spec,
+        template, logo file)."""
         if self.error is None:
             return 0
-        return 2 if isinstance(self.error, SpecError) else 1
+        return 2 if isinstance(self.error, SpecError | TemplateError | AssetError) else 1
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ The tree::
 
     ConventionDocsError                 base of everything raised here
     ├── SpecError                       a spec (YAML/JSON/dict) is not a valid convention
-    │                                   (.source, .issues: [(field path, message)])
+    │                                   (.source, .issues: [(field path, message)],
+    │                                   .locations: [(line, column) or None])
     ├── TemplateError                   a .docx template is unusable or fails to render
     │                                   (.template, .variable)
     ├── AssetError                      a logo or template file is missing or unreadable
@@ -63,21 +64,28 @@ class SpecError(ConventionDocsError, ValueError):
     ``("parties[1].representative.last_name", "champ obligatoire")``.
     """
 
-    def __init__(self, issues: Sequence[tuple[str, str]], source: str | Path | None = None):
+    def __init__(self, issues: Sequence[tuple[str, str]], source: str | Path | None = None,
+                 locations: Sequence[tuple[int, int] | None] | None = None):
         self.issues: tuple[tuple[str, str], ...] = tuple(issues)
         self.source = str(source) if source is not None else None
-        where = f"{self.source} : " if self.source else ""
+        # (line, column), 1-based, of each issue in the spec file, when known
+        self.locations: tuple[tuple[int, int] | None, ...] = (
+            tuple(locations) if locations is not None else (None,) * len(self.issues))
+        marks = [f"ligne {at[0]}, colonne {at[1]} : " if at else "" for at in self.locations]
         lines = [f"{path or '(racine)'} : {message}" for path, message in self.issues]
         if len(lines) == 1:
-            text = f"{where}spécification invalide, {lines[0]}"
+            where = ", ".join(filter(None, (self.source, marks[0].removesuffix(" : "))))
+            text = f"{where} : " if where else ""
+            text += f"spécification invalide, {lines[0]}"
         else:
+            where = f"{self.source} : " if self.source else ""
             text = f"{where}spécification invalide ({len(lines)} erreurs)\n" + "\n".join(
-                f"  - {line}" for line in lines
+                f"  - {mark}{line}" for mark, line in zip(marks, lines, strict=True)
             )
         super().__init__(text)
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.issues, self.source))
+        return (type(self), (self.issues, self.source, self.locations))
 
 
 class TemplateError(ConventionDocsError):

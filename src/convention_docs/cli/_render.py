@@ -16,10 +16,11 @@ HELP = "produit une convention (.docx ou .pdf)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("spec", help="spécification YAML ou JSON")
-    parser.add_argument("-o", "--output", required=True, help="fichier de sortie .docx ou .pdf")
+    parser.add_argument("spec", metavar="SPEC", help="spécification YAML ou JSON")
+    parser.add_argument("-o", "--output", required=True, metavar="SORTIE",
+                        help="fichier de sortie .docx ou .pdf")
     parser.add_argument("--pdfa", action="store_true", help="PDF/A-2b pour l'archivage")
-    parser.add_argument("--template", help="modèle .docx (papier à en-tête)")
+    parser.add_argument("--template", metavar="MODELE", help="modèle .docx (papier à en-tête)")
     parser.add_argument("--draft", action="store_true",
                         help="écrit même si la validation échoue, marqué « PROJET »")
     parser.add_argument("--anchors", choices=("iparapheur", "yousign", "docusign"),
@@ -32,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     from convention_docs.build import build
     from convention_docs.errors import (
+        AssetError,
         ConventionDocsError,
         ConventionRejected,
         DocumentError,
@@ -56,7 +58,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         print_report(exc.report, out)
         err.print(f"[red]refusé :[/] rien n'a été écrit à {args.output}")
         return EXIT_REFUSED
-    except (SpecError, TemplateError, DocumentError) as exc:
+    except (SpecError, TemplateError, DocumentError, AssetError) as exc:
         error(err, exc)
         return EXIT_BAD_INPUT
     except ConventionDocsError as exc:

@@ -273,12 +273,36 @@ def test_a_party_logo_larger_than_the_emblem_is_refused(logo_spec: Path, tmp_pat
     data["parties"][1]["logo"]["height_mm"] = 30
     logo_spec.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     target = tmp_path / f"c.{kind}"
-    with pytest.raises(ConventionRejected) as info:
+    with pytest.raises(ConventionRejected) as info:  # the model already tells, by field path
         render(logo_spec, target)
     [finding] = [f for f in info.value.report.errors]
     assert finding.code == "EU_EMBLEM_SMALLER_THAN_LOGO"
-    assert "un logo (75,0 × 25,0 mm) est plus grand que l'emblème" in finding.message
+    assert finding.location.field == "parties[1].logo.height_mm"
+    assert finding.message.startswith("le logo de « La Maison de l'emploi » (75,0 × 25,0 mm) "
+                                      "serait plus grand que l'emblème")
     assert not target.exists()
+    # and the document's own rule sees the party logo as drawn (a draft is written anyway)
+    from convention_docs import build, validate
+    draft = build(logo_spec, target, draft=True).path
+    [seen] = [f for f in validate(draft).errors]
+    assert seen.code == "EU_EMBLEM_SMALLER_THAN_LOGO"
+    assert "un logo (75,0 × 25,0 mm) est plus grand que l'emblème" in seen.message
+
+
+def test_model_alone_tells_a_party_logo_too_large(logo_spec: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+    monkeypatch.chdir(logo_spec.parent)  # a mapping's relative paths: from the current folder
+
+    from convention_docs import validate
+    data = yaml.safe_load(logo_spec.read_text(encoding="utf-8"))
+    data["parties"][0]["logo"]["height_mm"] = 15  # 2:1 → 30 × 15 mm: not higher, passes
+    data["parties"][1]["logo"]["height_mm"] = 16  # 3:1 → 48 × 16 mm: higher and wider
+    report = validate(load_data(data))
+    assert [(f.code, f.location.field) for f in report.errors] == [
+        ("EU_EMBLEM_SMALLER_THAN_LOGO", "parties[1].logo.height_mm")]
+    data["funding"] = {"period": "FSE 2014-2020"}  # Annex IX applies to FSE+ only
+    assert "EU_EMBLEM_SMALLER_THAN_LOGO" not in validate(load_data(data)).codes()
 
 
 @pytest.mark.parametrize(("content", "expected"), [

@@ -3,22 +3,27 @@ ranges of years, civility against function, party logos."""
 
 from __future__ import annotations
 
+import copy
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import docx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 from pydantic import ValidationError
 
-from convention_docs import Converter, SpecError, render
+from convention_docs import Converter, SpecError, render, wordml
+from convention_docs.context import build_context
 from convention_docs.docx import render_docx
 from convention_docs.inspect import read_pdf
 from convention_docs.model import Article
 from convention_docs.spec import load, load_data
 
-from .conftest import EXAMPLES, needs_libreoffice, soffice_available
+from .conftest import EXAMPLES, MINIMAL, needs_libreoffice, soffice_available
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -338,3 +343,49 @@ def test_a_model_built_in_python_reports_a_missing_party_logo(minimal: dict[str,
     [finding] = [f for f in validate(convention).errors]
     assert (finding.code, finding.location.field) == ("LOGO_FILE_UNREADABLE",
                                                       "parties[0].logo.path")
+
+
+# --- properties ------------------------------------------------------------------------------
+
+@given(prefix=st.sampled_from(["Article", "ARTICLE", "article", "Art.", "Art", "ART."]),
+       number=st.one_of(st.integers(1, 999).map(str), st.sampled_from(["1er", "1ER", "premier",
+                                                                        "PREMIER", "IV", "xii"])),
+       sep=st.sampled_from(["", " :", " -", " –", " —", ".", " )", ":"]),
+       rest=st.sampled_from(["SUIVI", "Durée", "OBJET DE LA CONVENTION"]))
+def test_any_numbered_title_is_refused(prefix: str, number: str, sep: str, rest: str) -> None:
+    with pytest.raises(ValidationError, match="numéro d'article"):
+        Article(title=f"{prefix} {number}{sep} {rest}", blocks=("x",))
+
+
+@given(title=st.text(alphabet="ABCDÉÈ ':-–1234567890%", min_size=1, max_size=30)
+       .filter(lambda t: t.strip() != ""))
+def test_an_accepted_title_is_never_numbered_twice(title: str) -> None:
+    try:
+        article = Article(title=title, blocks=("x",))
+    except ValidationError:
+        return
+    convention = load_data({**copy.deepcopy(MINIMAL), "articles": [article.model_dump()]})
+    heading = build_context(convention)["articles"][0]["heading"]
+    assert not re.match(r"Article 1er\s:\s*(?:Article|Art\.?)\s*\d", heading)
+    assert not re.match(r"Article 1er\s:\s*\d{1,3}\s*[.):\-–—]", heading)
+
+
+@given(text=st.text(alphabet="1er -2021\u2011ab\n\t&<", max_size=40))
+def test_runs_keep_their_text(text: str) -> None:
+    """Superscripts and non-breaking hyphens change the markup, never the text Word reads."""
+    xml = f'<w:p xmlns:w="{W[1:-1]}">{wordml.Run(text, bold=True).xml()}</w:p>'
+    paragraph = etree.fromstring(xml)
+    read = ""
+    for element in paragraph.iter():
+        if element.tag == f"{W}t":
+            read += element.text or ""
+        elif element.tag == f"{W}noBreakHyphen":
+            read += "-"
+        elif element.tag == f"{W}br":
+            read += "\n"
+        elif element.tag == f"{W}tab":
+            read += "\t"
+    assert read == text.replace("\u2011", "-")
+    plain = str(wordml.finalize(text))
+    assert "\u2011" not in plain
+    assert plain.count("<w:noBreakHyphen/>") == text.count("\u2011")

@@ -59,7 +59,8 @@ def test_wheel_contents(wheel: Path) -> None:
                      "convention_docs/_uno_worker.py", "convention_docs/py.typed",
                      "convention_docs/examples/paca-2026.yaml",
                      "convention_docs/examples/paca-clause-sociale.yaml",
-                     "convention_docs/starters/convention.yaml"):
+                     "convention_docs/starters/convention.yaml",
+                     "convention_docs/clauses/tribunaux.csv"):
         assert expected in names
     assert not any(n.startswith(("tests/", "src/")) for n in names)
 

@@ -2,7 +2,8 @@
 
 The template is a plain .docx a person can open and restyle in Word or LibreOffice: named styles
 (Title, Subtitle, Heading 1 for article headings, Heading 2 for the preamble, Body Text justified,
-List Bullet, Quote, and the convention's own styles: Partie, Signature, Mention FSE, Bandeau),
+List Bullet, Quote, and the convention's own styles: Partie, Signature, Mention FSE, Bandeau,
+Logos parties),
 A4 pages, a footer « Page X sur Y ». Its Jinja tags use the variables documented in
 docs/templates.md. Run ``make template`` after changing this script and commit both.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm, Pt, RGBColor
@@ -161,6 +162,11 @@ def _styles(doc):
     statement = _style(doc, "Bandeau", base="Normal")
     _font(statement, size=11, color=REFLEX_BLUE)
     _paragraph_format(statement, after=0, line=1.0)
+    party_logos = _style(doc, "Logos parties", base="Normal")
+    _font(party_logos)
+    _paragraph_format(party_logos, after=8, line=1.0)
+    # two logos: one on the left, one against the right margin (text width 160 mm)
+    party_logos.paragraph_format.tab_stops.add_tab_stop(Mm(160), WD_TAB_ALIGNMENT.RIGHT)
     draft = _style(doc, "Projet", base="Normal")
     _font(draft, size=14, bold=True, color=RGBColor(0xC0, 0, 0))
     _paragraph_format(draft, align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
@@ -257,6 +263,15 @@ def build(path: Path) -> None:
     _p(doc, "{{ draft_notice }}", "Projet")
     _p(doc, "{%p endif %}")
 
+    # The parties' own logos (bloc-marque of the préfecture, partner's logo): two are spread to
+    # the margins, more follow each other.
+    _p(doc, "{%p if party_logos %}")
+    heading = _p(doc, "{% for logo in party_logos %}{{ logo }}{% if not loop.last %}"
+                      "{% if party_logos|length == 2 %}", "Logos parties")
+    heading.add_run().add_tab()
+    heading.add_run("{% else %} {% endif %}{% endif %}{% endfor %}")
+    _p(doc, "{%p endif %}")
+
     # Funding block: partner logos, then the EU emblem with its statement written next to it.
     _p(doc, "{%p if funding %}")
     partners = _p(doc, "{%p if funding.partner_logos %}")
@@ -300,11 +315,11 @@ def build(path: Path) -> None:
     _p(doc, "{%p endif %}")
 
     _p(doc, "{%p for article in articles %}")
-    _p(doc, "{{ article.heading }}", "Heading 1")
+    _p(doc, "{{r article.heading_runs }}", "Heading 1")
     _blocks(doc, "article.blocks")
     _p(doc, "{%p endfor %}")
 
-    _p(doc, "{{ signature.made_at }}", "Fait a")
+    _p(doc, "{{r signature.made_at_runs }}", "Fait a")
     # One column per signatory; three rows so that names line up whatever the length of the
     # functions: label and function, room to sign (where a signature field will go), name.
     table = doc.add_table(rows=3, cols=3)

@@ -22,6 +22,7 @@ from convention_docs.model import (
     Convention,
     Italic,
     Paragraph,
+    PartyLogo,
     Person,
     Quotation,
     Quote,
@@ -36,14 +37,19 @@ __all__ = [
     "ELECTRONIC_FORMULA",
     "EMBLEM_HEIGHT_MM",
     "KEEP_WITH_SIGNATURES_CHARS",
+    "PARTY_LOGO_MAX_WIDTH_MM",
     "ImageSpec",
     "build_context",
     "made_at",
+    "party_logo_box",
     "signature_anchor",
 ]
 
 EMBLEM_HEIGHT_MM = 15.0
 """Height of the EU emblem in the funding block; no other logo is drawn larger."""
+
+PARTY_LOGO_MAX_WIDTH_MM = 75.0
+"""Widest a party logo of a given height is drawn: two fit side by side on the first line."""
 
 BLANK_DATE = "_" * 16
 """What « Fait à …, le » is followed by when the date is left to be written by hand."""
@@ -79,6 +85,14 @@ class ImageSpec:
     role: str
 
 
+def party_logo_box(logo: PartyLogo) -> tuple[float, float]:
+    """Return the (width, height) box in mm a party's logo is fitted to, aspect kept: the
+    emblem's box, or ``height_mm`` high and at most ``PARTY_LOGO_MAX_WIDTH_MM`` wide."""
+    if logo.height_mm is None:
+        return EMBLEM_HEIGHT_MM * 1.5, EMBLEM_HEIGHT_MM
+    return PARTY_LOGO_MAX_WIDTH_MM, logo.height_mm
+
+
 def signature_anchor(party_key: str) -> str:
     """Return the bookmark (and PDF named destination) of a party's signature block.
 
@@ -98,6 +112,8 @@ class _Typo:
                 text, guillemet_space=self.options.guillemet_space)
         if self.options.apostrophe == "typographic":
             text = french.typographic_apostrophe(text)
+        if self.options.non_breaking_spaces:
+            text = french.no_break_ranges(text)
         return text
 
     def quote(self, text: str) -> str:
@@ -220,6 +236,7 @@ def build_context(convention: Convention,
             "key": article.key,
             "title": typo(article.title),
             "heading": typo(f"{label} : {article.title}"),
+            "heading_runs": Runs((Run(typo(f"{label} : {article.title}")),)),
             "blocks": article_blocks,
         })
 
@@ -240,6 +257,10 @@ def build_context(convention: Convention,
             "name_text": name,
             "tag": anchor_text(system, index + 1) if system else "",
         })
+
+    party_logos = [image(ImageSpec(party.logo.path, *party_logo_box(party.logo),
+                                   party.logo.alt, "party"))
+                   for party in convention.parties if party.logo is not None]
 
     funding: dict[str, Any] | None = None
     if convention.funding is not None and logo_path is not None:
@@ -275,6 +296,7 @@ def build_context(convention: Convention,
         "reference": metadata.reference or "",
         "version": metadata.version,
         "parties": parties,
+        "party_logos": party_logos,
         "agreement": typo(f"{convention.agreement_formula} :"),
         "preamble": None if convention.preamble is None else {
             "title": typo(convention.preamble.title),
@@ -289,6 +311,7 @@ def build_context(convention: Convention,
             if convention.signature.date else None,
             "originals": convention.originals(),
             "made_at": typo(made_at(convention)),
+            "made_at_runs": Runs((Run(typo(made_at(convention))),)),
             "blocks": signature_blocks,
         },
         "funding": funding,

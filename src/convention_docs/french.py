@@ -39,6 +39,7 @@ __all__ = [
     "format_number",
     "format_percent",
     "lower_article",
+    "no_break_ranges",
     "ordinal",
     "person_name",
     "quote",
@@ -250,6 +251,22 @@ def _unit_spaces(text: str) -> str:
                         or "art." in text):
         return _UNIT_SPACE.sub(NBSP, text)
     return text
+
+
+_NUMBER_RANGE = re.compile(r"(?<![\d\-\u2011])(\d{4})-(?=\d{4}(?![\d\-\u2011]))")
+
+
+def no_break_ranges(text: str) -> str:
+    """Return the text with the hyphen of each range of years made non-breaking (U+2011).
+
+    « 2021-2027 », « 2022-2025 » (and numbers of that shape, « loi n° 2021-1104 ») then never
+    break across lines. The renderer writes U+2011 as Word's ``<w:noBreakHyphen/>``, which Word,
+    LibreOffice and the validator read back as « - ».
+
+    >>> no_break_ranges("FSE+ 2021-2027, n° 78-17, 2021-2027-2030")
+    'FSE+ 2021\u20112027, n° 78-17, 2021-2027-2030'
+    """
+    return _NUMBER_RANGE.sub("\\1\u2011", text) if "-" in text else text
 
 
 _STRAIGHT_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")

@@ -47,6 +47,7 @@ __all__ = [
     "Metadata",
     "Paragraph",
     "Party",
+    "PartyLogo",
     "Person",
     "Preamble",
     "Quotation",
@@ -287,6 +288,18 @@ class Person(_Model):
     function: Line = Field(description="Fonction, par ex. « préfet de la région … ».")
 
 
+class PartyLogo(_Model):
+    """A party's own logo (the préfecture's bloc-marque, the partner's logo), shown at the top
+    of the first page. Never larger than the EU emblem under FSE+ (Reg. 2021/1060 Annex IX)."""
+
+    path: Path = Field(description="Fichier PNG ou JPEG, relatif au fichier de spécification.")
+    alt: Line = Field(description="Texte alternatif, lu par les lecteurs d'écran.")
+    height_mm: Annotated[float, Field(gt=0, le=60)] | None = Field(
+        default=None,
+        description="Hauteur en mm ; par défaut, le logo tient dans le cadre de l'emblème "
+                    "européen (15 mm de haut, 22,5 mm de large).")
+
+
 class Party(_Model):
     """A party to the convention."""
 
@@ -295,6 +308,8 @@ class Party(_Model):
     gender: Gender
     representative: Person
     designation: Line = Field(description="Dénomination : « l'État », « le facilitateur ».")
+    logo: PartyLogo | None = Field(default=None,
+                                   description="Logo de la partie, en tête du document.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -309,11 +324,35 @@ class Preamble(_Model):
     blocks: Blocks
 
 
+_ROMAN = r"(?:x{1,3}(?:ix|iv|v?i{0,3})|ix|iv|v?i{1,3}|v)\b"
+_NUMBERED_TITLE = re.compile(
+    # « Article 2 : », « ARTICLE 1er - », « Art. 2 – », « Article premier. », « 2. », « 3 – »
+    rf"^\s*(?:(?:article|art\.?)\s*(?:\d{{1,3}}\s*(?:er|ère)?|premier|{_ROMAN})"
+    r"|\d{1,3}\s*(?:er|ère)?(?=\s*[.):\-–—]))\s*[.):\-–—]?\s*",
+    re.IGNORECASE)
+
+
+def _unnumbered_title(value: str) -> str:
+    """Refuse a title that starts with its article's number (« Article 2 : SUIVI »)."""
+    match = _NUMBERED_TITLE.match(value)
+    if match:
+        rest = value[match.end():].strip()
+        hint = f", écrivez seulement « {rest} »" if rest else ""
+        raise ValueError(
+            f"le titre commence par un numéro d'article (« {value[:match.end()].strip()} ») : "
+            f"les articles sont numérotés automatiquement (Article 1er, 2, 3 …){hint}")
+    return value
+
+
 class Article(_Model):
-    """An article. Never numbered by the author: the library numbers articles 1er, 2, 3 …"""
+    """An article. Never numbered by the author: the library numbers articles 1er, 2, 3 …
+
+    Its title is the title alone (« SUIVI ET INDICATEURS »): one that starts with a number
+    (« Article 2 : SUIVI ») is refused, as it would read « Article 2 : Article 2 : SUIVI ».
+    """
 
     key: Key | None = Field(default=None, description="Pour y renvoyer : {ref: clé}.")
-    title: Line
+    title: Annotated[Line, AfterValidator(_unnumbered_title)]
     blocks: Blocks
 
     @model_validator(mode="before")

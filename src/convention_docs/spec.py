@@ -9,7 +9,7 @@ against the spec file's folder. Every problem is reported with the file, the fie
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -166,15 +166,20 @@ def _expanded_size(data: Any) -> int:
 
 def _resolve_paths(data: Any, base: Path) -> Any:
     """Resolve ``path`` entries of logo files relative to ``base``."""
-    funding = data.get("funding") if isinstance(data, dict) else None
-    if not isinstance(funding, dict):
-        return data
 
     def fix(entry: Any) -> Any:
         if isinstance(entry, dict) and isinstance(entry.get("path"), str):
             path = Path(entry["path"])
             return {**entry, "path": str(path if path.is_absolute() else base / path)}
         return entry
+
+    if isinstance(data, dict) and isinstance(data.get("parties"), list):
+        data = {**data, "parties": [
+            {**party, "logo": fix(party["logo"])} if isinstance(party, dict)
+            and "logo" in party else party for party in data["parties"]]}
+    funding = data.get("funding") if isinstance(data, dict) else None
+    if not isinstance(funding, dict):
+        return data
 
     funding = dict(funding)
     if "fse_logo" in funding:
@@ -200,12 +205,18 @@ def _validate(data: Any, source: str | Path | None, nodes: Any) -> Convention:
         raise SpecError([("", "attendu : un objet (clé: valeur) décrivant la convention")],
                         source)
     try:
-        return Convention.model_validate(french_values(dict(data)))
+        convention = Convention.model_validate(french_values(dict(data)))
     except ValidationError as exc:
         issues = suggest(_issues(exc), _MESSAGES["extra_forbidden"])
         locations = [location(nodes, path) for path, _ in issues] if nodes is not None \
             else None
         raise SpecError(issues, source, locations) from exc
+    problems = list(_party_logo_problems(convention))
+    if problems:
+        locations = [location(nodes, path) for path, _ in problems] if nodes is not None \
+            else None
+        raise SpecError(problems, source, locations)
+    return convention
 
 
 def _read_yaml(text: str, path: Path) -> tuple[Any, Any]:
@@ -248,6 +259,25 @@ def _missing_logos(data: Any, root: Any, path: Path) -> None:
                 issues.append((f"{field}.path", f"{problem} : {entry['path']}"))
     if issues:
         raise SpecError(issues, path, [location(root, field) for field, _ in issues])
+
+
+def _party_logo_problems(convention: Convention) -> Iterator[tuple[str, str]]:
+    """A party's logo that is missing or is no picture (path relative to the spec file)."""
+    for index, party in enumerate(convention.parties):
+        if party.logo is None:
+            continue
+        field, path = f"parties[{index}].logo.path", party.logo.path
+        if not path.is_file():
+            what = "est un dossier" if path.is_dir() else "est introuvable"
+            yield field, (f"le fichier de logo {path} {what} (attendu : une image PNG ou JPEG, "
+                          "chemin relatif au fichier de spécification)")
+            continue
+        from PIL import Image, UnidentifiedImageError  # only when a party has a logo
+        try:
+            with Image.open(path) as picture:
+                picture.verify()
+        except (OSError, UnidentifiedImageError, SyntaxError, ValueError):
+            yield field, f"le fichier de logo {path} n'est pas une image lisible (PNG ou JPEG)"
 
 
 def load(path: str | Path) -> Convention:

@@ -14,7 +14,8 @@ from convention_docs.inspect.view import TextLine
 from convention_docs.validate._text import Located, Reading
 from convention_docs.validate.report import Finding, Severity
 
-__all__ = ["CLAUSES", "OUTDATED", "check_clauses", "check_currency", "check_typography"]
+__all__ = ["CLAUSES", "CLAUSE_WRITERS", "OUTDATED", "check_clauses", "check_currency",
+           "check_typography"]
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,15 @@ CLAUSES: tuple[tuple[str, re.Pattern[str], str, tuple[str, ...]], ...] = (
      "protection des données personnelles (RGPD)", ("personnelles", "rgpd", "2016/679")),
 )
 
+CLAUSE_WRITERS: dict[str, str] = {
+    "CLAUSE_TERM_MISSING": "duree",
+    "CLAUSE_INDICATORS_MISSING": "suivi",
+    "CLAUSE_AMENDMENT_MISSING": "avenants",
+    "CLAUSE_DISPUTES_MISSING": "litiges",
+    "CLAUSE_GDPR_MISSING": "donnees_personnelles",
+}
+"""The function of ``convention_docs.clauses`` that writes each usual clause."""
+
 
 def _initial_led(words: Iterable[str]) -> re.Pattern[str]:
     """Return an expression finding ``words`` as whole words, written to start with a letter.
@@ -165,4 +175,6 @@ def check_clauses(lines: Iterable[TextLine] | Located) -> Iterator[Finding]:
     texts = searchable(lines).texts  # searched joined, one run a line
     for code, pattern, what, needles in CLAUSES:
         if not texts.search(pattern, needles):
-            yield Finding(code, Severity.WARNING, f"clause absente : {what}")
+            writer = CLAUSE_WRITERS.get(code)
+            hint = f" : voir convention_docs.clauses.{writer}()" if writer else ""
+            yield Finding(code, Severity.WARNING, f"clause absente : {what}{hint}")

@@ -29,7 +29,7 @@ from convention_docs.errors import (
 )
 from convention_docs.validate import Report
 
-from .conftest import command_lines
+from .conftest import command_lines, descendants
 
 
 def spec_file(folder: Path, data: dict[str, Any], name: str) -> Path:
@@ -206,8 +206,10 @@ def test_a_bug_in_one_spec_does_not_stop_the_batch(
 
 
 def _instances() -> set[bytes]:
-    """The private LibreOffice profiles (one per instance) named on running command lines."""
-    return {name for command in command_lines().values()
+    """The private LibreOffice profiles (one per instance) named on the command lines of this
+    test process's descendants (other processes on the machine may run LibreOffice too)."""
+    ours = descendants(os.getpid())
+    return {name for pid, command in command_lines().items() if pid in ours
             for name in re.findall(rb"convention-docs-lo-\w+", command)}
 
 

@@ -76,3 +76,21 @@ def command_lines() -> dict[int, bytes]:
             except OSError:
                 continue  # gone meanwhile
     return found
+
+
+def descendants(root: int) -> set[int]:
+    """The live processes started, directly or not, by process ``root`` (Linux ``/proc``)."""
+    parent = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+    found: set[int] = set()
+    for pid in parent:
+        ancestor = parent.get(pid)
+        while ancestor and ancestor not in found and ancestor != root:
+            ancestor = parent.get(ancestor)
+        if ancestor == root or ancestor in found:
+            found.add(pid)
+    return found

@@ -29,7 +29,7 @@ from convention_docs.errors import (
 )
 from convention_docs.validate import Report
 
-from .conftest import command_lines
+from .conftest import command_lines, descendants
 
 
 def spec_file(folder: Path, data: dict[str, Any], name: str) -> Path:
@@ -156,20 +156,26 @@ def _processes_mentioning(text: bytes) -> set[int]:
 
 @pytest.mark.libreoffice
 def test_a_killed_pdf_worker_leaves_no_libreoffice_and_no_profile(
-        tmp_path: Path, minimal: dict[str, Any],
+        tmp_path: Path, minimal: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
         new_stale_pipes: Callable[[], set[Path]]) -> None:
-    scratch_before = set(Path(tempfile.gettempdir()).glob("convention-docs-batch-*"))
+    private = tmp_path / "tmp"  # a temporary folder of its own: others may run batches too
+    private.mkdir()
+    monkeypatch.setenv("TMPDIR", str(private))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # recomputed from TMPDIR
+    assert Path(tempfile.gettempdir()) == private
+    scratch_before = set(private.glob("convention-docs-batch-*"))
     specs = [spec_file(tmp_path, minimal, f"conv-{i}.yaml") for i in range(4)]
     kill_one, killed = _killer()
 
     results = batch(specs, tmp_path / "out", jobs=2, isolate=True, on_result=kill_one)
     assert sum(not r.ok for r in results) <= 1
     assert all(r.ok or r.pid == killed[0] for r in results)
-    assert set(Path(tempfile.gettempdir()).glob("convention-docs-batch-*")) == scratch_before
+    assert set(private.glob("convention-docs-batch-*")) == scratch_before
+    scratch = f"{private}/convention-docs-batch-".encode()
     deadline = time.monotonic() + 20
-    while _processes_mentioning(b"convention-docs-batch-") and time.monotonic() < deadline:
+    while _processes_mentioning(scratch) and time.monotonic() < deadline:
         time.sleep(0.2)  # the dead worker's UNO bridge sees the end of its input, stops soffice
-    assert _processes_mentioning(b"convention-docs-batch-") == set()
+    assert _processes_mentioning(scratch) == set()
     assert new_stale_pipes() == set()
 
 
@@ -206,8 +212,10 @@ def test_a_bug_in_one_spec_does_not_stop_the_batch(
 
 
 def _instances() -> set[bytes]:
-    """The private LibreOffice profiles (one per instance) named on running command lines."""
-    return {name for command in command_lines().values()
+    """The private LibreOffice profiles (one per instance) named on the command lines of this
+    test process's descendants (other processes on the machine may run LibreOffice too)."""
+    ours = descendants(os.getpid())
+    return {name for pid, command in command_lines().items() if pid in ours
             for name in re.findall(rb"convention-docs-lo-\w+", command)}
 
 

@@ -3,21 +3,26 @@ ranges of years, civility against function, party logos."""
 
 from __future__ import annotations
 
+import copy
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import docx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
-from convention_docs import Converter, SpecError, render
+from convention_docs import Converter, SpecError, render, wordml
+from convention_docs.context import build_context
 from convention_docs.docx import render_docx
 from convention_docs.inspect import read_pdf
 from convention_docs.model import Article
 from convention_docs.spec import load, load_data
 
-from .conftest import EXAMPLES, needs_libreoffice, soffice_available
+from .conftest import EXAMPLES, MINIMAL, needs_libreoffice, soffice_available
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -274,12 +279,36 @@ def test_a_party_logo_larger_than_the_emblem_is_refused(logo_spec: Path, tmp_pat
     data["parties"][1]["logo"]["height_mm"] = 30
     logo_spec.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     target = tmp_path / f"c.{kind}"
-    with pytest.raises(ConventionRejected) as info:
+    with pytest.raises(ConventionRejected) as info:  # the model already tells, by field path
         render(logo_spec, target)
     [finding] = [f for f in info.value.report.errors]
     assert finding.code == "EU_EMBLEM_SMALLER_THAN_LOGO"
-    assert "un logo (75,0 × 25,0 mm) est plus grand que l'emblème" in finding.message
+    assert finding.location.field == "parties[1].logo.height_mm"
+    assert finding.message.startswith("le logo de « La Maison de l'emploi » (75,0 × 25,0 mm) "
+                                      "serait plus grand que l'emblème")
     assert not target.exists()
+    # and the document's own rule sees the party logo as drawn (a draft is written anyway)
+    from convention_docs import build, validate
+    draft = build(logo_spec, target, draft=True).path
+    [seen] = [f for f in validate(draft).errors]
+    assert seen.code == "EU_EMBLEM_SMALLER_THAN_LOGO"
+    assert "un logo (75,0 × 25,0 mm) est plus grand que l'emblème" in seen.message
+
+
+def test_model_alone_tells_a_party_logo_too_large(logo_spec: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import yaml
+    monkeypatch.chdir(logo_spec.parent)  # a mapping's relative paths: from the current folder
+
+    from convention_docs import validate
+    data = yaml.safe_load(logo_spec.read_text(encoding="utf-8"))
+    data["parties"][0]["logo"]["height_mm"] = 15  # 2:1 → 30 × 15 mm: not higher, passes
+    data["parties"][1]["logo"]["height_mm"] = 16  # 3:1 → 48 × 16 mm: higher and wider
+    report = validate(load_data(data))
+    assert [(f.code, f.location.field) for f in report.errors] == [
+        ("EU_EMBLEM_SMALLER_THAN_LOGO", "parties[1].logo.height_mm")]
+    data["funding"] = {"period": "FSE 2014-2020"}  # Annex IX applies to FSE+ only
+    assert "EU_EMBLEM_SMALLER_THAN_LOGO" not in validate(load_data(data)).codes()
 
 
 @pytest.mark.parametrize(("content", "expected"), [
@@ -315,3 +344,49 @@ def test_a_model_built_in_python_reports_a_missing_party_logo(minimal: dict[str,
     [finding] = [f for f in validate(convention).errors]
     assert (finding.code, finding.location.field) == ("LOGO_FILE_UNREADABLE",
                                                       "parties[0].logo.path")
+
+
+# --- properties ------------------------------------------------------------------------------
+
+@given(prefix=st.sampled_from(["Article", "ARTICLE", "article", "Art.", "Art", "ART."]),
+       number=st.one_of(st.integers(1, 999).map(str), st.sampled_from(["1er", "1ER", "premier",
+                                                                        "PREMIER", "IV", "xii"])),
+       sep=st.sampled_from(["", " :", " -", " –", " —", ".", " )", ":"]),
+       rest=st.sampled_from(["SUIVI", "Durée", "OBJET DE LA CONVENTION"]))
+def test_any_numbered_title_is_refused(prefix: str, number: str, sep: str, rest: str) -> None:
+    with pytest.raises(SpecError, match="numéro d'article"):
+        Article(title=f"{prefix} {number}{sep} {rest}", blocks=("x",))
+
+
+@given(title=st.text(alphabet="ABCDÉÈ ':-–1234567890%", min_size=1, max_size=30)
+       .filter(lambda t: t.strip() != ""))
+def test_an_accepted_title_is_never_numbered_twice(title: str) -> None:
+    try:
+        article = Article(title=title, blocks=("x",))
+    except SpecError:
+        return
+    convention = load_data({**copy.deepcopy(MINIMAL), "articles": [article.model_dump()]})
+    heading = build_context(convention)["articles"][0]["heading"]
+    assert not re.match(r"Article 1er\s:\s*(?:Article|Art\.?)\s*\d", heading)
+    assert not re.match(r"Article 1er\s:\s*\d{1,3}\s*[.):\-–—]", heading)
+
+
+@given(text=st.text(alphabet="1er -2021\u2011ab\n\t&<", max_size=40))
+def test_runs_keep_their_text(text: str) -> None:
+    """Superscripts and non-breaking hyphens change the markup, never the text Word reads."""
+    xml = f'<w:p xmlns:w="{W[1:-1]}">{wordml.Run(text, bold=True).xml()}</w:p>'
+    paragraph = etree.fromstring(xml)
+    read = ""
+    for element in paragraph.iter():
+        if element.tag == f"{W}t":
+            read += element.text or ""
+        elif element.tag == f"{W}noBreakHyphen":
+            read += "-"
+        elif element.tag == f"{W}br":
+            read += "\n"
+        elif element.tag == f"{W}tab":
+            read += "\t"
+    assert read == text.replace("\u2011", "-")
+    plain = str(wordml.finalize(text))
+    assert "\u2011" not in plain
+    assert plain.count("<w:noBreakHyphen/>") == text.count("\u2011")

@@ -120,8 +120,10 @@ def test_load_keeps_the_file_as_source(tmp_path: Path, minimal: dict[str, Any]) 
     with pytest.raises(SpecError) as caught:
         load(spec)
     assert caught.value.source == str(spec)
-    assert str(caught.value).startswith(f"{spec} : spécification invalide, signature.date : ")
-    assert "attendu : une date AAAA-MM-JJ" in str(caught.value)
+    message = str(caught.value)
+    assert message.startswith(str(spec))  # the file (and, since load() reads YAML, its line)
+    assert "spécification invalide, signature.date : " in message
+    assert "attendu : une date AAAA-MM-JJ" in message
     with pytest.raises(SpecError) as caught:
         load_data(minimal)
     assert caught.value.source is None
@@ -161,7 +163,7 @@ def test_replace_with_an_object_replaces_it(paca: Convention) -> None:
     ({"parties": []}, ("parties", "au moins 2 élément(s) attendu(s)")),
     ({"signature": {"originals": 0}},
      ("signature.originals", "attendu : un nombre au moins égal à 1")),
-    ({"titre": "X"}, ("titre", "champ inconnu")),
+    ({"titre": "X"}, ("titre", "champ inconnu « titre » : vouliez-vous dire « title » ?")),
 ])
 def test_replace_refuses_an_invalid_result(paca: Convention, changes: dict[str, Any],
                                            issue: tuple[str, str]) -> None:

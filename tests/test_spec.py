@@ -70,7 +70,8 @@ def test_model_is_immutable_and_schema_exports(minimal: dict[str, Any]) -> None:
         (lambda d: d["parties"][1]["representative"].pop("last_name"),
          "parties[1].representative.last_name", "champ obligatoire manquant"),
         (lambda d: d["parties"][0].update(gender="neutre"),
-         "parties[0].gender", "valeur non reconnue 'neutre', attendu : 'masculine' or 'feminine'"),
+         "parties[0].gender",
+         "valeur non reconnue 'neutre', attendu : « masculin » ou « féminin »"),
         (lambda d: d.update(colour="bleu"), "colour", "champ inconnu"),
         (lambda d: d["parties"][0]["representative"].update(civility="Mlle"),
          "parties[0].representative.civility", "valeur non reconnue 'Mlle'"),
@@ -164,7 +165,9 @@ def test_logo_paths_are_relative_to_the_spec(tmp_path: Path, minimal: dict[str, 
     minimal["funding"] = {"period": "FSE 2014-2020",
                           "fse_logo": {"path": "logos/fse.png", "alt": "Logo FSE"}}
     folder = tmp_path / "specs"
-    folder.mkdir()
+    (folder / "logos").mkdir(parents=True)
+    from PIL import Image  # a missing or broken logo file is refused by load()
+    Image.new("RGB", (30, 20), "blue").save(folder / "logos" / "fse.png")
     convention = load(write(folder, minimal))
     assert convention.funding is not None and convention.funding.fse_logo is not None
     assert convention.funding.fse_logo.path == folder / "logos" / "fse.png"

@@ -26,7 +26,7 @@ from pathlib import Path
 from convention_docs.anchors import AnchorSystem, check_system
 from convention_docs.build import FORMATS, build_all
 from convention_docs.convert import PdfConverter, PdfOptions
-from convention_docs.errors import ConventionDocsError, SpecError
+from convention_docs.errors import AssetError, ConventionDocsError, SpecError, TemplateError
 from convention_docs.pool import ConverterPool
 from convention_docs.spec import load
 from convention_docs.validate import Report
@@ -57,10 +57,11 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        """0 written, 1 refused by the validator or conversion failed, 2 bad input."""
+        """0 written, 1 refused by the validator or conversion failed, 2 bad input (spec,
+        template, logo file)."""
         if self.error is None:
             return 0
-        return 2 if isinstance(self.error, SpecError) else 1
+        return 2 if isinstance(self.error, SpecError | TemplateError | AssetError) else 1
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class _Job:
     pdfa: bool
     template: str | None
     anchors: AnchorSystem | None = None
+    signable: bool = False
 
 
 def _targets(specs: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
@@ -92,7 +94,7 @@ def _one(spec: Path, problem: str | None, job: _Job, converter: PdfConverter) ->
         model = load(spec)
         outcomes = build_all(model, [job.outdir / f"{spec.stem}.{fmt}" for fmt in job.formats],
                              template=job.template, pdfa=job.pdfa, converter=converter,
-                             anchors=job.anchors)
+                             anchors=job.anchors, signable=job.signable)
         result.outputs.extend(outcome.path for outcome in outcomes)
         result.reports.extend(outcome.report for outcome in outcomes)
     except ConventionDocsError as exc:
@@ -107,17 +109,19 @@ def batch(specs: Iterable[str | Path], outdir: str | Path, *,
           formats: Iterable[str] = FORMATS, pdfa: bool = False, jobs: int = 1,
           isolate: bool = False, template: str | Path | None = None,
           on_result: Callable[[BatchResult], None] | None = None,
-          anchors: AnchorSystem | None = None) -> list[BatchResult]:
+          anchors: AnchorSystem | None = None,
+          signable: bool = False) -> list[BatchResult]:
     """Render every spec into ``outdir`` (``conv-07.yaml`` → ``conv-07.pdf``), going on past
     failures; return one ``BatchResult`` per spec, in the order given.
 
     ``jobs`` is the number of LibreOffice instances converting at once (threads of this
     process feed them); with ``isolate=True``, the number of worker processes, each with its
     own instance (see the module's documentation). ``anchors``: a parapheur's text anchors
-    in the signature blocks, as for ``render``.
+    in the signature blocks, as for ``render``. ``signable``: each PDF gets an empty
+    signature field per signatory.
     """
     job = _Job(Path(outdir), tuple(formats), pdfa, str(template) if template else None,
-               check_system(anchors))
+               check_system(anchors), signable)
     for fmt in job.formats:
         if fmt not in FORMATS:
             raise ConventionDocsError(f"format « {fmt} » inconnu, attendu : docx, pdf")

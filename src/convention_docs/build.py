@@ -72,12 +72,14 @@ def _kind(destination: Path) -> str:
 def build_all(convention: Convention | str | Path | Mapping[str, Any],
               destinations: Sequence[str | Path], *, template: str | Path | None = None,
               pdfa: bool = False, converter: PdfConverter | None = None,
-              draft: bool = False, anchors: AnchorSystem | None = None) -> list[BuildResult]:
+              draft: bool = False, anchors: AnchorSystem | None = None,
+              signable: bool = False) -> list[BuildResult]:
     """Render ``convention`` once to every destination (.docx and/or .pdf), validate each, and
     write them all, or none: on errors ``ConventionRejected`` is raised and nothing is written.
 
     ``anchors`` (``"iparapheur"``, ``"yousign"``, ``"docusign"``) puts that parapheur's
     invisible text anchor in each signature block (see :mod:`convention_docs.anchors`).
+    ``signable``: each PDF gets an empty signature field per signatory (validated with them).
     """
     check_system(anchors)
     model = _as_convention(convention)
@@ -110,6 +112,9 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
                         Converter(warm=False))
                     conv.convert(docx_path, path, PdfOptions(pdfa=pdfa))
                 set_metadata(path, **_pdf_metadata(model))
+                if signable:
+                    from convention_docs.signing import add_signature_fields
+                    add_signature_fields(path, model, name=target)
             report = validate(path, convention=model)
             # The document's findings, plus what only the model can tell (field paths).
             codes = report.codes()
@@ -157,25 +162,30 @@ def _move(path: Path, target: Path) -> None:
 def build(convention: Convention | str | Path | Mapping[str, Any], destination: str | Path, *,
           template: str | Path | None = None, pdfa: bool = False,
           converter: PdfConverter | None = None, draft: bool = False,
-          anchors: AnchorSystem | None = None) -> BuildResult:
+          anchors: AnchorSystem | None = None,
+          signable: bool = False) -> BuildResult:
     """Render ``convention`` to ``destination`` (.docx or .pdf), validate it, and return both.
 
     Raises ``ConventionRejected`` (nothing written) when the validator finds errors, unless
     ``draft`` is true: a draft is written anyway and says « PROJET » on its first page.
-    ``anchors``: see ``build_all``.
+    ``anchors``: see ``build_all``. ``signable`` (PDF): one empty signature field per
+    signatory, over its signing area.
     """
     return build_all(convention, [destination], template=template, pdfa=pdfa,
-                     converter=converter, draft=draft, anchors=anchors)[0]
+                     converter=converter, draft=draft, anchors=anchors,
+                     signable=signable)[0]
 
 
 def render(convention: Convention | str | Path | Mapping[str, Any], destination: str | Path,
            *, template: str | Path | None = None, pdfa: bool = False,
            converter: PdfConverter | None = None, draft: bool = False,
-           anchors: AnchorSystem | None = None) -> Path:
+           anchors: AnchorSystem | None = None, signable: bool = False) -> Path:
     """Render ``convention`` to ``destination`` (.docx or .pdf) and return its path.
 
     The output is validated first; on errors nothing is written and ``ConventionRejected``
-    (carrying the report) is raised. ``anchors``: see ``build_all``.
+    (carrying the report) is raised. ``anchors``: see ``build_all``. ``signable`` (PDF):
+    one empty signature field per signatory, named from the party's key
+    (docs/signature.md).
     """
     return build(convention, destination, template=template, pdfa=pdfa, converter=converter,
-                 draft=draft, anchors=anchors).path
+                 draft=draft, anchors=anchors, signable=signable).path

@@ -22,6 +22,7 @@ from convention_docs.model import (
     Convention,
     Italic,
     Paragraph,
+    PartyLogo,
     Person,
     Quotation,
     Quote,
@@ -40,6 +41,7 @@ __all__ = [
     "ImageSpec",
     "build_context",
     "made_at",
+    "party_logo_box",
     "signature_anchor",
 ]
 
@@ -81,6 +83,14 @@ class ImageSpec:
     max_height_mm: float
     alt: str
     role: str
+
+
+def party_logo_box(logo: PartyLogo) -> tuple[float, float]:
+    """Return the (width, height) box in mm a party's logo is fitted to, aspect kept: the
+    emblem's box, or ``height_mm`` high and at most ``PARTY_LOGO_MAX_WIDTH_MM`` wide."""
+    if logo.height_mm is None:
+        return EMBLEM_HEIGHT_MM * 1.5, EMBLEM_HEIGHT_MM
+    return PARTY_LOGO_MAX_WIDTH_MM, logo.height_mm
 
 
 def signature_anchor(party_key: str) -> str:
@@ -248,11 +258,9 @@ def build_context(convention: Convention,
             "tag": anchor_text(system, index + 1) if system else "",
         })
 
-    party_logos = [
-        image(ImageSpec(party.logo.path,
-                        PARTY_LOGO_MAX_WIDTH_MM if party.logo.height_mm else EMBLEM_HEIGHT_MM * 1.5,
-                        party.logo.height_mm or EMBLEM_HEIGHT_MM, party.logo.alt, "party"))
-        for party in convention.parties if party.logo is not None]
+    party_logos = [image(ImageSpec(party.logo.path, *party_logo_box(party.logo),
+                                   party.logo.alt, "party"))
+                   for party in convention.parties if party.logo is not None]
 
     funding: dict[str, Any] | None = None
     if convention.funding is not None and logo_path is not None:

@@ -41,9 +41,15 @@ def french_error(exc: ValidationError, model: type[BaseModel]) -> SpecError:
     The same translation as ``load()`` (``spec.py``); the error's source is the model's
     class name (« Convention », « Article »), as no file is involved.
     """
-    from convention_docs.spec import _issues  # spec imports the model: imported when needed
+    # spec imports the model: imported when needed (on an error)
+    from convention_docs._spec_help import suggest
+    from convention_docs.model import Convention
+    from convention_docs.spec import _MESSAGES, _issues
 
-    return SpecError(_issues(exc), model.__name__)
+    issues = _issues(exc)
+    if issubclass(model, Convention):  # field names are known from the convention's root
+        issues = suggest(issues, _MESSAGES["extra_forbidden"])
+    return SpecError(issues, model.__name__)
 
 
 def _plain(value: Any) -> Any:

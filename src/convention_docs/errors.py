@@ -4,7 +4,8 @@ The tree::
 
     ConventionDocsError                 base of everything raised here
     ├── SpecError                       a spec (YAML/JSON/dict) is not a valid convention
-    │                                   (.source, .issues: [(field path, message)])
+    │                                   (.source, .issues: [(field path, message)],
+    │                                   .locations: [(line, column) or None])
     ├── TemplateError                   a .docx template is unusable or fails to render
     │                                   (.template, .variable)
     ├── AssetError                      a logo or template file is missing or unreadable
@@ -13,6 +14,11 @@ The tree::
     │   ├── LibreOfficeNotFound         no soffice on this machine
     │   └── ConversionTimeout           soffice did not finish in time (it was killed)
     ├── DocumentError                   a file given to ``validate``/``check`` cannot be read
+    ├── SigningError                    a PDF cannot get fields, be signed or be verified
+    │   │                               (encrypted, no place to sign…) (.path)
+    │   ├── SignatureFieldError         no such field (.known), already signed, no field
+    │   └── CertificateError            the PKCS#12 cannot be opened (wrong passphrase) or
+    │                                   its certificate is not valid now
     └── ConventionRejected              the validator found errors; nothing was written
                                         (.report)
 
@@ -33,12 +39,15 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "AnchorError",
     "AssetError",
+    "CertificateError",
     "ConventionDocsError",
     "ConventionRejected",
     "ConversionError",
     "ConversionTimeout",
     "DocumentError",
     "LibreOfficeNotFound",
+    "SignatureFieldError",
+    "SigningError",
     "SpecError",
     "TemplateError",
 ]
@@ -55,21 +64,28 @@ class SpecError(ConventionDocsError, ValueError):
     ``("parties[1].representative.last_name", "champ obligatoire")``.
     """
 
-    def __init__(self, issues: Sequence[tuple[str, str]], source: str | Path | None = None):
+    def __init__(self, issues: Sequence[tuple[str, str]], source: str | Path | None = None,
+                 locations: Sequence[tuple[int, int] | None] | None = None):
         self.issues: tuple[tuple[str, str], ...] = tuple(issues)
         self.source = str(source) if source is not None else None
-        where = f"{self.source} : " if self.source else ""
+        # (line, column), 1-based, of each issue in the spec file, when known
+        self.locations: tuple[tuple[int, int] | None, ...] = (
+            tuple(locations) if locations is not None else (None,) * len(self.issues))
+        marks = [f"ligne {at[0]}, colonne {at[1]} : " if at else "" for at in self.locations]
         lines = [f"{path or '(racine)'} : {message}" for path, message in self.issues]
         if len(lines) == 1:
-            text = f"{where}spécification invalide, {lines[0]}"
+            where = ", ".join(filter(None, (self.source, marks[0].removesuffix(" : "))))
+            text = f"{where} : " if where else ""
+            text += f"spécification invalide, {lines[0]}"
         else:
+            where = f"{self.source} : " if self.source else ""
             text = f"{where}spécification invalide ({len(lines)} erreurs)\n" + "\n".join(
-                f"  - {line}" for line in lines
+                f"  - {mark}{line}" for mark, line in zip(marks, lines, strict=True)
             )
         super().__init__(text)
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.issues, self.source))
+        return (type(self), (self.issues, self.source, self.locations))
 
 
 class TemplateError(ConventionDocsError):
@@ -129,6 +145,40 @@ class DocumentError(ConventionDocsError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild, (type(self), (self._message,), {"path": self.path}))
+
+
+class SigningError(ConventionDocsError):
+    """A PDF cannot be given signature fields, be signed or be verified (the message says
+    why: encrypted, unreadable, no room to sign above a name…)."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None):
+        self.path = str(path) if path is not None else None
+        prefix = f"{self.path} : " if self.path else ""
+        super().__init__(prefix + message)
+        self._message = message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self._message,), {"path": self.path}))
+
+
+class SignatureFieldError(SigningError):
+    """The signature field asked for cannot be signed: unknown (``known`` lists the PDF's
+    fields), already signed, or the PDF has no signature field at all."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None,
+                 field: str | None = None, known: Sequence[str] = ()):
+        super().__init__(message, path=path)
+        self.field = field
+        self.known = tuple(known)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self._message,),
+                           {"path": self.path, "field": self.field, "known": self.known}))
+
+
+class CertificateError(SigningError):
+    """The signer's PKCS#12 file cannot be opened (wrong passphrase, not a PKCS#12) or its
+    certificate is not valid at the time of signing. The passphrase is never in the message."""
 
 
 class ConventionRejected(ConventionDocsError):

@@ -28,6 +28,7 @@ from pydantic import (
     StringConstraints,
     Tag,
     ValidationError,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -105,7 +106,8 @@ def _check_line(value: str) -> str:
 Text = Annotated[str, AfterValidator(check_text)]
 """Free text: may hold line breaks (``\\n``) and tabs, never other control characters."""
 
-Line = Annotated[str, AfterValidator(_check_line)]
+Line = Annotated[str, AfterValidator(_check_line),
+                 WithJsonSchema({"type": "string", "pattern": r"^[^\n\t]*\S[^\n\t]*$"})]
 """One line of text, not blank."""
 
 Key = Annotated[

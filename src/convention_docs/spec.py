@@ -16,10 +16,20 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from convention_docs._spec_help import (
+    FRENCH_WORDS,
+    enum_message,
+    french_values,
+    impossible_date,
+    json_nodes,
+    location,
+    logo_problem,
+    suggest,
+)
 from convention_docs.errors import SpecError, os_reason
 from convention_docs.model import Convention
 
-__all__ = ["MAX_SPEC_BYTES", "load", "load_data"]
+__all__ = ["FRENCH_WORDS", "MAX_SPEC_BYTES", "load", "load_data"]
 
 MAX_SPEC_BYTES = 2_000_000
 """A spec larger than this is refused (a real convention is a few tens of kilobytes)."""
@@ -51,8 +61,13 @@ def _describe(error: Mapping[str, Any]) -> str:
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
     if kind == "enum" or kind == "literal_error":
-        expected = ctx.get("expected", "")
-        return f"valeur non reconnue {error.get('input')!r}, attendu : {expected}"
+        loc = tuple(error.get("loc", ()))
+        field = loc[-1] if loc else None
+        return enum_message(field, error.get("input"), str(ctx.get("expected", "")))
+    if kind in ("date_from_datetime_parsing", "date_parsing") and isinstance(
+            error.get("input"), str):
+        return (f"date impossible ou mal écrite « {error.get('input')} », attendu : une date "
+                "AAAA-MM-JJ qui existe")
     if kind == "string_pattern_mismatch":
         return ("attendu : un identifiant en minuscules sans accent (lettres, chiffres, « _ »), "
                 f"reçu {error.get('input')!r}")
@@ -175,7 +190,15 @@ def _resolve_paths(data: Any, base: Path) -> Any:
 
 
 def load_data(data: Any, *, source: str | Path | None = None) -> Convention:
-    """Return the ``Convention`` described by ``data`` (a mapping), or raise ``SpecError``."""
+    """Return the ``Convention`` described by ``data`` (a mapping), or raise ``SpecError``.
+
+    Enumerated values may be written with their French words (``FRENCH_WORDS``).
+    """
+    return _validate(data, source, None)
+
+
+def _validate(data: Any, source: str | Path | None, nodes: Any) -> Convention:
+    """``load_data``, with the YAML nodes the data came from (to give line numbers)."""
     if isinstance(data, Convention):
         return data
     if not isinstance(data, Mapping):
@@ -184,13 +207,61 @@ def load_data(data: Any, *, source: str | Path | None = None) -> Convention:
     try:
         # pydantic's validator itself: Convention.model_validate would already raise the
         # French SpecError (drafting.py), without the file and before the translation here
-        convention: Convention = Convention.__pydantic_validator__.validate_python(dict(data))
+        convention: Convention = Convention.__pydantic_validator__.validate_python(
+            french_values(dict(data)))
     except ValidationError as exc:
-        raise SpecError(_issues(exc), source) from exc
+        issues = suggest(_issues(exc), _MESSAGES["extra_forbidden"])
+        locations = [location(nodes, path) for path, _ in issues] if nodes is not None \
+            else None
+        raise SpecError(issues, source, locations) from exc
     problems = list(_party_logo_problems(convention))
     if problems:
-        raise SpecError(problems, source)
+        locations = [location(nodes, path) for path, _ in problems] if nodes is not None \
+            else None
+        raise SpecError(problems, source, locations)
     return convention
+
+
+def _read_yaml(text: str, path: Path) -> tuple[Any, Any]:
+    """Return the data of a YAML text and its composed node tree (for line numbers)."""
+    # Safe loading only (no object construction). Aliases are bounded by counting
+    # (pure-Python loader) and, whichever loader, by the expanded size in load().
+    loader = (_BoundedLoader if text.count("*") > _MAX_ALIASES else _SAFE_LOADER)(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None, None
+        try:
+            return loader.construct_document(root), root
+        except ValueError as exc:
+            found = impossible_date(loader, root)
+            if found is None:
+                raise
+            field, value, at = found
+            raise SpecError([(field, f"date impossible « {value} », attendu : une date "
+                                     "AAAA-MM-JJ qui existe")], path, [at]) from exc
+    finally:
+        loader.dispose()
+
+
+def _missing_logos(data: Any, root: Any, path: Path) -> None:
+    """Refuse logo files that do not exist or are no image (bad input, found before any
+    rendering)."""
+    funding = data.get("funding") if isinstance(data, dict) else None
+    if not isinstance(funding, dict):
+        return
+    entries = [("funding.fse_logo", funding.get("fse_logo"))]
+    if isinstance(funding.get("partner_logos"), list):
+        entries += [(f"funding.partner_logos[{i}]", entry)
+                    for i, entry in enumerate(funding["partner_logos"])]
+    issues = []
+    for field, entry in entries:
+        if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+            problem = logo_problem(Path(entry["path"]))
+            if problem:
+                issues.append((f"{field}.path", f"{problem} : {entry['path']}"))
+    if issues:
+        raise SpecError(issues, path, [location(root, field) for field, _ in issues])
 
 
 def _party_logo_problems(convention: Convention) -> Iterator[tuple[str, str]]:
@@ -236,14 +307,12 @@ def load(path: str | Path) -> Convention:
     except OSError as exc:
         raise SpecError([("", f"fichier illisible ({os_reason(exc)})")], path) from exc
     suffix = path.suffix.lower()
+    nodes = None
     try:
         if suffix == ".json":
             data = json.loads(text)
         elif suffix in (".yaml", ".yml"):
-            # Safe loading only (no object construction). Aliases are bounded by counting
-            # (pure-Python loader) and, whichever loader, by the expanded size below.
-            loader = _BoundedLoader if text.count("*") > _MAX_ALIASES else _SAFE_LOADER
-            data = yaml.load(text, Loader=loader)
+            data, nodes = _read_yaml(text, path)
         else:
             raise SpecError([("", f"extension « {path.suffix} » non reconnue, attendu : "
                                   ".yaml, .yml ou .json")], path)
@@ -259,4 +328,15 @@ def load(path: str | Path) -> Convention:
         raise SpecError([("", "trop de valeurs une fois les alias YAML (*ancre) développés "
                               f"(plus de {_MAX_EXPANDED_NODES}) : refusé")], path)
     data = _resolve_paths(data, path.parent)
-    return load_data(data, source=path)
+    if suffix == ".json":
+        try:
+            convention = _validate(data, path, None)
+        except SpecError:
+            nodes = json_nodes(text, _SAFE_LOADER)
+            if nodes is None:
+                raise
+            convention = _validate(data, path, nodes)  # the same errors, with their lines
+    else:
+        convention = _validate(data, path, nodes)
+    _missing_logos(data, nodes, path)
+    return convention

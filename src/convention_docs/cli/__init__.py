@@ -15,19 +15,34 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from convention_docs.cli import _batch, _check, _render
+from convention_docs import __version__
+from convention_docs.cli import (
+    _batch,
+    _check,
+    _new,
+    _render,
+    _schema,
+    _sign,
+    _template_check,
+    _verify,
+)
 from convention_docs.cli._common import Command, console, print_report
+from convention_docs.cli._french import FrenchParser
 
 __all__ = ["main", "print_report"]
 
-COMMANDS: tuple[Command, ...] = (_render, _batch, _check)
+COMMANDS: tuple[Command, ...] = (_render, _batch, _check, _sign, _verify, _new, _schema,
+                                 _template_check)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = FrenchParser(
         prog="convention-docs",
         description="Produit et vérifie les conventions de partenariat « clauses sociales ».")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"convention-docs {__version__}",
+                        help="affiche la version et quitte")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE",
+                                title="commandes")
     for command in COMMANDS:
         command.add_arguments(sub.add_parser(command.NAME, help=command.HELP,
                                              description=command.HELP))

@@ -19,19 +19,22 @@ HELP = "produit plusieurs conventions"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("specs", nargs="+", help="spécifications YAML ou JSON")
-    parser.add_argument("--outdir", required=True, help="dossier de sortie")
-    parser.add_argument("--format", default="docx,pdf", help="docx, pdf ou docx,pdf")
+    parser.add_argument("specs", nargs="+", metavar="SPEC", help="spécifications YAML ou JSON")
+    parser.add_argument("--outdir", required=True, metavar="DOSSIER", help="dossier de sortie")
+    parser.add_argument("--format", default="docx,pdf", metavar="FORMATS",
+                        help="docx, pdf ou docx,pdf")
     parser.add_argument("--pdfa", action="store_true", help="PDF/A-2b pour l'archivage")
-    parser.add_argument("--jobs", type=positive, default=os.cpu_count() or 1,
+    parser.add_argument("--jobs", type=positive, metavar="N", default=os.cpu_count() or 1,
                         help="LibreOffice en parallèle (défaut : le nombre de cœurs)")
     parser.add_argument("--isolate", action="store_true",
                         help="un processus Python par LibreOffice (plus lent à démarrer, mais "
                              "un plantage de Python ne perd que la convention en cours)")
-    parser.add_argument("--template", help="modèle .docx (papier à en-tête)")
+    parser.add_argument("--template", metavar="MODELE", help="modèle .docx (papier à en-tête)")
     parser.add_argument("--anchors", choices=("iparapheur", "yousign", "docusign"),
                         help="ancres de texte invisibles d'un parapheur dans chaque bloc de "
                              "signature")
+    parser.add_argument("--signable", action="store_true",
+                        help="PDF : un champ de signature vide par signataire")
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -65,7 +68,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         try:
             results = batch(args.specs, Path(args.outdir), formats=formats, pdfa=args.pdfa,
                             jobs=args.jobs, isolate=args.isolate, template=args.template,
-                            on_result=report_line, anchors=args.anchors)
+                            on_result=report_line, anchors=args.anchors, signable=args.signable)
         except ConventionDocsError as exc:  # the arguments themselves (e.g. --outdir)
             error(err, exc)
             return EXIT_BAD_INPUT

@@ -16,7 +16,8 @@ HELP = "vérifie des conventions (.docx ou .pdf)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", help="documents .docx ou .pdf à vérifier")
+    parser.add_argument("files", nargs="+", metavar="FICHIER",
+                        help="documents .docx ou .pdf à vérifier")
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="présentation du rapport (défaut : text)")
 

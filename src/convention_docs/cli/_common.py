@@ -46,7 +46,8 @@ def print_report(report: Report, out: Console) -> None:
                 Severity.INFO: "[blue]information[/]"}
     status = "[green]conforme[/]" if report.ok else "[red]refusée[/]"
     out.print(f"[bold]{report.source or '(modèle)'}[/] : {status} — "
-              f"{len(report.errors)} erreur(s), {len(report.warnings)} avertissement(s)")
+              f"{len(report.errors)} erreur(s), {len(report.warnings)} avertissement(s)",
+              soft_wrap=True)
     if not report.findings:
         return
     table = Table(show_lines=False, expand=False)
@@ -62,7 +63,7 @@ def print_report(report: Report, out: Console) -> None:
 
 def error(err: Console, exc: BaseException | str) -> None:
     """Print one error line, French, on the error console."""
-    err.print(f"[red]erreur :[/] {exc}", markup=True, highlight=False)
+    err.print(f"[red]erreur :[/] {exc}", markup=True, highlight=False, soft_wrap=True)
 
 
 def positive(text: str) -> int:

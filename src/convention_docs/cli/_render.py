@@ -16,20 +16,24 @@ HELP = "produit une convention (.docx ou .pdf)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("spec", help="spécification YAML ou JSON")
-    parser.add_argument("-o", "--output", required=True, help="fichier de sortie .docx ou .pdf")
+    parser.add_argument("spec", metavar="SPEC", help="spécification YAML ou JSON")
+    parser.add_argument("-o", "--output", required=True, metavar="SORTIE",
+                        help="fichier de sortie .docx ou .pdf")
     parser.add_argument("--pdfa", action="store_true", help="PDF/A-2b pour l'archivage")
-    parser.add_argument("--template", help="modèle .docx (papier à en-tête)")
+    parser.add_argument("--template", metavar="MODELE", help="modèle .docx (papier à en-tête)")
     parser.add_argument("--draft", action="store_true",
                         help="écrit même si la validation échoue, marqué « PROJET »")
     parser.add_argument("--anchors", choices=("iparapheur", "yousign", "docusign"),
                         help="ancres de texte invisibles d'un parapheur dans chaque bloc de "
                              "signature")
+    parser.add_argument("--signable", action="store_true",
+                        help="PDF : un champ de signature vide par signataire")
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     from convention_docs.build import build
     from convention_docs.errors import (
+        AssetError,
         ConventionDocsError,
         ConventionRejected,
         DocumentError,
@@ -48,12 +52,13 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_BAD_INPUT
     try:
         result = build(Path(args.spec), output, template=args.template,
-                       pdfa=args.pdfa, draft=args.draft, anchors=args.anchors)
+                       pdfa=args.pdfa, draft=args.draft, anchors=args.anchors,
+                       signable=args.signable)
     except ConventionRejected as exc:
         print_report(exc.report, out)
         err.print(f"[red]refusé :[/] rien n'a été écrit à {args.output}")
         return EXIT_REFUSED
-    except (SpecError, TemplateError, DocumentError) as exc:
+    except (SpecError, TemplateError, DocumentError, AssetError) as exc:
         error(err, exc)
         return EXIT_BAD_INPUT
     except ConventionDocsError as exc:

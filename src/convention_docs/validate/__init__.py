@@ -129,11 +129,11 @@ def validate(source: Convention | str | Path, *, convention: Convention | None =
     path = Path(source)
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        view = read_docx(path)
-    elif suffix == ".pdf":
-        view = read_pdf(path)
-        return validate_view(view, convention=convention, library=library,
-                             signature_fields=signature_fields(path))
-    else:
+        return validate_view(read_docx(path), convention=convention, library=library)
+    if suffix != ".pdf":
         raise DocumentError("format non reconnu : attendu un fichier .docx ou .pdf", path=path)
-    return validate_view(view, convention=convention, library=library)
+    from convention_docs.validate.signatures import check_signatures
+
+    report = validate_view(read_pdf(path), convention=convention, library=library,
+                           signature_fields=signature_fields(path))
+    return Report.of(report.source, report.kind, (*report.findings, *check_signatures(path)))

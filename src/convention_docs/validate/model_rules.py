@@ -12,6 +12,7 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
+from convention_docs.context import EMBLEM_HEIGHT_MM, party_logo_box
 from convention_docs.funding import FSE_PLUS_START
 from convention_docs.inspect.view import DocumentView, Location, TextLine
 from convention_docs.model import (
@@ -21,6 +22,7 @@ from convention_docs.model import (
     FundingPeriod,
     Italic,
     Paragraph,
+    PartyLogo,
     Quotation,
     Quote,
     Ref,
@@ -91,13 +93,36 @@ def _logo_file(path: Path, field: str) -> Iterator[Finding]:
                       f"fichier de logo introuvable ou illisible : {path}", Location(field=field))
 
 
+def _party_logo_size(name: str, logo: PartyLogo, index: int) -> Iterator[Finding]:
+    """The party's logo as it will be drawn, against the emblem (Reg. 2021/1060 Annex IX)."""
+    box_width, box_height = party_logo_box(logo)
+    with Image.open(logo.path) as picture:
+        width_px, height_px = picture.size
+    scale = min(box_width / width_px, box_height / height_px)
+    width, height = width_px * scale, height_px * scale
+    emblem_width, emblem_height = EMBLEM_HEIGHT_MM * 1.5, EMBLEM_HEIGHT_MM
+    if height > emblem_height + 0.5 and width > emblem_width + 0.5:
+        def mm(value: float) -> str:
+            return f"{value:.1f}".replace(".", ",")
+        yield Finding(
+            "EU_EMBLEM_SMALLER_THAN_LOGO", Severity.ERROR,
+            f"le logo de « {name} » ({mm(width)} × {mm(height)} mm) serait plus grand que "
+            f"l'emblème de l'Union européenne ({mm(emblem_width)} × {mm(emblem_height)} mm) : "
+            "l'emblème doit être au moins aussi haut ou aussi large ; réduisez « height_mm » "
+            "ou retirez-le", Location(field=f"parties[{index}].logo.height_mm"))
+
+
 def check_model(convention: Convention) -> list[Finding]:
     """Return the findings that only a model can have (funding declaration, logo files,
     civility against function)."""
     findings: list[Finding] = list(check_civility(convention))
     for i, party in enumerate(convention.parties):
         if party.logo is not None:
-            findings += _logo_file(party.logo.path, f"parties[{i}].logo.path")
+            unreadable = list(_logo_file(party.logo.path, f"parties[{i}].logo.path"))
+            findings += unreadable
+            if not unreadable and convention.funding is not None and \
+                    convention.funding.period is FundingPeriod.FSE_PLUS_2021_2027:
+                findings += _party_logo_size(party.name, party.logo, i)
     funding = convention.funding
     if funding is None:
         findings.append(Finding(

@@ -53,7 +53,8 @@ def test_schema_uses_only_keywords_draft_07_editors_read_alike() -> None:
     # yaml-language-server (VS Code's YAML extension) validates with draft-07 rules
     shared = {"$schema", "$ref", "$defs", "title", "description", "type", "properties",
               "required", "additionalProperties", "items", "minItems", "enum", "pattern",
-              "format", "minimum", "maximum", "anyOf", "oneOf", "default"}
+              "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+              "anyOf", "oneOf", "default"}  # exclusive bounds: numbers since draft-06
     used: set[str] = set()
 
     def walk(node: Any) -> None:

@@ -71,10 +71,11 @@ def test_jinja_syntax_error_quotes_the_paragraph(tmp_path: Path,
 
 def test_syntax_error_after_paragraph_tags_names_its_own_paragraph(tmp_path: Path) -> None:
     # docxtpl folds the {%p …%} paragraphs into the line before: the count must not drift
-    path = spoiled(tmp_path, "fin.docx", ("{{ signature.made_at }}", "{{ signature.made_at ( }}"))
+    tag = "{{r signature.made_at_runs }}"
+    path = spoiled(tmp_path, "fin.docx", (tag, "{{r signature.made_at_runs ( }}"))
     [finding] = check_template(path).findings
-    assert finding.location.paragraph == paragraph_texts().index("{{ signature.made_at }}") + 1
-    assert finding.message.endswith("dans « {{ signature.made_at ( }} »")
+    assert finding.location.paragraph == paragraph_texts().index(tag) + 1
+    assert finding.message.endswith("dans « {{r signature.made_at_runs ( }} »")
 
 
 def test_curly_quotes_inside_a_tag(tmp_path: Path) -> None:

@@ -153,16 +153,17 @@ def _paragraph_of_line(xml: str, source: str, lineno: int) -> tuple[int, str]:
     if not 0 < lineno <= len(lines):
         return lineno - 1, ""
     line = _text(lines[lineno - 1])
-    # docxtpl writes a rich-text tag « {{r x }} » as « {{ x }} »
-    paragraphs = [(number, re.sub(r"\{\{r\s+", "{{ ", "".join(runs)))
+    # docxtpl writes a rich-text tag « {{r x }} » as « {{ x }} »: matched that way, quoted as
+    # the user wrote it
+    paragraphs = [(number, re.sub(r"\{\{r\s+", "{{ ", "".join(runs)), "".join(runs))
                   for number, runs in _paragraphs(xml)]
-    own = max((text for _, text in paragraphs if text and line.startswith(text)), key=len,
+    own = max((text for _, text, _ in paragraphs if text and line.startswith(text)), key=len,
               default=None)
     if own is None:
         return lineno - 1, line  # the first line is the XML before the first paragraph
     before = sum(1 for earlier in lines[:lineno - 1] if _text(earlier).startswith(own))
-    same = [number for number, text in paragraphs if text == own]
-    return same[min(before, len(same) - 1)], own
+    same = [(number, written) for number, text, written in paragraphs if text == own]
+    return same[min(before, len(same) - 1)]
 
 
 def _used(ast: nodes.Template) -> set[str]:

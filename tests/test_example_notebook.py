@@ -72,6 +72,7 @@ def test_notebook_runs_from_start_to_end(tmp_path: Path) -> None:
 
     text = "\n".join(t for c in cells for t in outputs(c, "text/plain"))
     assert "<Convention « CONVENTION DE PARTENARIAT" in text
+    assert "code de justice administrative, art. R312-11" in text  # a clause's legal basis
     assert "[FUNDING_MISSING] financement européen non déclaré" in text  # the refused render
     assert "Convention : spécification invalide, signature.date : " in text
     assert "attendu : une date AAAA-MM-JJ" in text

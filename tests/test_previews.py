@@ -235,3 +235,27 @@ def test_a_docx_without_libreoffice_says_to_preview_a_pdf(
                             "prévisualisez ce PDF")
     assert caught.value.source == str(docx)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.docx"]
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_a_template_the_validator_refuses_is_previewed_as_a_draft(
+        paca: Convention, tmp_path: Path) -> None:
+    import docx
+
+    from convention_docs import ConventionRejected
+
+    template = tmp_path / "sans-bandeau.docx"  # a letterhead that forgot the funding block
+    document = docx.Document()
+    document.add_paragraph("{{ title }}")
+    document.add_paragraph("{{ object }}")
+    document.save(str(template))
+    pages = preview(paca, template=template)
+    assert pages.source == "(convention, projet)" and pages.page_count == 1
+    assert pages.report is not None and not pages.report.ok
+    assert {f.code for f in pages.report.errors} >= {"EU_EMBLEM_MISSING",
+                                                     "FUNDING_STATEMENT_MISSING"}
+    assert 0.001 < ink(pages.images[0]) < 0.2  # the two lines of text
+    with pytest.raises(ConventionRejected):
+        preview(paca, template=template, draft=False)
+    assert list(tmp_path.iterdir()) == [template]

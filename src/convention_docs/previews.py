@@ -8,10 +8,11 @@ What can be previewed:
 - a PDF file;
 - a .docx file: converted to PDF by LibreOffice first (the project's ``Converter``);
 - a ``Convention``: rendered through the whole pipeline (``build``: .docx, LibreOffice, the
-  validator) into a temporary folder, removed afterwards. A convention the validator would
-  refuse is rendered as a draft (« PROJET » on its first page) so that it can still be looked
-  at; ``draft=False`` refuses it instead (``ConventionRejected``), ``draft=True`` forces the
-  draft. The report of that render is ``Preview.report``.
+  validator) into a temporary folder, removed afterwards, with the default template or
+  ``template=``. A convention the validator refuses (its model, or the document made with that
+  template) is rendered as a draft (« PROJET » on its first page, when the template shows it) so
+  that it can still be looked at; ``draft=False`` refuses it instead (``ConventionRejected``),
+  ``draft=True`` forces the draft. The report of that render is ``Preview.report``.
 
 >>> from convention_docs import preview, render
 >>> pages = preview(render(convention, "out/c.pdf"))   # doctest: +SKIP
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from convention_docs.errors import ConversionError, DocumentError
+from convention_docs.errors import ConventionRejected, ConversionError, DocumentError
 from convention_docs.model import Convention
 from convention_docs.validate.report import Report
 
@@ -176,14 +177,15 @@ def _check_dpi(dpi: float) -> None:
 
 def preview(source: Convention | str | Path, *, dpi: float | None = None,
             pages: int | Sequence[int] | None = None, draft: bool | None = None,
-            converter: PdfConverter | None = None) -> Preview:
+            converter: PdfConverter | None = None,
+            template: str | Path | None = None) -> Preview:
     """Return the pictures of the pages of ``source`` (a PDF, a .docx, or a ``Convention``).
 
     ``dpi``: resolution; by default thumbnails (``THUMBNAIL_DPI``) shown side by side, with an
     explicit ``dpi`` the pages are shown full width. ``pages``: a page number (1-based) or a
     sequence of them; by default every page. A .docx is converted by LibreOffice first, a
-    ``Convention`` rendered through the whole pipeline (``draft``: see the module's docstring);
-    ``converter`` lends a warm ``Converter`` (or pool) for these.
+    ``Convention`` rendered through the whole pipeline (``draft``, ``template``: see the
+    module's docstring); ``converter`` lends a warm ``Converter`` (or pool) for these.
 
     Raises ``DocumentError`` for a file that cannot be read (missing, not a PDF or .docx,
     corrupt, protected by a password), ``ConversionError`` when LibreOffice cannot convert,
@@ -194,7 +196,8 @@ def preview(source: Convention | str | Path, *, dpi: float | None = None,
     resolution = THUMBNAIL_DPI if dpi is None else dpi
     _check_dpi(resolution)
     if isinstance(source, Convention):
-        return _preview_convention(source, resolution, pages, thumbnails, draft, converter)
+        return _preview_convention(source, resolution, pages, thumbnails, draft, converter,
+                                   template)
     path = Path(source)
     name = str(source)
     suffix = path.suffix.lower()
@@ -231,16 +234,27 @@ def _convert(docx: Path, pdf: Path, converter: PdfConverter | None) -> None:
 
 def _preview_convention(convention: Convention, dpi: float,
                         pages: int | Sequence[int] | None, thumbnails: bool,
-                        draft: bool | None, converter: PdfConverter | None) -> Preview:
+                        draft: bool | None, converter: PdfConverter | None,
+                        template: str | Path | None) -> Preview:
     from convention_docs.build import build
     from convention_docs.drafting import checked
     from convention_docs.validate import validate
 
     model = checked(convention)
+    automatic = draft is None
     if draft is None:
         draft = not validate(model).ok
     with tempfile.TemporaryDirectory(prefix="convention-docs-preview-") as folder:
-        result = build(model, Path(folder) / "apercu.pdf", converter=converter, draft=draft)
+        target = Path(folder) / "apercu.pdf"
+        try:
+            result = build(model, target, template=template, converter=converter, draft=draft)
+        except ConventionRejected:
+            if not automatic or draft:
+                raise
+            # refused for what only the document shows (a template without the funding
+            # block …): drawn as a draft all the same, the report says why
+            draft = True
+            result = build(model, target, template=template, converter=converter, draft=True)
         images, numbers, count = _rasterise(result.path, pages, dpi, "(convention)")
     name = f"(convention{', projet' if draft else ''})"
     # the temporary file is gone: the report speaks of the convention

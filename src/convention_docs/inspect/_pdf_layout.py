@@ -29,8 +29,16 @@ from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from convention_docs.inspect._pdf_events import Event, Fill, ImageDraw, Rect, TextRun
-from convention_docs.inspect._pdf_util import Matrix, apply, scale_of
+from convention_docs.inspect._pdf_events import (
+    Event,
+    Fill,
+    ImageDraw,
+    Matrix,
+    Rect,
+    TextRun,
+    apply,
+    scale_of,
+)
 from convention_docs.inspect._visibility import (
     COVERED_FRACTION,
     MIN_INSIDE_FRACTION,
@@ -61,12 +69,12 @@ class PageGeometry:
     rotation: int
 
     @classmethod
-    def of(cls, page: Any) -> PageGeometry:
-        """Return the geometry of a pypdf page (boxes inherited from the page tree included)."""
-        media, crop = page.mediabox, page.cropbox
-        left, right = max(media.left, crop.left), min(media.right, crop.right)
-        bottom, top = max(media.bottom, crop.bottom), min(media.top, crop.top)
-        rotation = int(page.rotation) % 360
+    def of(cls, media: Rect, crop: Rect, rotation: int) -> PageGeometry:
+        """Return the geometry of a page: its MediaBox and CropBox ``(left, bottom, right,
+        top)``, its ``/Rotate`` in degrees."""
+        left, right = max(media[0], crop[0]), min(media[2], crop[2])
+        bottom, top = max(media[1], crop[1]), min(media[3], crop[3])
+        rotation %= 360
         return cls(float(left), float(bottom), float(max(right, left)), float(max(top, bottom)),
                    rotation - rotation % 90)
 

@@ -600,3 +600,171 @@ def test_whole_arrays_in_a_document(tmp_path: Path) -> None:
     view = read_pdf(path)
     # ToUnicode: <40>… is a…, <02> a space; the -300 shift reads as a space
     assert [line.text for line in view.lines] == ["bcd e f", "bcde", "b c", "bcde"]
+
+
+# --- what the PDFium reader reads that the hand-written one did not ---------------------------
+
+_SPOT = "[/Separation /Bleu /DeviceRGB << /FunctionType 2 /Domain [0 1] /C0 [1 1 1] " \
+        "/C1 [0.2 0.3 0.6] /N 1 >>]"
+_WHITE_SPOT = "[/Separation /Blanc /DeviceRGB << /FunctionType 2 /Domain [0 1] /C0 [0 0 0] " \
+              "/C1 [1 1 1] /N 1 >>]"
+
+
+def _toc_pdf(path: Path) -> Path:
+    """A table of contents as some word processors paint it: every title, then every leader,
+    then every page number; then the articles themselves on page 2."""
+    pdf = RawPdf()
+    font = pdf.add(HELVETICA)
+    titles = [b"Article 1er \226 Objet", b"Article 2 \226 Dur\351e", b"Article 3 \226 Financement"]
+    toc = b"BT /F1 14 Tf 72 760 Td (Sommaire) Tj ET\n"
+    for row, title in enumerate(titles):
+        toc += b"BT /F1 12 Tf 72 %d Td (%s) Tj ET\n" % (700 - 20 * row, title)
+    for row, start in enumerate((170, 164, 200)):  # from the end of each title
+        toc += b"BT /F1 12 Tf %d %d Td (%s) Tj ET\n" % (start, 700 - 20 * row,
+                                                       b"." * ((515 - start) * 1000 // 3336))
+    for row, page in enumerate((b"2", b"2", b"3")):
+        toc += b"BT /F1 12 Tf 520 %d Td (%s) Tj ET\n" % (700 - 20 * row, page)
+    body = b"".join(b"BT /F1 12 Tf 72 %d Td (%s) Tj ET BT /F1 11 Tf 72 %d Td (Texte.) Tj ET\n"
+                    % (700 - 60 * row, title, 680 - 60 * row) for row, title in enumerate(titles))
+    resources = f"<< /Font << /F1 {font} 0 R >> >>"
+    return pdf.write(path, [(toc, resources), (body, resources)])
+
+
+def test_a_table_of_contents_reads_as_whole_entries(tmp_path: Path) -> None:
+    from convention_docs import validate
+
+    path = _toc_pdf(tmp_path / "sommaire.pdf")
+    view = read_pdf(path)
+    entries = [line.text for line in view.lines_on_page(1)][1:]
+    assert [text.split(" .")[0] for text in entries] == [
+        "Article 1er – Objet", "Article 2 – Durée", "Article 3 – Financement"]
+    assert all(text.endswith(("... 2", "... 3", "...2", "...3")) for text in entries)
+    codes = validate(path).codes()
+    assert not codes & {"ARTICLE_NUMBERING_GAP", "ARTICLE_NUMBER_REPEATED", "ARTICLES_MISSING"}
+
+
+def test_text_and_picture_in_a_spot_colour(tmp_path: Path) -> None:
+    pdf = RawPdf()
+    font = pdf.add(HELVETICA)
+    picture = pdf.stream(bytes([0, 255, 128, 255]),
+                         f"/Type /XObject /Subtype /Image /Width 4 /Height 1 /ColorSpace {_SPOT} "
+                         "/BitsPerComponent 8")
+    content = (b"/Spot cs 1 scn BT /F1 12 Tf 72 700 Td (Bleu direct) Tj ET\n"
+               b"/White cs 1 scn BT /F1 12 Tf 72 680 Td (Blanc direct) Tj ET\n"
+               b"q 113.4 0 0 28.35 72 500 cm /Im Do Q")
+    path = pdf.write(tmp_path / "spot.pdf", [(content, (
+        f"<< /Font << /F1 {font} 0 R >> /XObject << /Im {picture} 0 R >> "
+        f"/ColorSpace << /Spot {_SPOT} /White {_WHITE_SPOT} >> >>"))])
+    view = read_pdf(path)
+    blue, white = _line(view, "Bleu direct"), _line(view, "Blanc direct")
+    assert blue.visible and blue.color == pytest.approx((51, 77, 153), abs=2)
+    assert (white.visible, white.invisible_reason) == (False, "texte blanc")
+    (image,) = view.images
+    assert image.image.size == (4, 1)
+    assert image.image.getpixel((0, 0)) == (255, 255, 255)  # tint 0: paper
+    assert image.image.getpixel((1, 0)) == pytest.approx((51, 77, 153), abs=2)
+
+
+def test_a_16_bit_picture(tmp_path: Path) -> None:
+    pdf = RawPdf()
+    samples = bytes.fromhex("FFFF00008000" "0000FFFF0000")
+    picture = pdf.stream(zlib.compress(samples),
+                         "/Type /XObject /Subtype /Image /Width 2 /Height 1 "
+                         "/ColorSpace /DeviceRGB /BitsPerComponent 16 /Filter /FlateDecode")
+    path = pdf.write(tmp_path / "seize.pdf", [(b"q 56.7 0 0 28.35 72 500 cm /Im Do Q",
+                                               f"<< /XObject << /Im {picture} 0 R >> >>")])
+    (image,) = read_pdf(path).images
+    assert image.image.size == (2, 1)
+    assert image.image.getpixel((0, 0)) == pytest.approx((255, 0, 128), abs=1)
+    assert image.image.getpixel((1, 0)) == (0, 255, 0)
+    assert "undecoded_images" not in read_pdf(path).metadata
+
+
+@pytest.mark.parametrize("algorithm", ["AES-128", "AES-256"])
+def test_aes_with_an_empty_user_password_is_read(tmp_path: Path, algorithm: str) -> None:
+    source = _metadata_pdf(tmp_path / "clair.pdf")
+    writer = PdfWriter(clone_from=source)
+    writer.encrypt(user_password="", owner_password="proprietaire", algorithm=algorithm)
+    writer.write(tmp_path / "aes.pdf")
+    view = read_pdf(tmp_path / "aes.pdf")
+    assert view.text() == "Texte"
+    assert view.metadata["title"] == "Convention"
+    assert view.metadata["xmp_title"] == "Convention d'insertion"  # pypdf decrypts the XMP
+
+
+def test_aes_256_with_a_password_is_refused_in_french(tmp_path: Path) -> None:
+    source = _metadata_pdf(tmp_path / "clair.pdf")
+    writer = PdfWriter(clone_from=source)
+    writer.encrypt(user_password="secret", owner_password="proprietaire", algorithm="AES-256")
+    path = tmp_path / "secret256.pdf"
+    writer.write(path)
+    assert _error(path) == f"{path} : PDF protégé par un mot de passe : impossible de le lire"
+
+
+_STATEMENT = rb"(Cofinanc\351 par l\222Union europ\351enne) Tj"
+
+
+@pytest.mark.parametrize("how", ["marked content", "form XObject", "membership dictionary"])
+def test_text_in_a_hidden_layer_is_hidden(tmp_path: Path, how: str) -> None:
+    pdf = RawPdf()
+    font = pdf.add(HELVETICA)
+    layer = pdf.add("<< /Type /OCG /Name (Financement) >>")
+    fonts = f"/Font << /F1 {font} 0 R >>"
+    shown = b"BT /F1 12 Tf 72 700 Td (Article 1er) Tj ET\n"
+    statement = b"BT /F1 12 Tf 72 600 Td " + _STATEMENT + b" ET"
+    if how == "form XObject":
+        form = pdf.stream(statement, f"/Type /XObject /Subtype /Form /BBox [0 0 600 800] "
+                                     f"/OC {layer} 0 R /Resources << {fonts} >>")
+        content, resources = shown + b"/Fm Do", f"<< {fonts} /XObject << /Fm {form} 0 R >> >>"
+    else:
+        group = layer if how == "marked content" else pdf.add(
+            f"<< /Type /OCMD /OCGs [{layer} 0 R] /P /AllOn >>")
+        content = shown + b"/OC /L BDC " + statement + b" EMC"
+        resources = f"<< {fonts} /Properties << /L {group} 0 R >> >>"
+    path = pdf.write(tmp_path / "calque.pdf", [(content, resources)],
+                     catalog=f"/OCProperties << /OCGs [{layer} 0 R] /D << /OFF [{layer} 0 R] >> >>")
+    view = read_pdf(path)
+    assert _line(view, "Article 1er").visible
+    statement_line = _line(view, "Cofinancé par l’Union européenne")
+    assert (statement_line.visible, statement_line.invisible_reason) == (False, "calque masqué")
+
+
+def test_the_funding_statement_in_a_hidden_layer_is_refused(tmp_path: Path) -> None:
+    from convention_docs import validate
+
+    pdf = RawPdf()
+    font = pdf.add(HELVETICA)
+    layer = pdf.add("<< /Type /OCG /Name (Financement) >>")
+    form = pdf.stream(b"BT /F1 12 Tf 72 600 Td " + _STATEMENT + b" ET",
+                      f"/Type /XObject /Subtype /Form /BBox [0 0 600 800] /OC {layer} 0 R "
+                      f"/Resources << /Font << /F1 {font} 0 R >> >>")
+    path = pdf.write(tmp_path / "calque.pdf", [(
+        b"BT /F1 12 Tf 72 700 Td (Article 1er) Tj ET /Fm Do",
+        f"<< /Font << /F1 {font} 0 R >> /XObject << /Fm {form} 0 R >> >>")],
+        catalog=f"/OCProperties << /OCGs [{layer} 0 R] /D << /OFF [{layer} 0 R] >> >>")
+    report = validate(path)
+    assert "FUNDING_STATEMENT_INVISIBLE" in report.codes() or \
+        "FUNDING_MENTION_MISSING" in report.codes()
+    assert not report.ok
+
+
+def test_pages_are_rasterised_by_pdfium(tmp_path: Path) -> None:
+    from convention_docs.inspect.pdf import render_pages
+
+    pdf = RawPdf()
+    path = pdf.write(tmp_path / "carre.pdf", [(b"0 0 1 rg 72 700 72 72 re f", "<< >>")] * 2)
+    first, = render_pages(path, 72, pages=1)
+    assert first.size in ((595, 842), (596, 842)) and first.mode == "RGB"
+    assert first.getpixel((100, 842 - 736)) == (0, 0, 255)  # inside the blue square
+    assert first.getpixel((10, 10)) == (255, 255, 255)
+    assert len(render_pages(path, 36)) == 2
+
+
+def test_pdfium_is_used_by_one_thread_at_a_time(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = _toc_pdf(tmp_path / "sommaire.pdf")
+    expected = read_pdf(path).lines
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: read_pdf(path).lines, range(12)))
+    assert all(lines == expected for lines in results)

@@ -50,6 +50,7 @@ class TextRun:
     hidden: str | None  # "texte masqué" (render mode 3/7), "calque masqué" (optional content)
     font: FontInfo
     clip: Rect | None = None  # the clipping rectangle in force, default user space
+    reading: int = 0  # rank in reading order (PDFium's text page)
 
 
 @dataclass(frozen=True, slots=True)

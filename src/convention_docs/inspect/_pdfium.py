@@ -401,7 +401,7 @@ def _page_runs(textpage: Any, texts: dict[bytes, _TextObject]
                              for px in (box.left, box.right) for py in (box.bottom, box.top)))
         yield found.order, first, TextRun(
             run, (ox, oy), (ox + advance * cos, oy + advance * sin), up, size, found.color,
-            found.alpha, found.hidden, found.font, found.clip)
+            found.alpha, found.hidden, found.font, found.clip, first)
 
 
 def _split(owner: Callable[[int], bytes], begin: int, end: int, first: bytes, last: bytes

@@ -34,12 +34,14 @@ Metadata keys: ``title``, ``author``, ``subject``, ``keywords``, ``creator``, ``
 from __future__ import annotations
 
 import ctypes
+import math
 import struct
 import zlib
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import numpy
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 from lxml import etree
@@ -49,8 +51,15 @@ from pypdf.errors import PyPdfError
 
 from convention_docs.errors import DocumentError
 from convention_docs.inspect._files import read_bytes
-from convention_docs.inspect._pdf_layout import PageGeometry, build_lines, place_images
+from convention_docs.inspect._pdf_layout import (
+    MM_PER_PT,
+    Drawn,
+    PageGeometry,
+    build_lines,
+    place_images,
+)
 from convention_docs.inspect._pdfium import LOCK, Decoder, _Fonts, page_events, render_page
+from convention_docs.inspect._visibility import COLOR_TOLERANCE, WHITE, same_color
 from convention_docs.inspect._xml import safe_parser
 from convention_docs.inspect.view import DocumentView, Location, PlacedImage, TextLine
 
@@ -95,16 +104,17 @@ def read_pdf(path: str | Path) -> DocumentView:
                                                tuple(page.get_cropbox()),
                                                page.get_rotation())
                     events = page_events(document, page, hidden, decoder, fonts)
+                    drawn = _drawn(page, geometry) if hidden else None
                 finally:
                     page.close()
-                lines.extend(build_lines(events, geometry, location))
+                lines.extend(build_lines(events, geometry, location, drawn))
                 images.extend(
                     PlacedImage(
                         image=p.draw.handle, width_mm=p.width_mm, height_mm=p.height_mm,
                         location=location, bbox_mm=p.bbox_mm, visible=p.reason is None,
                         invisible_reason=p.reason,
                     )
-                    for p in place_images(events, geometry)
+                    for p in place_images(events, geometry, drawn)
                 )
             metadata = _metadata(document, reader)
         except pdfium.PdfiumError as error:
@@ -114,6 +124,31 @@ def read_pdf(path: str | Path) -> DocumentView:
     if decoder.failed:
         metadata["undecoded_images"] = str(decoder.failed)
     return DocumentView("pdf", source, tuple(lines), tuple(images), pages, metadata)
+
+
+def _drawn(page: pdfium.PdfPage, geometry: PageGeometry) -> Drawn:
+    """In a document with hidden optional content: whether something is painted over given
+    points of the page as PDFium renders it (at 72 dpi), hidden content left out. This catches
+    what the ``/OC`` marks do not tell (a form XObject's ``/OC``, a membership dictionary)."""
+    pixels = numpy.asarray(page.render(scale=1).to_pil().convert("RGB"), dtype=numpy.int16)
+    rows, columns = pixels.shape[:2]
+
+    def drawn(points: list[tuple[float, float]], color: tuple[int, int, int] | None) -> bool:
+        x0, y0, x1, y1 = (value / MM_PER_PT for value in geometry.bbox_mm(points))
+        left, top = max(int(x0), 0), max(int(y0), 0)
+        right, bottom = min(math.ceil(x1), columns), min(math.ceil(y1), rows)
+        region = pixels[top:bottom, left:right]
+        if region.size == 0:
+            return True
+        low, high = region.min(axis=(0, 1)), region.max(axis=(0, 1))
+        if int((high - low).max()) > 2 * COLOR_TOLERANCE:
+            return True  # some ink
+        shade = (int(low[0]), int(low[1]), int(low[2]))
+        if color is None:
+            return not same_color(shade, WHITE)  # a picture of one colour
+        return same_color(shade, color)  # a block of the text's own colour
+
+    return drawn
 
 
 def render_pages(path: str | Path, dpi: float, pages: int | None = None) -> list[Image.Image]:

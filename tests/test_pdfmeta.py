@@ -347,6 +347,16 @@ def make_clean_pdf(path: Path, *, xmp: bool = True, info: bool = True) -> Path:
     return path
 
 
+def well_formed(pdf: Path) -> None:
+    """Every entry of the (single) cross-reference table points at its object's header, and
+    pypdf reads every object without a warning."""
+    data = pdf.read_bytes()
+    reader = PdfReader(pdf, strict=True)
+    for number, offset in reader.xref[0].items():
+        assert data.startswith(b"%d 0 obj" % number, offset)
+        assert reader.get_object(number) is not None
+
+
 def every_object(pdf: Path) -> str:
     """The text of every object of the file, streams decoded (old revisions included)."""
     reader = PdfReader(pdf)
@@ -368,6 +378,7 @@ def test_the_pdf_keeps_one_revision_of_its_metadata(tmp_path: Path, xmp: bool) -
     set_metadata(pdf, **values)  # type: ignore[arg-type]
     data = pdf.read_bytes()
     assert data.count(b"%%EOF") == 1 and b"/Prev" not in data
+    well_formed(pdf)
     assert TITLE not in every_object(pdf)  # the old title is nowhere, not even unreachable
     assert read_metadata(pdf)["title"] == "Une autre convention"
     if xmp:
@@ -419,13 +430,22 @@ def test_a_failed_check_after_an_update_leaves_the_pdf_unchanged(
 def test_libreoffice_metadata_leaves_no_earlier_revision(converted: dict[str, Path],
                                                          tmp_path: Path, kind: str) -> None:
     pdf = tmp_path / f"{kind}.pdf"
-    pdf.write_bytes(converted[kind].read_bytes())
+    original = converted[kind].read_bytes()
+    pdf.write_bytes(original)
     before = PdfReader(pdf).pages[0].extract_text()
     assert "Convention d'insertion" in every_object(pdf)  # LibreOffice's own Info and XMP
     set_metadata(pdf, title="Convention de partenariat", author="DREETS",
                  subject="Clauses sociales", keywords=["insertion"])
     data = pdf.read_bytes()
-    assert data.count(b"%%EOF") == 1 and b"/Prev" not in data
+    assert data.count(b"%%EOF") == 1 and b"/Prev" not in data.split(b"trailer")[-1]
+    well_formed(pdf)
+    # rewritten in place: LibreOffice's bytes kept up to its Info dictionary or XMP stream
+    source = PdfReader(converted[kind])
+    replaced = [source.trailer.raw_get("/Info").idnum]
+    if "/Metadata" in source.root_object:
+        replaced.append(source.root_object.raw_get("/Metadata").idnum)
+    start = min(original.index(b"\n%d 0 obj" % number) for number in replaced)
+    assert data[:start] == original[:start] and abs(len(data) - len(original)) < 8192
     text = every_object(pdf)
     assert "Convention d'insertion" not in text and "Maison de l'emploi" not in text
     assert "&amp;apos;" not in text  # nor LibreOffice's twice-escaped XMP (PDF/A)

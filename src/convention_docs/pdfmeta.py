@@ -13,18 +13,24 @@ disagree, which PDF/A forbids; the keywords are split there too, and there is no
 one, a rebuilt XMP packet: the PDF/A identification, the producer, the creator tool and the dates
 are kept; everything else comes from the arguments, so nothing machine-specific survives.
 
-How: pypdf (public API only) rewrites the whole file with the new Info dictionary, XMP packet
-and ``/Lang``: the result holds one revision, and none of the earlier metadata (an incremental
-update would leave LibreOffice's Info dictionary and XMP packet readable behind the new ones).
+How: the file is written again with one revision and none of the earlier metadata (an
+incremental update would leave LibreOffice's Info dictionary and XMP packet readable behind the
+new ones). LibreOffice's own output (one revision, a classic cross-reference table, already the
+right ``/Lang``) is rewritten byte for byte but for its Info dictionary and XMP stream, which are
+replaced where they stand, the cross-reference table being written again for the objects'
+new offsets; any other PDF is rewritten whole by pypdf (public API only), which costs several
+times more.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import re
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
+from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
@@ -32,15 +38,22 @@ from xml.sax.saxutils import escape
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 from pypdf.generic import (
+    DictionaryObject,
+    IndirectObject,
     NameObject,
+    NumberObject,
+    PdfObject,
     StreamObject,
     TextStringObject,
+    create_string_object,
 )
 
 from convention_docs.errors import DocumentError
 
 __all__ = ["read_metadata", "set_metadata"]
 
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*\Z")
+_OBJECT = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b")
 _NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -186,6 +199,8 @@ def set_metadata(pdf: Path, *, title: str, author: str, subject: str,
                          ("keywords", keyword_text), ("language", language)):
         _check_text(field, value)
     values = (title, author, subject, keywords, language)
+    if _set_in_place(pdf, *values):
+        return
     reader = _open(pdf)
     before = _facts(reader)
     info, new_packet, _ = _new_metadata(reader, *values)
@@ -237,6 +252,150 @@ def _new_metadata(reader: PdfReader, title: str, author: str, subject: str,
         kept["pdf"]["Keywords"] = keyword_text
     strings.update(value for values in kept.values() for value in values.values())
     return info, _packet(kept, dc), strings
+
+
+class _NotInPlace(Exception):
+    """The PDF does not lend itself to the in-place rewrite: rewrite it whole with pypdf."""
+
+
+def _strict_open(pdf: Path) -> PdfReader:
+    """pypdf's strict reading (it does not check every object header of the file first)."""
+    try:
+        reader = PdfReader(BytesIO(pdf.read_bytes()), strict=True)
+        if reader.is_encrypted:
+            raise _NotInPlace
+        _ = reader.root_object
+    except (OSError, PyPdfError, KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise _NotInPlace from exc
+    return reader
+
+
+def _set_in_place(pdf: Path, title: str, author: str, subject: str, keywords: Sequence[str],
+                  language: str) -> bool:
+    """:func:`set_metadata` for a single-revision PDF with a classic cross-reference table:
+    Info and XMP replaced where they stand; ``False`` (nothing done) for any other PDF."""
+    try:
+        reader = _strict_open(pdf)
+        before = _facts(reader)
+        info, new_packet, _ = _new_metadata(reader, title, author, subject, keywords, language)
+        data = reader.stream.getvalue() if isinstance(reader.stream, BytesIO) else None
+        if data is None:
+            return False
+        rewritten = _rewritten(reader, data, info, new_packet, language)
+
+        def write(out: BinaryIO) -> None:
+            out.write(rewritten)
+
+        _write_checked(write, pdf, before, language, _strict_open)
+    except (_NotInPlace, PyPdfError, KeyError, ValueError, TypeError, AttributeError):
+        return False  # DocumentError (something lost) goes through
+    return True
+
+
+def _rewritten(reader: PdfReader, data: bytes, info: Mapping[str, str],
+               new_packet: bytes | None, language: str) -> bytes:
+    """``data`` with its Info dictionary and XMP stream replaced, a new cross-reference table
+    and trailer; :class:`_NotInPlace` when the file is not a single revision with a classic
+    table that pypdf read as written and every object where the table says, or when its
+    ``/Lang`` is not ``language``."""
+    end = _STARTXREF.search(data, max(0, len(data) - 1024))
+    trailer = reader.trailer
+    if end is None or not language or reader.xref_objStm:
+        raise _NotInPlace
+    previous = int(end.group(1))
+    root = trailer.raw_get("/Root") if "/Root" in trailer else None
+    if (not data.startswith(b"xref", previous) or b"/Prev" in data[previous:end.start()]
+            or any(key in trailer for key in ("/Prev", "/XRefStm", "/Encrypt"))
+            or not isinstance(root, IndirectObject)
+            or reader.root_object.get("/Lang") != language or set(reader.xref) - {0, 65535}):
+        raise _NotInPlace
+    offsets = dict(reader.xref[0])
+    for number, offset in offsets.items():
+        if not _object_at(data, offset, number, 0):
+            raise _NotInPlace
+    if data.count(b"endobj") != len(offsets):  # no object outside the table
+        raise _NotInPlace
+    replaced: dict[int, bytes] = {}
+    info_ref = trailer.raw_get("/Info") if "/Info" in trailer else None
+    size = int(trailer.get("/Size", 0))
+    if info_ref is None:
+        info_ref = IndirectObject(max(size, max(offsets, default=0) + 1), 0, reader)
+    elif not isinstance(info_ref, IndirectObject) or info_ref.generation != 0:
+        raise _NotInPlace
+    replaced[info_ref.idnum] = _serialized(DictionaryObject(
+        {NameObject(key): create_string_object(str(value)) for key, value in info.items()}))
+    if new_packet is not None:
+        stream_ref = reader.root_object.raw_get("/Metadata")
+        old = stream_ref.get_object() if isinstance(stream_ref, IndirectObject) else None
+        if not isinstance(old, StreamObject) or stream_ref.generation != 0:
+            raise _NotInPlace
+        entries = b"".join(_serialized(NameObject(key)) + b" " + _serialized(value) + b" "
+                           for key, value in old.items()
+                           if key not in ("/Length", "/Filter", "/DecodeParms"))
+        replaced[stream_ref.idnum] = (b"<< " + entries + b"/Length %d >>\nstream\n"
+                                      % len(new_packet) + new_packet + b"\nendstream")
+    # Every object's bytes, in file order; the replaced ones with their new bodies.
+    order = sorted(offsets, key=offsets.__getitem__)
+    spans = {number: (offsets[number], _object_end(data, offsets[number]))
+             for number in order}
+    out = bytearray(data[:offsets[order[0]]] if order else data[:previous])
+    new_offsets: dict[int, int] = {}
+    for index, number in enumerate(order):
+        start, stop = spans[number]
+        following = spans[order[index + 1]][0] if index + 1 < len(order) else previous
+        if stop > following:
+            raise _NotInPlace
+        new_offsets[number] = len(out)
+        if number in replaced:
+            out += b"%d 0 obj\n%s\nendobj" % (number, replaced.pop(number))
+        else:
+            out += data[start:stop]
+        out += data[stop:following]  # what lay between two objects (white space)
+    for number, body in replaced.items():  # a new Info dictionary
+        new_offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    count = max(size, max(new_offsets) + 1)
+    xref = len(out)
+    out += b"xref\n0 %d\n" % count
+    out += b"".join(b"%010d 00000 n \n" % new_offsets[n] if n in new_offsets
+                    else b"0000000000 65535 f \n" for n in range(count))
+    entries_: dict[str, PdfObject] = {"/Size": NumberObject(count), "/Root": root,
+                                      "/Info": info_ref}
+    if "/ID" in trailer:
+        entries_["/ID"] = trailer.raw_get("/ID")
+    out += b"trailer\n%s\nstartxref\n%d\n%%%%EOF\n" % (
+        _serialized(DictionaryObject({NameObject(k): v for k, v in entries_.items()})), xref)
+    return bytes(out)
+
+
+def _object_end(data: bytes, start: int) -> int:
+    """The offset just after the ``endobj`` of the object starting at ``start``."""
+    stream = data.find(b"stream", start)
+    end = data.find(b"endobj", start)
+    if end == -1:
+        raise _NotInPlace
+    if stream != -1 and stream < end:  # the stream's data may hold anything: skip it whole
+        finish = data.find(b"endstream", stream)
+        end = data.find(b"endobj", finish) if finish != -1 else -1
+        if end == -1:
+            raise _NotInPlace
+    return end + len(b"endobj")
+
+
+def _object_at(data: bytes, offset: int, number: int, generation: int) -> bool:
+    """Whether the header of object ``number generation`` is at ``offset``."""
+    if offset < 0:
+        return False
+    found = _OBJECT.match(data, offset)
+    return found is not None and (int(found.group(1)), int(found.group(2))) == (number,
+                                                                                 generation)
+
+
+def _serialized(obj: PdfObject) -> bytes:
+    """What ``obj.write_to_stream`` writes (pypdf's public API)."""
+    out = BytesIO()
+    obj.write_to_stream(out)
+    return out.getvalue()
 
 
 def _write_checked(write: Callable[[BinaryIO], Any], pdf: Path, before: Mapping[str, bool],

@@ -316,9 +316,9 @@ def _earlier_line(lines: list[_Line], direction: tuple[float, float], offset: fl
     """A recent line on the same baseline whose own end the run continues, or ``None``."""
     em = max(size, 1.0)
     for line in reversed(lines[-_LOOKBACK:]):
-        if (line.reason == reason
+        if (abs(line.offset - offset) <= 0.5 * max(line.size, size)
+                and line.reason == reason
                 and line.direction[0] * direction[0] + line.direction[1] * direction[1] >= 0.999
-                and abs(line.offset - offset) <= 0.5 * max(line.size, size)
                 and -0.5 * em <= along - line.end <= _MAX_GAP_EM * em):
             return line
     return None

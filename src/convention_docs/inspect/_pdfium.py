@@ -23,6 +23,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import math
+import re
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -57,6 +58,7 @@ LOCK = threading.RLock()
 _JUMP_EM = 0.15
 _SUBSET = 7  # "ABCDEF+"
 _HYPHENS = str.maketrans({"\x02": "-", "\ufffe": "-"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NULL = bytes(ctypes.sizeof(ctypes.c_void_p))
 _ADDED = " \r\n\x02\ufffe"  # what PDFium may add of its own
 _TEXT, _PATH, _IMAGE, _FORM = (raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH,
@@ -364,10 +366,9 @@ def _page_runs(textpage: Any, texts: dict[bytes, _TextObject]
         return
     units = (ctypes.c_ushort * (count + 1))()
     raw.FPDFText_GetText(textpage, 0, count, units)
-    if any(0xD800 <= unit <= 0xDFFF for unit in units[:count]):
+    text = bytes(units)[:2 * count].decode("utf-16-le", "surrogatepass")
+    if len(text) != count or _SURROGATE.search(text):  # one character a unit, or one by one
         text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i)) for i in range(count))
-    else:
-        text = bytes(units)[:2 * count].decode("utf-16-le", "replace")
 
     def owner(index: int) -> bytes:
         return _address(raw.FPDFText_GetTextObject(textpage, index))

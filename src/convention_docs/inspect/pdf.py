@@ -172,8 +172,9 @@ def render_pages(path: str | Path, dpi: float, pages: int | None = None) -> list
 def _pypdf(data: bytes) -> PdfReader | None:
     """pypdf's reader, for what PDFium has no API for (XMP, optional content); ``None`` when
     pypdf cannot read the file (PDFium may still)."""
-    if b"%PDF-" not in data[:1024]:
-        return None
+    if b"%PDF-" not in data[:1024] or not any(
+            name in data for name in (b"/OCProperties", b"/Metadata", b"/ObjStm")):
+        return None  # nothing PDFium leaves to pypdf: no need to parse the file twice
     try:
         reader = PdfReader(BytesIO(data))
         if reader.is_encrypted:
@@ -198,7 +199,7 @@ def open_pdf(path: str | Path, data: bytes, reader: PdfReader | None = None
         if code == pdfium_raw.FPDF_ERR_SECURITY:
             raise DocumentError("PDF chiffré d'une manière que ce poste ne sait pas lire",
                                 path=path) from error
-        if _no_pages(reader if reader is not None else _pypdf(data)):
+        if _no_pages(reader if reader is not None else _pypdf_reader(data)):
             raise DocumentError("fichier PDF sans aucune page", path=path) from error
         raise DocumentError(_DAMAGED, path=path) from error
     if len(document) == 0:
@@ -213,6 +214,13 @@ def _check(path: str | Path, data: bytes) -> None:
     if b"%%EOF" not in data[-2048:]:
         raise DocumentError("fichier PDF tronqué (marqueur de fin %%EOF absent) : "
                             "demandez une copie complète", path=path)
+
+
+def _pypdf_reader(data: bytes) -> PdfReader | None:
+    try:
+        return PdfReader(BytesIO(data))
+    except _PARSE_ERRORS:
+        return None
 
 
 def _no_pages(reader: PdfReader | None) -> bool:

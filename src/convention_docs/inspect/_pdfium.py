@@ -60,7 +60,7 @@ _SUBSET = 7  # "ABCDEF+"
 _HYPHENS = str.maketrans({"\x02": "-", "\ufffe": "-"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NULL = bytes(ctypes.sizeof(ctypes.c_void_p))
-_ADDED = " \r\n\x02\ufffe"  # what PDFium may add of its own
+_ADDED = re.compile("[\r\n\x02\ufffe]")  # line ends PDFium may add of its own
 _TEXT, _PATH, _IMAGE, _FORM = (raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH,
                                raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM)
 _BOLD_WORDS = ("bold", "black", "heavy", "semibold", "demi")
@@ -359,8 +359,8 @@ def _runs(page: pdfium.PdfPage, texts: dict[bytes, _TextObject]
 
 def _page_runs(textpage: Any, texts: dict[bytes, _TextObject]
                ) -> Iterator[tuple[int, int, TextRun]]:
-    """Runs: stretches of characters of one text object between the characters PDFium adds
-    (spaces at gaps, line ends), which belong to no object."""
+    """Runs: stretches of characters of one text object, cut where PDFium added characters of
+    its own (line ends, spaces at gaps), which belong to no object."""
     count = raw.FPDFText_CountChars(textpage)
     if count <= 0:
         return
@@ -373,7 +373,9 @@ def _page_runs(textpage: Any, texts: dict[bytes, _TextObject]
     def owner(index: int) -> bytes:
         return _address(raw.FPDFText_GetTextObject(textpage, index))
 
-    added = [i for i, c in enumerate(text) if c in _ADDED and owner(i) == _NULL]
+    # The spaces PDFium adds at gaps are found by _split (they belong to no object) and left
+    # out: the layout puts a space back wherever the gap is wide.
+    added = [m.start() for m in _ADDED.finditer(text) if owner(m.start()) == _NULL]
     stretches = []
     begin = 0
     for cut in [*added, count]:

@@ -768,3 +768,25 @@ def test_pdfium_is_used_by_one_thread_at_a_time(tmp_path: Path) -> None:
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: read_pdf(path).lines, range(12)))
     assert all(lines == expected for lines in results)
+
+
+@pytest.mark.parametrize("how", ["marked content", "form XObject"])
+def test_a_picture_in_a_hidden_layer_is_hidden(tmp_path: Path, how: str) -> None:
+    pdf = RawPdf()
+    logo = pdf.image(_flag())
+    layer = pdf.add("<< /Type /OCG /Name (Logos) >>")
+    drawing = b"q 113.386 0 0 75.591 72 650 cm /Logo Do Q"
+    shown = b" q 113.386 0 0 75.591 300 650 cm /Logo Do Q"  # the same picture, not hidden
+    if how == "form XObject":
+        form = pdf.stream(drawing, f"/Type /XObject /Subtype /Form /BBox [0 0 600 800] /OC "
+                                   f"{layer} 0 R /Resources << /XObject << /Logo {logo} 0 R >> >>")
+        content = b"/Fm Do" + shown
+        resources = f"<< /XObject << /Fm {form} 0 R /Logo {logo} 0 R >> >>"
+    else:
+        content = b"/OC /L BDC " + drawing + b" EMC" + shown
+        resources = f"<< /XObject << /Logo {logo} 0 R >> /Properties << /L {layer} 0 R >> >>"
+    path = pdf.write(tmp_path / "logos.pdf", [(content, resources)],
+                     catalog=f"/OCProperties << /OCGs [{layer} 0 R] /D << /OFF [{layer} 0 R] >> >>")
+    hidden, visible = read_pdf(path).images
+    assert (hidden.visible, hidden.invisible_reason) == (False, "calque masqué")
+    assert visible.visible

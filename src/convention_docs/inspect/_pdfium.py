@@ -25,7 +25,7 @@ import hashlib
 import math
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -34,6 +34,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 from PIL import Image
 
+from convention_docs._cache import BoundedCache
 from convention_docs.inspect._pdf_events import (
     IDENTITY,
     RGB,
@@ -183,6 +184,9 @@ class _TextObject:
         self.hidden, self.font, self.clip = hidden, font, clip
 
 
+_ALPHAS = BoundedCache[Hashable, "tuple[Image.Image | None]"](32)
+
+
 class Decoder:
     """Pictures of one document, decoded once each (the same Pillow object for every drawing
     of the same picture); pixels are also kept between documents (:mod:`._pixels`)."""
@@ -204,7 +208,14 @@ class Decoder:
         raw.FPDFImageObj_GetImagePixelSize(handle, width, height)
         native_key = content_key(b"pdfium", data.raw, f"{width.value}x{height.value}".encode())
         image = pdfium.PdfImage(handle, page=page, pdf=pdf)
-        alpha = self._alpha(image, (width.value, height.value), matrix, clip)
+        # The alpha depends on the pixels, the size drawn and the clip around the picture:
+        # the logos of a batch come back alike in every document.
+        x0, y0, x1, y1 = _box([apply(matrix, u, v) for u in (0, 1) for v in (0, 1)])
+        relative = None if clip is None else tuple(
+            round(value, 1) for value in (clip[0] - x0, clip[1] - y0, clip[2] - x1, clip[3] - y1))
+        shape = (native_key, tuple(round(value, 2) for value in matrix[:4]), relative)
+        (alpha,) = _ALPHAS.get_or_compute(
+            shape, lambda: (self._alpha(image, (width.value, height.value), matrix, clip),))
         key = native_key + (hashlib.sha256(alpha.tobytes()).digest() if alpha else b"")
         known = self._known.get(key)
         if known is not None:

@@ -58,12 +58,19 @@ from convention_docs.inspect._pdf_layout import (
     build_lines,
     place_images,
 )
-from convention_docs.inspect._pdfium import LOCK, Decoder, _Fonts, page_events, render_page
+from convention_docs.inspect._pdfium import (
+    LOCK,
+    Decoder,
+    _Fonts,
+    page_events,
+    pdfium_lock,
+    render_page,
+)
 from convention_docs.inspect._visibility import COLOR_TOLERANCE, WHITE, same_color
 from convention_docs.inspect._xml import safe_parser
 from convention_docs.inspect.view import DocumentView, Location, PlacedImage, TextLine
 
-__all__ = ["open_pdf", "read_pdf", "render_pages"]
+__all__ = ["open_pdf", "pdfium_lock", "read_pdf", "render_pages"]
 
 _PARSE_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError,
                  AssertionError, RecursionError, zlib.error, struct.error, OverflowError,

@@ -790,3 +790,13 @@ def test_a_picture_in_a_hidden_layer_is_hidden(tmp_path: Path, how: str) -> None
     hidden, visible = read_pdf(path).images
     assert (hidden.visible, hidden.invisible_reason) == (False, "calque masqué")
     assert visible.visible
+
+
+def test_a_picture_drawn_at_no_size_is_read_without_error(tmp_path: Path) -> None:
+    pdf = RawPdf()
+    logo = pdf.image(_flag())
+    path = pdf.write(tmp_path / "plat.pdf", [(b"q 0 0 0 75 72 650 cm /Logo Do Q",
+                                              f"<< /XObject << /Logo {logo} 0 R >> >>")])
+    (image,) = read_pdf(path).images
+    assert (image.visible, image.width_mm) == (False, 0.0)
+    assert image.invisible_reason is not None and image.invisible_reason.startswith("image trop")

@@ -184,6 +184,7 @@ class _TextObject:
         self.hidden, self.font, self.clip = hidden, font, clip
 
 
+_IMAGE_ERRORS = (pdfium.PdfiumError, ArithmeticError, ValueError, OSError)
 _ALPHAS = BoundedCache[Hashable, "tuple[Image.Image | None]"](32)
 
 
@@ -236,19 +237,20 @@ class Decoder:
     @staticmethod
     def _native(image: pdfium.PdfImage) -> Image.Image | None:
         try:
-            bitmap = image.get_bitmap(render=False)
-        except pdfium.PdfiumError:
+            picture: Image.Image = image.get_bitmap(render=False).to_pil()
+        except _IMAGE_ERRORS:
             return None
-        picture: Image.Image = bitmap.to_pil()
         return picture if picture.mode == "RGB" else picture.convert("RGB")
 
     @staticmethod
     def _alpha(image: pdfium.PdfImage, size: tuple[int, int], matrix: Matrix,
                clip: Rect | None) -> Image.Image | None:
         """The alpha PDFium paints the picture with, or ``None`` when wholly opaque."""
+        if 0 in size:
+            return None
         try:
             rendered = image.get_bitmap(render=True).to_pil()
-        except pdfium.PdfiumError:
+        except _IMAGE_ERRORS:  # a picture drawn at no size (pypdfium2 divides by it)
             return None
         if "A" not in rendered.getbands():
             return None

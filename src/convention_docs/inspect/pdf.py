@@ -124,7 +124,7 @@ def read_pdf(path: str | Path) -> DocumentView:
                     for p in place_images(events, geometry, drawn)
                 )
             metadata = _metadata(document, reader)
-        except pdfium.PdfiumError as error:
+        except (pdfium.PdfiumError, ArithmeticError, ValueError, OSError) as error:
             raise DocumentError(_DAMAGED, path=path) from error
         finally:
             document.close()

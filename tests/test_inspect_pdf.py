@@ -19,6 +19,8 @@ from docx.enum.text import WD_BREAK
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Mm, Pt, RGBColor
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 from pypdf import PdfReader, PdfWriter
 
@@ -800,3 +802,27 @@ def test_a_picture_drawn_at_no_size_is_read_without_error(tmp_path: Path) -> Non
     (image,) = read_pdf(path).images
     assert (image.visible, image.width_mm) == (False, 0.0)
     assert image.invisible_reason is not None and image.invisible_reason.startswith("image trop")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)),
+                min_size=1, max_size=30))
+def test_a_damaged_pdf_gives_a_view_or_a_document_error(
+        tmp_path_factory: pytest.TempPathFactory, changes: list[tuple[float, int]]) -> None:
+    folder = tmp_path_factory.mktemp("abime")
+    pdf = RawPdf()
+    logo = pdf.image(_flag())
+    font = pdf.add(HELVETICA)
+    data = bytearray(pdf.write(folder / "sain.pdf", [(
+        b"BT /F1 12 Tf 72 700 Td (Article 1er) Tj ET q 85 0 0 56.7 72 500 cm /Logo Do Q",
+        f"<< /Font << /F1 {font} 0 R >> /XObject << /Logo {logo} 0 R >> >>")]).read_bytes())
+    for where, value in changes:
+        data[int(where * len(data))] = value
+    path = folder / "abime.pdf"
+    path.write_bytes(bytes(data))
+    try:
+        view = read_pdf(path)
+    except DocumentError as error:
+        assert error.path == str(path)
+    else:
+        assert view.pages is not None and view.pages >= 1

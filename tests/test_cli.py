@@ -178,3 +178,18 @@ def test_destination_inside_a_file_is_bad_input(tmp_path: Path, minimal: dict[st
     assert main(["batch", str(spec), "--outdir", str(blocker), "--format", "docx"]) == 2
     said = " ".join(capsys.readouterr().err.split())
     assert said.count(f"{blocker} : ce n'est pas un dossier") == 2
+
+
+def test_check_a_pdf_locked_by_a_password_exits_2_in_french(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.encrypt(user_password="secret", owner_password="proprietaire", algorithm="AES-256")
+    locked = tmp_path / "verrouille.pdf"
+    writer.write(locked)
+    assert main(["check", str(locked)]) == 2
+    captured = capsys.readouterr()
+    assert "verrouille.pdf" in captured.err and "mot de passe" in captured.err
+    assert "Traceback" not in captured.err + captured.out

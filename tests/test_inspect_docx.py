@@ -449,7 +449,7 @@ def test_location_and_view_helpers() -> None:
 
 
 @pytest.mark.parametrize("module", [
-    "view", "_visibility", "_pdf_tokens", "_pdf_color", "_docx_numbering", "_pixels", "__init__",
+    "view", "_visibility", "_pdf_events", "_docx_numbering", "_pixels", "__init__",
     "_docx_anchor",
 ])
 def test_docstring_examples(module: str) -> None:

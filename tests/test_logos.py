@@ -19,19 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFont, ImageOps
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    FloatObject,
-    NameObject,
-    NumberObject,
-)
 
 from convention_docs import logos
 from convention_docs.errors import AssetError
 from convention_docs.inspect import _pixels
-from convention_docs.inspect._pdf_images import fingerprint
 from convention_docs.logos import EmblemMatch, LogoLibrary, asset, find_emblems
 
 REFLEX_BLUE = (0x00, 0x33, 0x99)
@@ -527,7 +518,7 @@ def test_unreadable_or_blank_reference_is_refused(tmp_path: Path) -> None:
         LogoLibrary().register("fse", Image.new("RGB", (90, 60), "white"))
 
 
-# --- pictures kept between documents (inspect._pixels, inspect._pdf_images) ----------------------
+# --- pictures kept between documents (inspect._pixels) ----------------------
 
 def _png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
@@ -583,37 +574,3 @@ def test_kept_pictures_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _pixels.decode_shared(big, lambda: Image.new("RGB", (2048, 1024))) is not None
     assert big not in _pixels._kept  # larger than what is kept: decoded every time
     assert not _pixels.would_keep(2048, 1024) and _pixels.would_keep(1200, 800)
-
-
-def _pdf_image(data: bytes, width: int = 2, space: str = "/DeviceRGB") -> DecodedStreamObject:
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    stream.update({NameObject("/Type"): NameObject("/XObject"),
-                   NameObject("/Subtype"): NameObject("/Image"),
-                   NameObject("/Width"): NumberObject(width),
-                   NameObject("/Height"): NumberObject(2),
-                   NameObject("/BitsPerComponent"): NumberObject(8),
-                   NameObject("/ColorSpace"): NameObject(space)})
-    return stream
-
-
-def test_pdf_images_are_named_by_content() -> None:
-    pixels = bytes(range(12))
-    key = fingerprint(_pdf_image(pixels))
-    assert key is not None and key == fingerprint(_pdf_image(pixels))  # another object, same key
-    assert fingerprint(_pdf_image(pixels[::-1])) != key
-    assert fingerprint(_pdf_image(pixels, width=3)) != key
-    assert fingerprint(_pdf_image(pixels, space="/DeviceGray")) != key
-    masked = _pdf_image(pixels)
-    masked[NameObject("/SMask")] = _pdf_image(bytes(4), space="/DeviceGray")
-    assert fingerprint(masked) not in (None, key)
-    decode = _pdf_image(pixels)
-    decode[NameObject("/Decode")] = ArrayObject([FloatObject(1), FloatObject(0)])
-    assert fingerprint(decode) not in (None, key)
-    inline = (DictionaryObject(_pdf_image(pixels)), pixels)
-    assert fingerprint(inline) not in (None, key)
-    looped = _pdf_image(pixels)
-    loop = ArrayObject()
-    loop.append(loop)
-    looped[NameObject("/Decode")] = loop
-    assert fingerprint(looped) is None  # not written out: decoded, not kept

@@ -13,13 +13,13 @@ disagree, which PDF/A forbids; the keywords are split there too, and there is no
 one, a rebuilt XMP packet: the PDF/A identification, the producer, the creator tool and the dates
 are kept; everything else comes from the arguments, so nothing machine-specific survives.
 
-How: LibreOffice's own output (one revision, a classic cross-reference table, already the right
-``/Lang``) gets an incremental update appended to its bytes: the new Info dictionary and XMP
-stream under their old object numbers, a cross-reference section for them and a trailer with
-the same ``/ID``. The old revision stays in the file, so this is done only when every string of
-the old Info dictionary and XMP packet is also in the new metadata (LibreOffice's keywords split
-on spaces and its twice-escaped XMP included); when something else is there (a user name, a
-temporary path), and for any other PDF, pypdf rewrites the whole file instead.
+How: the file is written again with one revision and none of the earlier metadata (an
+incremental update would leave LibreOffice's Info dictionary and XMP packet readable behind the
+new ones). LibreOffice's own output (one revision, a classic cross-reference table, already the
+right ``/Lang``) is rewritten byte for byte but for its Info dictionary and XMP stream, which are
+replaced where they stand, the cross-reference table being written again for the objects'
+new offsets; any other PDF is rewritten whole by pypdf (public API only), which costs several
+times more.
 """
 
 from __future__ import annotations
@@ -29,16 +29,15 @@ import os
 import re
 import tempfile
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
-from xml.sax.saxutils import escape, unescape
+from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 from pypdf.generic import (
-    DecodedStreamObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
@@ -49,14 +48,12 @@ from pypdf.generic import (
     create_string_object,
 )
 
-from convention_docs._pypdf_fast import FastPdfReader
-from convention_docs._pypdf_fast import install as _install_hex_reader
 from convention_docs.errors import DocumentError
 
 __all__ = ["read_metadata", "set_metadata"]
 
-_install_hex_reader()  # LibreOffice writes the Info strings in hexadecimal
-
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*\Z")
+_OBJECT = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b")
 _NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -74,20 +71,6 @@ _KEPT = {
 _INFO_KEPT = ("/Creator", "/Producer", "/CreationDate", "/ModDate")
 _PACKET_ID = "W5M0MpCehiHzreSzNTczkc9d"
 _PADDING = ("\n" + " " * 99) * 20
-# What an incremental update accepts to find in the old Info dictionary and XMP stream.
-_INFO_KNOWN = {"/Title", "/Author", "/Subject", "/Keywords", *_INFO_KEPT}
-_STREAM_KNOWN = {"/Type", "/Subtype", "/Length"}
-_WORDS = re.compile(r"[^\s,;]+")
-_PROCESSING = re.compile(rb"<\?(.*?)\?>", re.DOTALL)
-_XPACKET = re.compile(rb'xpacket (?:begin="(?:\xef\xbb\xbf)?" id="W5M0MpCehiHzreSzNTczkc9d"'
-                      rb'|end="[rw]")')
-_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*\Z")
-_OBJECT = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b")
-# How pypdf writes each byte of a literal string: letters, digits and spaces as they are.
-_ESCAPED = [bytes([code]) if bytes([code]).isalnum() or code == 0x20 else b"\\%03o" % code
-            for code in range(256)]
-_RDF_ABOUT = f"{{{_NS['rdf']}}}about"
-_KEYWORD_TAGS = {f"{{{_NS['pdf']}}}Keywords", f"{{{_NS['dc']}}}subject"}
 
 
 def _check_text(field: str, value: str) -> None:
@@ -216,7 +199,7 @@ def set_metadata(pdf: Path, *, title: str, author: str, subject: str,
                          ("keywords", keyword_text), ("language", language)):
         _check_text(field, value)
     values = (title, author, subject, keywords, language)
-    if _set_incrementally(pdf, *values):
+    if _set_in_place(pdf, *values):
         return
     reader = _open(pdf)
     before = _facts(reader)
@@ -271,206 +254,148 @@ def _new_metadata(reader: PdfReader, title: str, author: str, subject: str,
     return info, _packet(kept, dc), strings
 
 
-class _NotIncremental(Exception):
-    """The incremental update cannot be done (or checked) the quick way: rewrite the file."""
+class _NotInPlace(Exception):
+    """The PDF does not lend itself to the in-place rewrite: rewrite it whole with pypdf."""
 
 
 def _strict_open(pdf: Path) -> PdfReader:
-    """Open with pypdf's strict reading, which skips checking every object of the file (the
-    update checks what it relies on itself); :class:`_NotIncremental` if that fails."""
+    """pypdf's strict reading (it does not check every object header of the file first)."""
     try:
-        reader = FastPdfReader(pdf.read_bytes(), strict=True)
+        reader = PdfReader(BytesIO(pdf.read_bytes()), strict=True)
         if reader.is_encrypted:
-            raise _NotIncremental
+            raise _NotInPlace
         _ = reader.root_object
     except (OSError, PyPdfError, KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise _NotIncremental from exc
+        raise _NotInPlace from exc
     return reader
 
 
-def _set_incrementally(pdf: Path, title: str, author: str, subject: str,
-                       keywords: Sequence[str], language: str) -> bool:
-    """:func:`set_metadata` by an incremental update, when the PDF lends itself to one (see the
-    module's documentation); ``False`` when it does not (nothing done)."""
+def _set_in_place(pdf: Path, title: str, author: str, subject: str, keywords: Sequence[str],
+                  language: str) -> bool:
+    """:func:`set_metadata` for a single-revision PDF with a classic cross-reference table:
+    Info and XMP replaced where they stand; ``False`` (nothing done) for any other PDF."""
     try:
         reader = _strict_open(pdf)
         before = _facts(reader)
-        info, new_packet, strings = _new_metadata(reader, title, author, subject, keywords,
-                                                  language)
-        words = {word for keyword in keywords for word in _WORDS.findall(keyword)}
-        update = _incremental_update(reader, info, new_packet, language, strings, words)
-        original = _bytes(reader)
-        if update is None or original is None:
+        info, new_packet, _ = _new_metadata(reader, title, author, subject, keywords, language)
+        data = reader.stream.getvalue() if isinstance(reader.stream, BytesIO) else None
+        if data is None:
             return False
+        rewritten = _rewritten(reader, data, info, new_packet, language)
 
-        def append(out: BinaryIO) -> None:
-            out.write(original)
-            out.write(update)
+        def write(out: BinaryIO) -> None:
+            out.write(rewritten)
 
-        _write_checked(append, pdf, before, language, _strict_open)
-    except (_NotIncremental, PyPdfError, KeyError, ValueError, TypeError, AttributeError):
+        _write_checked(write, pdf, before, language, _strict_open)
+    except (_NotInPlace, PyPdfError, KeyError, ValueError, TypeError, AttributeError):
         return False  # DocumentError (something lost) goes through
     return True
 
 
-def _incremental_update(reader: PdfReader, info: Mapping[str, str], new_packet: bytes | None,
-                        language: str, strings: set[str], words: set[str]) -> bytes | None:
-    """The bytes to append to the PDF for an incremental update carrying ``info`` and
-    ``new_packet``; ``None`` when the PDF does not lend itself to one: anything but a single
-    revision with a classic cross-reference table that pypdf read as written, a catalog
-    ``/Lang`` other than ``language``, an Info dictionary or XMP stream that is not plain, or old
-    metadata with a string the new metadata does not have (``strings``, or for keywords made of
-    ``words``), which would stay in the file."""
-    data = _bytes(reader)
-    end = _STARTXREF.search(data, max(0, len(data) - 1024)) if data is not None else None
+def _rewritten(reader: PdfReader, data: bytes, info: Mapping[str, str],
+               new_packet: bytes | None, language: str) -> bytes:
+    """``data`` with its Info dictionary and XMP stream replaced, a new cross-reference table
+    and trailer; :class:`_NotInPlace` when the file is not a single revision with a classic
+    table that pypdf read as written and every object where the table says, or when its
+    ``/Lang`` is not ``language``."""
+    end = _STARTXREF.search(data, max(0, len(data) - 1024))
     trailer = reader.trailer
-    if data is None or end is None or not language or reader.xref_objStm:
-        return None
+    if end is None or not language or reader.xref_objStm:
+        raise _NotInPlace
     previous = int(end.group(1))
     root = trailer.raw_get("/Root") if "/Root" in trailer else None
     if (not data.startswith(b"xref", previous) or b"/Prev" in data[previous:end.start()]
             or any(key in trailer for key in ("/Prev", "/XRefStm", "/Encrypt"))
             or not isinstance(root, IndirectObject)
-            or reader.root_object.get("/Lang") != language):
-        return None
-    count = 0
-    for generation, offsets in reader.xref.items():  # every object where the table says
-        for number, offset in offsets.items():
-            if not _object_at(data, offset, number, generation):
-                return None
-            count += 1
-    if data.count(b"endobj") != count:  # no object outside the table: the file keeps them
-        return None
-    old_info: Mapping[str, Any] = reader.metadata or {}
-    for key in old_info:
-        value = old_info[key]
-        if key not in _INFO_KNOWN or not isinstance(value, str) or not _known(
-                value, strings, words if key == "/Keywords" else set()):
-            return None
-    size = int(trailer.get("/Size", 0))
+            or reader.root_object.get("/Lang") != language or set(reader.xref) - {0, 65535}):
+        raise _NotInPlace
+    offsets = dict(reader.xref[0])
+    for number, offset in offsets.items():
+        if not _object_at(data, offset, number, 0):
+            raise _NotInPlace
+    if data.count(b"endobj") != len(offsets):  # no object outside the table
+        raise _NotInPlace
+    replaced: dict[int, bytes] = {}
     info_ref = trailer.raw_get("/Info") if "/Info" in trailer else None
+    size = int(trailer.get("/Size", 0))
     if info_ref is None:
-        info_ref, size = IndirectObject(size, 0, reader), size + 1
-    elif not isinstance(info_ref, IndirectObject):
-        return None
-    objects: list[tuple[IndirectObject, PdfObject]] = [(info_ref, DictionaryObject(
-        {NameObject(key): create_string_object(str(value)) for key, value in info.items()}))]
+        info_ref = IndirectObject(max(size, max(offsets, default=0) + 1), 0, reader)
+    elif not isinstance(info_ref, IndirectObject) or info_ref.generation != 0:
+        raise _NotInPlace
+    replaced[info_ref.idnum] = _serialized(DictionaryObject(
+        {NameObject(key): create_string_object(str(value)) for key, value in info.items()}))
     if new_packet is not None:
         stream_ref = reader.root_object.raw_get("/Metadata")
-        old_stream = stream_ref.get_object() if isinstance(stream_ref, IndirectObject) else None
-        if (not isinstance(old_stream, StreamObject) or not set(old_stream) <= _STREAM_KNOWN
-                or not _xmp_known(old_stream.get_data(), strings, words, language)):
-            return None
-        stream = DecodedStreamObject()
-        stream.update({NameObject(key): value for key, value in old_stream.items()
-                       if key != "/Length"})
-        stream.set_data(new_packet)
-        objects.append((stream_ref, stream))
-    trailer_entries: dict[str, PdfObject] = {
-        "/Size": NumberObject(max(size, *(ref.idnum + 1 for ref, _ in objects))),
-        "/Root": root, "/Info": info_ref, "/Prev": NumberObject(previous)}
+        old = stream_ref.get_object() if isinstance(stream_ref, IndirectObject) else None
+        if not isinstance(old, StreamObject) or stream_ref.generation != 0:
+            raise _NotInPlace
+        entries = b"".join(_serialized(NameObject(key)) + b" " + _serialized(value) + b" "
+                           for key, value in old.items()
+                           if key not in ("/Length", "/Filter", "/DecodeParms"))
+        replaced[stream_ref.idnum] = (b"<< " + entries + b"/Length %d >>\nstream\n"
+                                      % len(new_packet) + new_packet + b"\nendstream")
+    # Every object's bytes, in file order; the replaced ones with their new bodies.
+    order = sorted(offsets, key=offsets.__getitem__)
+    spans = {number: (offsets[number], _object_end(data, offsets[number]))
+             for number in order}
+    out = bytearray(data[:offsets[order[0]]] if order else data[:previous])
+    new_offsets: dict[int, int] = {}
+    for index, number in enumerate(order):
+        start, stop = spans[number]
+        following = spans[order[index + 1]][0] if index + 1 < len(order) else previous
+        if stop > following:
+            raise _NotInPlace
+        new_offsets[number] = len(out)
+        if number in replaced:
+            out += b"%d 0 obj\n%s\nendobj" % (number, replaced.pop(number))
+        else:
+            out += data[start:stop]
+        out += data[stop:following]  # what lay between two objects (white space)
+    for number, body in replaced.items():  # a new Info dictionary
+        new_offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    count = max(size, max(new_offsets) + 1)
+    xref = len(out)
+    out += b"xref\n0 %d\n" % count
+    out += b"".join(b"%010d 00000 n \n" % new_offsets[n] if n in new_offsets
+                    else b"0000000000 65535 f \n" for n in range(count))
+    entries_: dict[str, PdfObject] = {"/Size": NumberObject(count), "/Root": root,
+                                      "/Info": info_ref}
     if "/ID" in trailer:
-        trailer_entries["/ID"] = trailer.raw_get("/ID")
-    return _update_section(len(data), not data.endswith((b"\n", b"\r")), objects,
-                           DictionaryObject({NameObject(k): v
-                                             for k, v in trailer_entries.items()}))
+        entries_["/ID"] = trailer.raw_get("/ID")
+    out += b"trailer\n%s\nstartxref\n%d\n%%%%EOF\n" % (
+        _serialized(DictionaryObject({NameObject(k): v for k, v in entries_.items()})), xref)
+    return bytes(out)
+
+
+def _object_end(data: bytes, start: int) -> int:
+    """The offset just after the ``endobj`` of the object starting at ``start``."""
+    stream = data.find(b"stream", start)
+    end = data.find(b"endobj", start)
+    if end == -1:
+        raise _NotInPlace
+    if stream != -1 and stream < end:  # the stream's data may hold anything: skip it whole
+        finish = data.find(b"endstream", stream)
+        end = data.find(b"endobj", finish) if finish != -1 else -1
+        if end == -1:
+            raise _NotInPlace
+    return end + len(b"endobj")
 
 
 def _object_at(data: bytes, offset: int, number: int, generation: int) -> bool:
-    """Whether :data:`_OBJECT` reads the header of object ``number generation`` at ``offset``
-    (first, without it, the header as written: ``12 0 obj``)."""
-    if offset >= 0 and number >= 0 and generation >= 0:
-        header = b"%d %d obj" % (number, generation)
-        if data.startswith(header, offset):
-            after = data[offset + len(header):offset + len(header) + 1]
-            if not (after.isalnum() or after == b"_"):  # the \b after "obj"
-                return True
+    """Whether the header of object ``number generation`` is at ``offset``."""
+    if offset < 0:
+        return False
     found = _OBJECT.match(data, offset)
     return found is not None and (int(found.group(1)), int(found.group(2))) == (number,
                                                                                  generation)
 
 
-def _bytes(reader: PdfReader) -> bytes | None:
-    """The bytes pypdf read the PDF from (it reads a file whole)."""
-    stream = reader.stream
-    return stream.getvalue() if isinstance(stream, BytesIO) else None
-
-
-def _known(value: str, strings: set[str], words: set[str]) -> bool:
-    """Whether an old metadata string is a new one (XML escaping undone up to twice: LibreOffice
-    escapes its XMP twice) or, with ``words``, made of those words only."""
-    value = value.strip()
-    for _ in range(3):
-        if not value or value in strings or (words and set(_WORDS.findall(value)) <= words):
-            return True
-        value = unescape(value, {"&apos;": "'", "&quot;": '"'}).strip()
-    return False
-
-
-def _xmp_known(packet: bytes, strings: set[str], words: set[str], language: str) -> bool:
-    """Whether every text and attribute value of an old XMP packet is :func:`_known`, with no
-    comment and no processing instruction but the xpacket wrapper."""
-    if b"<!--" in packet or not all(_XPACKET.fullmatch(found.group(1).strip())
-                                    for found in _PROCESSING.finditer(packet)):
-        return False
-    root = _tree(packet)
-    if root is None:
-        return False
-
-    def texts(element: ET.Element, keywords: bool) -> Iterator[tuple[str, bool]]:
-        keywords = keywords or element.tag in _KEYWORD_TAGS
-        for name, value in element.attrib.items():
-            if not ((name == _RDF_ABOUT and not value)
-                    or (name == _XML_LANG and value in ("x-default", language))):
-                yield value, False
-        yield element.text or "", keywords
-        for child in element:
-            yield from texts(child, keywords)
-            yield child.tail or "", keywords
-
-    return all(_known(text, strings, words if keywords else set())
-               for text, keywords in texts(root, False))
-
-
 def _serialized(obj: PdfObject) -> bytes:
-    """What ``obj.write_to_stream`` writes; the text strings of a dictionary (the metadata)
-    escaped with a table rather than a byte at a time, and the dictionary written the same
-    way pypdf writes it."""
-    if obj.__class__ is TextStringObject:
-        return b"(" + b"".join(map(_ESCAPED.__getitem__, obj.get_encoded_bytes())) + b")"
-    if obj.__class__ is DictionaryObject:
-        return b"<<\n" + b"".join(
-            _serialized(key) + b" " + _serialized(value) + b"\n"
-            for key, value in obj.items()
-            if not (len(key) > 2 and key[1] == "%" and key[-1] == "%")) + b">>"
+    """What ``obj.write_to_stream`` writes (pypdf's public API)."""
     out = BytesIO()
     obj.write_to_stream(out)
     return out.getvalue()
-
-
-def _update_section(start: int, newline: bool, objects: list[tuple[IndirectObject, PdfObject]],
-                    trailer: DictionaryObject) -> bytes:
-    """An update section written at offset ``start`` (after a line feed when ``newline``):
-    the objects, their cross-reference table in subsections of consecutive numbers, the
-    trailer."""
-    out = bytearray(b"\n" if newline else b"")
-    entries: dict[int, bytes] = {}
-    for ref, obj in sorted(objects, key=lambda item: item[0].idnum):
-        entries[ref.idnum] = b"%010d %05d n \n" % (start + len(out), ref.generation)
-        out += b"%d %d obj\n%s\nendobj\n" % (ref.idnum, ref.generation, _serialized(obj))
-    xref = start + len(out)
-    # Object 0 (the head of the free list) first, as in a whole table: pypdf takes a table
-    # that starts elsewhere for a misnumbered one, and checks every object of the file again.
-    out += b"xref\n0 1\n0000000000 65535 f \n"
-    numbers = sorted(entries)
-    while numbers:
-        run = 1
-        while run < len(numbers) and numbers[run] == numbers[0] + run:
-            run += 1
-        out += b"%d %d\n" % (numbers[0], run) + b"".join(entries[n] for n in numbers[:run])
-        numbers = numbers[run:]
-    out += b"trailer\n%s\nstartxref\n%d\n%%%%EOF\n" % (_serialized(trailer), xref)
-    return bytes(out)
 
 
 def _write_checked(write: Callable[[BinaryIO], Any], pdf: Path, before: Mapping[str, bool],

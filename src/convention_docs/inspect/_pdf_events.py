@@ -1,55 +1,70 @@
-"""What the content-stream interpreter records and tracks: the paint events of a page
-(:class:`TextRun`, :class:`ImageDraw`, :class:`Fill`), in default user space, and the graphics
-state (:class:`GraphicsState`) saved and restored by ``q``/``Q``.
+"""What a PDF page paints, as the layout reads it: :class:`TextRun`, :class:`ImageDraw` and
+:class:`Fill`, in default user space and in painting order (:mod:`._pdfium` makes them).
 
-The clipping region is kept as an axis-aligned rectangle of default user space (``None``: no
-clip), the bounding box of the clipping paths intersected so far: never smaller than the real
-region, so what it leaves out is really not painted. Paint events carry the clip in force.
+A clipping region is kept as an axis-aligned rectangle of default user space (``None``: no
+clip), the bounding box of the clipping paths: never smaller than the real region, so what it
+leaves out is really not painted.
+
+>>> apply((2, 0, 0, 2, 10, 0), 1, 1)
+(12, 2)
+>>> multiply((2, 0, 0, 2, 0, 0), (1, 0, 0, 1, 5, 5))
+(2, 0, 0, 2, 5, 5)
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from convention_docs.inspect._pdf_color import RGB
-from convention_docs.inspect._pdf_fonts import PdfFont
-from convention_docs.inspect._pdf_util import IDENTITY, Matrix
-
-__all__ = ["Event", "Fill", "GraphicsState", "ImageDraw", "Rect", "TextRun", "intersect"]
+__all__ = ["IDENTITY", "RGB", "Event", "Fill", "FontInfo", "ImageDraw", "Matrix", "Rect",
+           "TextRun", "apply", "intersect", "multiply", "scale_of"]
 
 Rect = tuple[float, float, float, float]
+RGB = tuple[int, int, int]
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class FontInfo:
+    """A font as a line reports it: base name (subset tag removed), bold, italic."""
+
+    name: str | None
+    bold: bool
+    italic: bool
 
 
 @dataclass(slots=True)
 class TextRun:
-    """The text of one ``Tj``/``TJ``/``'``/``"``, with where and how it was drawn (read-only;
-    not frozen only because a frozen dataclass is three times slower to make)."""
+    """Characters drawn one after the other by one text object, with where and how."""
 
     text: str
     start: tuple[float, float]  # baseline start, default user space (points)
     end: tuple[float, float]  # baseline end
     up: tuple[float, float]  # one em upwards (device vector)
-    size: float  # effective size in points
+    size: float  # size as drawn, in points
     color: RGB | None
     alpha: float
     hidden: str | None  # "texte masqué" (render mode 3/7), "calque masqué" (optional content)
-    font: PdfFont
+    font: FontInfo
     clip: Rect | None = None  # the clipping rectangle in force, default user space
+    reading: int = 0  # rank in reading order (PDFium's text page)
 
 
 @dataclass(frozen=True, slots=True)
 class ImageDraw:
-    """One image painted: the unit square mapped by ``matrix``."""
+    """One image painted: the unit square mapped by ``matrix``; ``handle`` is what decodes it
+    (valid while its page is loaded)."""
 
     key: Hashable
-    stream: Any
+    handle: Any
     matrix: Matrix
     alpha: float
     hidden: bool
     opaque: bool
-    clip: Rect | None = None  # the clipping rectangle in force, default user space
+    clip: Rect | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,34 +78,21 @@ class Fill:
 Event = TextRun | ImageDraw | Fill
 
 
-@dataclass(slots=True)
-class GraphicsState:
-    """What ``q`` saves and ``Q`` restores: the CTM, the clipping rectangle, colours, opacity
-    and the text state."""
+def apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    """Return the point ``(x, y)`` transformed by ``m``."""
+    return x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5]
 
-    ctm: Matrix = IDENTITY
-    fill: RGB | None = (0, 0, 0)
-    stroke: RGB | None = (0, 0, 0)
-    fill_space: tuple[Any, ...] = ("gray",)
-    stroke_space: tuple[Any, ...] = ("gray",)
-    fill_alpha: float = 1.0
-    stroke_alpha: float = 1.0
-    font: PdfFont | None = None
-    size: float = 0.0
-    char_spacing: float = 0.0
-    word_spacing: float = 0.0
-    scale: float = 1.0
-    leading: float = 0.0
-    rise: float = 0.0
-    render: int = 0
-    clip: Rect | None = None  # default user space; None: the whole plane
 
-    def copy(self) -> GraphicsState:
-        """A shallow copy (what ``dataclasses.replace`` makes, faster)."""
-        return GraphicsState(self.ctm, self.fill, self.stroke, self.fill_space,
-                             self.stroke_space, self.fill_alpha, self.stroke_alpha, self.font,
-                             self.size, self.char_spacing, self.word_spacing, self.scale,
-                             self.leading, self.rise, self.render, self.clip)
+def multiply(m: Matrix, n: Matrix) -> Matrix:
+    """Return ``m`` then ``n`` (PDF order: a point is mapped by ``m`` first)."""
+    return (m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3],
+            m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3],
+            m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5])
+
+
+def scale_of(m: Matrix) -> tuple[float, float]:
+    """Return the lengths of the images of the unit x and y vectors."""
+    return math.hypot(m[0], m[1]), math.hypot(m[2], m[3])
 
 
 def intersect(a: Rect | None, b: Rect) -> Rect:

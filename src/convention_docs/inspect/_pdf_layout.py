@@ -1,12 +1,14 @@
 """Turn one page's paint events into text lines and image placements, judging visibility.
 
-Lines: text runs are taken in painting order; a run continues the current line when it has the
-same direction, a baseline within half an em (superscripts such as « 1er » stay on their
-line), starts no more than half an em before the line's end and no more than
-:data:`_MAX_GAP_EM` after it, and has the same visibility verdict; otherwise it starts a new
-line. A space is inserted across a gap wider than 0.15 em (TeX squeezes spaces to 0.22 em).
+Lines: text runs are taken in reading order (PDFium's text page); a run continues the current
+line when it has the same direction, a baseline within half an em (superscripts such as « 1er »
+stay on their line), starts no more than half an em before the line's end and no more than
+:data:`_MAX_GAP_EM` after it, and has the same visibility verdict; failing that, it continues
+one of the last lines it so follows (a table of contents painted as every title, then every
+leader, then every page number); otherwise it starts a new line.
+A space is inserted across a gap wider than 0.15 em (TeX squeezes spaces to 0.22 em).
 Two cells of a table row, or text separated by a wide tab, therefore come out as separate
-lines, in painting order.
+lines, in reading order.
 
 Background of a run: the last opaque filled rectangle painted before it under its centre (an
 opaque image there makes the background unknown and skips the colour test); white otherwise.
@@ -25,12 +27,21 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from convention_docs.inspect._pdf_events import Event, Fill, ImageDraw, Rect, TextRun
-from convention_docs.inspect._pdf_util import Matrix, apply, scale_of
+from convention_docs.inspect._pdf_events import (
+    Event,
+    Fill,
+    ImageDraw,
+    Matrix,
+    Rect,
+    TextRun,
+    apply,
+    scale_of,
+)
 from convention_docs.inspect._visibility import (
     COVERED_FRACTION,
     MIN_INSIDE_FRACTION,
@@ -44,10 +55,14 @@ __all__ = ["PageGeometry", "Placement", "build_lines", "place_images"]
 
 MM_PER_PT = 25.4 / 72
 _MAX_GAP_EM = 3.0
+_LOOKBACK = 64  # lines looked back at for a run painted after other lines
 _SPACE_EM = 0.15
 _GRID = 16
 _MARGIN_PT = 0.05  # more than the 0.005 mm bbox_mm may round a point by, plus float noise
 BBox = tuple[float, float, float, float]
+Drawn = Callable[[list[tuple[float, float]], "tuple[int, int, int] | None"], bool]
+"""Whether anything is painted, in the page as rendered, over these points of default user
+space (the text's colour, ``None`` for a picture): hidden optional content is not."""
 
 
 @dataclass(frozen=True)
@@ -61,12 +76,12 @@ class PageGeometry:
     rotation: int
 
     @classmethod
-    def of(cls, page: Any) -> PageGeometry:
-        """Return the geometry of a pypdf page (boxes inherited from the page tree included)."""
-        media, crop = page.mediabox, page.cropbox
-        left, right = max(media.left, crop.left), min(media.right, crop.right)
-        bottom, top = max(media.bottom, crop.bottom), min(media.top, crop.top)
-        rotation = int(page.rotation) % 360
+    def of(cls, media: Rect, crop: Rect, rotation: int) -> PageGeometry:
+        """Return the geometry of a page: its MediaBox and CropBox ``(left, bottom, right,
+        top)``, its ``/Rotate`` in degrees."""
+        left, right = max(media[0], crop[0]), min(media[2], crop[2])
+        bottom, top = max(media[1], crop[1]), min(media[3], crop[3])
+        rotation %= 360
         return cls(float(left), float(bottom), float(max(right, left)), float(max(top, bottom)),
                    rotation - rotation % 90)
 
@@ -176,8 +191,11 @@ def _in_image(point: tuple[float, float], m: Matrix) -> bool:
     return 0.0 <= u <= 1.0 and 0.0 <= v <= 1.0
 
 
-def build_lines(events: list[Event], page: PageGeometry, location: Location) -> list[TextLine]:
-    """Return the text lines of a page's events, in painting order."""
+def build_lines(events: list[Event], page: PageGeometry, location: Location,
+                drawn: Drawn | None = None) -> list[TextLine]:
+    """Return the text lines of a page's events (in painting order), in reading order: the
+    runs are taken in the order of PDFium's text page; what covers them or lies under them is
+    judged by painting order."""
     lines: list[_Line] = []
     paints = [(i, e) for i, e in enumerate(events)
               if isinstance(e, Fill) or (isinstance(e, ImageDraw) and e.opaque)]
@@ -186,15 +204,18 @@ def build_lines(events: list[Event], page: PageGeometry, location: Location) -> 
     after: list[Fill | ImageDraw] = []
     split = -1
     reasons: dict[tuple[Any, ...], str | None] = {}  # text_reason's answers, by its arguments
-    for index, event in enumerate(events):
-        if event.__class__ is TextRun:
-            if paints and split != (at := bisect.bisect(indexes, index)):
-                split = at
-                before = [p for _, p in paints[:split]]
-                after = [p for _, p in paints[split:]]
-            corners = _corners(event)
-            _add_run(lines, event, _verdict(event, page, before, after, corners, reasons),
-                     corners)
+    runs = sorted(((i, e) for i, e in enumerate(events) if isinstance(e, TextRun)),
+                  key=lambda item: item[1].reading)
+    for index, event in runs:
+        if paints and split != (at := bisect.bisect(indexes, index)):
+            split = at
+            before = [p for _, p in paints[:split]]
+            after = [p for _, p in paints[split:]]
+        corners = _corners(event)
+        reason = _verdict(event, page, before, after, corners, reasons)
+        if reason is None and drawn is not None and not drawn(corners, event.color):
+            reason = "calque masqué"  # in optional content PDFium does not draw
+        _add_run(lines, event, reason, corners)
     return [line for line in (_to_text_line(line, page, location) for line in lines) if line]
 
 
@@ -260,6 +281,7 @@ def _add_run(lines: list[_Line], run: TextRun, reason: str | None,
     size = run.size
     em = max(size, 1.0)
     target = None
+    earlier = False
     if lines:
         gap = along - lines[-1].end
         for line in reversed(lines):  # the lines continuing the same baseline, latest first
@@ -270,6 +292,9 @@ def _add_run(lines: list[_Line], run: TextRun, reason: str | None,
             if line.reason == reason and -0.5 * em <= gap <= _MAX_GAP_EM * em:
                 target = line
                 break
+        if target is None:  # painted out of order (a table of contents: titles, then leaders)
+            target = _earlier_line(lines, (cos, sin), offset, along, size, reason)
+            earlier = target is not None
     if target is None:
         target = _Line((cos, sin), offset, end, size, reason)
         lines.append(target)
@@ -279,11 +304,24 @@ def _add_run(lines: list[_Line], run: TextRun, reason: str | None,
                 and run.text[:1].strip()):
             target.parts.append(" ")
         target.end = max(target.end, end)
-        if target is not lines[-1]:
+        if target is not lines[-1] and not earlier:
             lines[-1].end = max(lines[-1].end, end)
     target.parts.append(run.text)
     target.runs.append(run)
     target.corners.extend(corners)
+
+
+def _earlier_line(lines: list[_Line], direction: tuple[float, float], offset: float,
+                  along: float, size: float, reason: str | None) -> _Line | None:
+    """A recent line on the same baseline whose own end the run continues, or ``None``."""
+    em = max(size, 1.0)
+    for line in reversed(lines[-_LOOKBACK:]):
+        if (abs(line.offset - offset) <= 0.5 * max(line.size, size)
+                and line.reason == reason
+                and line.direction[0] * direction[0] + line.direction[1] * direction[1] >= 0.999
+                and -0.5 * em <= along - line.end <= _MAX_GAP_EM * em):
+            return line
+    return None
 
 
 def _majority(runs: list[TextRun], weights: list[int], key: Any) -> Any:
@@ -333,7 +371,8 @@ class Placement:
     reason: str | None
 
 
-def place_images(events: list[Event], page: PageGeometry) -> list[Placement]:
+def place_images(events: list[Event], page: PageGeometry,
+                 drawn: Drawn | None = None) -> list[Placement]:
     """Return one placement per image drawn on the page, in painting order."""
     placements = []
     for index, event in enumerate(events):
@@ -357,6 +396,8 @@ def place_images(events: list[Event], page: PageGeometry) -> list[Placement]:
             outside=page.inside(box) < MIN_INSIDE_FRACTION, alpha=event.alpha,
             covered=bool(later) and _covered(m, later) >= COVERED_FRACTION, clipped_mm=clipped,
         )
+        if reason is None and drawn is not None and not drawn(corners, None):
+            reason = "calque masqué"
         placements.append(Placement(event, round(width, 2), round(height, 2), box, reason))
     return placements
 

@@ -1,12 +1,16 @@
 """Read a PDF into a :class:`DocumentView`: lines of text and images as actually drawn.
 
-Each page's content stream is interpreted (:mod:`._pdf_interp`): images are reported where a
-``Do`` (or an inline image) paints them, with the size the transformation matrix gives them, so
-a logo listed in shared ``/Resources`` but drawn on one page appears once, on that page. Text is
-decoded with the fonts' encodings and ``/ToUnicode`` maps and grouped into lines by baseline
-(:mod:`._pdf_layout`); ``bbox_mm`` is ``(x0, y0, x1, y1)`` in mm from the top-left corner of the
-page as displayed (CropBox, ``/Rotate`` applied). Lines carry ``region="body"``: a PDF does not
-say what is a header. Images have no ``alt`` (tagged-PDF alternate text is not read).
+PDFium (Chrome's PDF engine, through pypdfium2, :mod:`._pdfium`) reads every page: its objects,
+form XObjects and inline images included, give paint events in painting order, and its text
+page gives the characters with their font, size, colour and position. Text runs are grouped
+into lines by baseline (:mod:`._pdf_layout`); ``bbox_mm`` is ``(x0, y0, x1, y1)`` in mm from
+the top-left corner of the page as displayed (CropBox, ``/Rotate`` applied). Lines carry
+``region="body"``: a PDF does not say what is a header. Images have no ``alt``.
+
+What PDFium cannot tell: U+00A0 and U+202F come back as plain spaces (the validator folds
+spaces, so no verdict depends on them); optional content has no API: the groups switched off in
+``/OCProperties`` are read with pypdf and matched by their ``/Name`` with the objects' ``/OC``
+marks (an ``/OC`` entry on a form or image XObject, or a membership dictionary, is not seen).
 
 Visibility (thresholds in :mod:`._visibility`): text is invisible in render mode 3 or 7
 (« texte masqué »), in optional content switched off (« calque masqué »), outside the page,
@@ -18,61 +22,66 @@ nothing of it or a tiny part (« image masquée par un découpage »). A clippin
 its bounding box (so a clip never hides more here than on paper); clipping by text (render
 modes 4 to 7) is not applied, such text counting as visible.
 
-A batch renders many conventions from one template, whose PDFs embed the same fonts and
-pictures: fonts, with what was worked out showing text in them, are kept between documents by
-content (:mod:`._pdf_fonts`, :mod:`._pdf_interp`), and so are decoded pictures
-(:mod:`._pdf_images`) and the lines of pages without pictures, by the digests of their content
-streams and resources (most pages of conventions made from one template are the same): a page
-read again gets the lines read the first time, on its own page of its own file.
+Encrypted PDFs open with the empty user password (RC4 and AES, AES-256 included); another
+password gives a :class:`~convention_docs.errors.DocumentError`.
 
 Metadata keys: ``title``, ``author``, ``subject``, ``keywords``, ``creator``, ``producer``,
 ``creation_date``, ``modification_date`` (Info dictionary, raw PDF date strings),
-``xmp_title``, ``pdfaid_part``, ``pdfaid_conformance`` (XMP), ``language`` (catalog ``/Lang``),
-``pages``, and ``undecoded_images`` when some image could not be decoded.
+``xmp_title``, ``pdfaid_part``, ``pdfaid_conformance`` (XMP, read with pypdf), ``language``
+(catalog ``/Lang``), ``pages``, and ``undecoded_images`` when some image could not be decoded.
 """
 
 from __future__ import annotations
 
+import ctypes
+import math
 import struct
 import zlib
-from collections.abc import Hashable
-from dataclasses import replace
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+import numpy
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 from lxml import etree
-from pypdf import PasswordType, PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
+from PIL import Image
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
-from convention_docs._cache import BoundedCache
-from convention_docs._pypdf_fast import FastPdfReader
-from convention_docs._pypdf_fast import install as _install_hex_reader
 from convention_docs.errors import DocumentError
 from convention_docs.inspect._files import read_bytes
-from convention_docs.inspect._pdf_images import ImageDecoder
-from convention_docs.inspect._pdf_interp import Interpreter
-from convention_docs.inspect._pdf_layout import PageGeometry, build_lines, place_images
-from convention_docs.inspect._pdf_util import get, identify
+from convention_docs.inspect._pdf_layout import (
+    MM_PER_PT,
+    Drawn,
+    PageGeometry,
+    build_lines,
+    place_images,
+)
+from convention_docs.inspect._pdfium import (
+    LOCK,
+    Decoder,
+    _Fonts,
+    page_events,
+    pdfium_lock,
+    render_page,
+)
+from convention_docs.inspect._visibility import COLOR_TOLERANCE, WHITE, same_color
 from convention_docs.inspect._xml import safe_parser
 from convention_docs.inspect.view import DocumentView, Location, PlacedImage, TextLine
 
-__all__ = ["read_pdf"]
-
-_install_hex_reader()  # LibreOffice writes the Info strings in hexadecimal
+__all__ = ["open_pdf", "pdfium_lock", "read_pdf", "render_pages"]
 
 _PARSE_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError,
                  AssertionError, RecursionError, zlib.error, struct.error, OverflowError,
-                 NotImplementedError)  # pypdf: unknown stream filter
-_INFO_KEYS = {"/Title": "title", "/Author": "author", "/Subject": "subject",
-              "/Keywords": "keywords", "/Creator": "creator", "/Producer": "producer",
-              "/CreationDate": "creation_date", "/ModDate": "modification_date"}
+                 NotImplementedError, ImportError)  # pypdf: unknown filter, missing crypto
+_INFO_KEYS = {"Title": "title", "Author": "author", "Subject": "subject",
+              "Keywords": "keywords", "Creator": "creator", "Producer": "producer",
+              "CreationDate": "creation_date", "ModDate": "modification_date"}
 _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 _DAMAGED = "fichier PDF endommagé ou tronqué : impossible de le lire"
-# The lines of pages without images, by what they are a function of (Interpreter.content_key):
-# conventions made from one template share most of their pages.
-_PAGES = BoundedCache[Hashable, tuple[tuple[bytes, int], tuple[TextLine, ...]]](64)
 
 
 def read_pdf(path: str | Path) -> DocumentView:
@@ -84,109 +93,189 @@ def read_pdf(path: str | Path) -> DocumentView:
     """
     source = str(path)
     data = read_bytes(path)
-    reader = _open(path, data)
     lines: list[TextLine] = []
     images: list[PlacedImage] = []
-    decoder = ImageDecoder()
-    interpreter: Interpreter | None = None
-    try:
-        interpreter = Interpreter(reader, _hidden_groups(reader), data)
-        for number, page in enumerate(reader.pages, start=1):
-            location = Location(file=source, page=number)
-            key = interpreter.content_key(page)
-            known = _PAGES.get(key) if key is not None else None
-            if known is not None:
-                geometry = PageGeometry.of(page)
-                if _exactly(geometry) == known[0]:
-                    lines.extend(replace(line, location=location) for line in known[1])
-                    continue
-            events = interpreter.run_page(page, number)
-            geometry = PageGeometry.of(page)
-            page_lines = build_lines(events, geometry, location)
-            placements = place_images(events, geometry)
-            if key is not None and not placements:
-                _PAGES.put(key, (_exactly(geometry), tuple(page_lines)))
-            lines.extend(page_lines)
-            images.extend(
-                PlacedImage(
-                    image=decoder.decode(p.draw), width_mm=p.width_mm, height_mm=p.height_mm,
-                    location=location, bbox_mm=p.bbox_mm, visible=p.reason is None,
-                    invisible_reason=p.reason,
+    decoder, fonts = Decoder(), _Fonts()
+    _check(path, data)
+    reader = _pypdf(data)
+    with LOCK:
+        document = open_pdf(path, data, reader)
+        try:
+            pages = len(document)
+            hidden = _hidden_layers(reader)
+            for index in range(pages):
+                page = document[index]
+                try:
+                    location = Location(file=source, page=index + 1)
+                    geometry = PageGeometry.of(tuple(page.get_mediabox()),
+                                               tuple(page.get_cropbox()),
+                                               page.get_rotation())
+                    events = page_events(document, page, hidden, decoder, fonts)
+                    drawn = _drawn(page, geometry) if hidden else None
+                finally:
+                    page.close()
+                lines.extend(build_lines(events, geometry, location, drawn))
+                images.extend(
+                    PlacedImage(
+                        image=p.draw.handle, width_mm=p.width_mm, height_mm=p.height_mm,
+                        location=location, bbox_mm=p.bbox_mm, visible=p.reason is None,
+                        invisible_reason=p.reason,
+                    )
+                    for p in place_images(events, geometry, drawn)
                 )
-                for p in placements
-            )
-        metadata = _metadata(reader)
-    except _PARSE_ERRORS as error:
-        raise DocumentError(_DAMAGED, path=path) from error
-    finally:
-        if interpreter is not None:
-            interpreter.release()
+            metadata = _metadata(document, reader)
+        except (pdfium.PdfiumError, ArithmeticError, ValueError, OSError) as error:
+            raise DocumentError(_DAMAGED, path=path) from error
+        finally:
+            document.close()
     if decoder.failed:
         metadata["undecoded_images"] = str(decoder.failed)
-    return DocumentView("pdf", source, tuple(lines), tuple(images), len(reader.pages), metadata)
+    return DocumentView("pdf", source, tuple(lines), tuple(images), pages, metadata)
 
 
-def _exactly(geometry: PageGeometry) -> tuple[bytes, int]:
-    """The page geometry to the bit (``-0.0`` is not ``0.0``: it shows in a box)."""
-    return (struct.pack("4d", geometry.left, geometry.bottom, geometry.right, geometry.top),
-            geometry.rotation)
+def _drawn(page: pdfium.PdfPage, geometry: PageGeometry) -> Drawn:
+    """In a document with hidden optional content: whether something is painted over given
+    points of the page as PDFium renders it (at 72 dpi), hidden content left out. This catches
+    what the ``/OC`` marks do not tell (a form XObject's ``/OC``, a membership dictionary)."""
+    pixels = numpy.asarray(page.render(scale=1).to_pil().convert("RGB"), dtype=numpy.int16)
+    rows, columns = pixels.shape[:2]
+
+    def drawn(points: list[tuple[float, float]], color: tuple[int, int, int] | None) -> bool:
+        x0, y0, x1, y1 = (value / MM_PER_PT for value in geometry.bbox_mm(points))
+        left, top = max(int(x0), 0), max(int(y0), 0)
+        right, bottom = min(math.ceil(x1), columns), min(math.ceil(y1), rows)
+        region = pixels[top:bottom, left:right]
+        if region.size == 0:
+            return True
+        low, high = region.min(axis=(0, 1)), region.max(axis=(0, 1))
+        if int((high - low).max()) > 2 * COLOR_TOLERANCE:
+            return True  # some ink
+        shade = (int(low[0]), int(low[1]), int(low[2]))
+        if color is None:
+            return not same_color(shade, WHITE)  # a picture of one colour
+        return same_color(shade, color)  # a block of the text's own colour
+
+    return drawn
 
 
-def _open(path: str | Path, data: bytes) -> PdfReader:
+def render_pages(path: str | Path, dpi: float, pages: int | None = None) -> list[Image.Image]:
+    """Return the first ``pages`` pages (all when ``None``) of the PDF at ``path``, rasterised
+    by PDFium at ``dpi`` in RGB (hidden optional content is not drawn).
+
+    Raises :class:`~convention_docs.errors.DocumentError` as :func:`read_pdf` does.
+    """
+    data = read_bytes(path)
+    with LOCK:
+        document = open_pdf(path, data)
+        try:
+            count = len(document) if pages is None else min(pages, len(document))
+            return [render_page(document, index, dpi) for index in range(count)]
+        except pdfium.PdfiumError as error:
+            raise DocumentError(_DAMAGED, path=path) from error
+        finally:
+            document.close()
+
+
+def _pypdf(data: bytes) -> PdfReader | None:
+    """pypdf's reader, for what PDFium has no API for (XMP, optional content); ``None`` when
+    pypdf cannot read the file (PDFium may still)."""
+    if b"%PDF-" not in data[:1024] or not any(
+            name in data for name in (b"/OCProperties", b"/Metadata", b"/ObjStm")):
+        return None  # nothing PDFium leaves to pypdf: no need to parse the file twice
+    try:
+        reader = PdfReader(BytesIO(data))
+        if reader.is_encrypted:
+            reader.decrypt("")
+        return reader
+    except _PARSE_ERRORS:
+        return None
+
+
+def open_pdf(path: str | Path, data: bytes, reader: PdfReader | None = None
+             ) -> pdfium.PdfDocument:
+    """Open ``data`` with PDFium (call under :data:`LOCK`); a French ``DocumentError`` naming
+    ``path`` for what is not a readable PDF with at least one page."""
+    _check(path, data)
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        code = getattr(error, "err_code", None)
+        if code == pdfium_raw.FPDF_ERR_PASSWORD:
+            raise DocumentError("PDF protégé par un mot de passe : impossible de le lire",
+                                path=path) from error
+        if code == pdfium_raw.FPDF_ERR_SECURITY:
+            raise DocumentError("PDF chiffré d'une manière que ce poste ne sait pas lire",
+                                path=path) from error
+        if _no_pages(reader if reader is not None else _pypdf_reader(data)):
+            raise DocumentError("fichier PDF sans aucune page", path=path) from error
+        raise DocumentError(_DAMAGED, path=path) from error
+    if len(document) == 0:
+        document.close()
+        raise DocumentError("fichier PDF sans aucune page", path=path)
+    return document
+
+
+def _check(path: str | Path, data: bytes) -> None:
     if b"%PDF-" not in data[:1024]:
         raise DocumentError("fichier illisible : ce n'est pas un document PDF", path=path)
     if b"%%EOF" not in data[-2048:]:
         raise DocumentError("fichier PDF tronqué (marqueur de fin %%EOF absent) : "
                             "demandez une copie complète", path=path)
+
+
+def _pypdf_reader(data: bytes) -> PdfReader | None:
     try:
-        reader = FastPdfReader(data)
-        encrypted = reader.is_encrypted
-    except _PARSE_ERRORS as error:
-        raise DocumentError(_DAMAGED, path=path) from error
-    if encrypted:
+        return PdfReader(BytesIO(data))
+    except _PARSE_ERRORS:
+        return None
+
+
+def _no_pages(reader: PdfReader | None) -> bool:
+    try:
+        return reader is not None and len(reader.pages) == 0
+    except _PARSE_ERRORS:
+        return False
+
+
+def _hidden_layers(reader: PdfReader | None) -> frozenset[str]:
+    """Names of the optional content groups switched off in the default configuration."""
+    if reader is None:
+        return frozenset()
+    try:
+        properties = reader.root_object.get("/OCProperties")
+        if properties is None:
+            return frozenset()
+        properties = properties.get_object()
+        config = properties.get("/D", {}).get_object() if "/D" in properties else {}
+        groups = [g.get_object() for g in properties.get("/OCGs", [])]
+        on = [g.get_object() for g in config.get("/ON", [])]
+        off = [g.get_object() for g in config.get("/OFF", [])]
+        if config.get("/BaseState") == "/OFF":
+            off = [g for g in groups if all(g is not o for o in on)]
+        return frozenset(str(g.get("/Name", "")) for g in off if hasattr(g, "get"))
+    except _PARSE_ERRORS:
+        return frozenset()
+
+
+def _metadata(document: pdfium.PdfDocument, reader: PdfReader | None) -> dict[str, str]:
+    metadata: dict[str, str] = {"pages": str(len(document))}
+    for key, value in document.get_metadata_dict(skip_empty=True).items():
+        if key in _INFO_KEYS and value.strip():
+            metadata[_INFO_KEYS[key]] = value
+    buffer = (ctypes.c_ushort * 128)()
+    size = pdfium_raw.FPDFCatalog_GetLanguage(document.raw, buffer, 256)
+    if 2 < size <= 256:
+        language = bytes(buffer)[:size - 2].decode("utf-16-le", "replace").strip()
+        if language:
+            metadata["language"] = language
+    if reader is not None:
         try:
-            decrypted = reader.decrypt("") != PasswordType.NOT_DECRYPTED
-        except (DependencyError, FileNotDecryptedError, NotImplementedError) as error:
-            raise DocumentError("PDF chiffré d'une manière que ce poste ne sait pas lire",
-                                path=path) from error
-        except _PARSE_ERRORS as error:
-            raise DocumentError(_DAMAGED, path=path) from error
-        if not decrypted:
-            raise DocumentError("PDF protégé par un mot de passe : impossible de le lire",
-                                path=path)
-    try:
-        empty = len(reader.pages) == 0
-    except _PARSE_ERRORS as error:
-        raise DocumentError(_DAMAGED, path=path) from error
-    if empty:
-        raise DocumentError("fichier PDF sans aucune page", path=path)
-    return reader
-
-
-def _hidden_groups(reader: PdfReader) -> set[Hashable]:
-    """Optional content groups switched off in the default configuration."""
-    properties = get(reader.trailer.get("/Root"), "/OCProperties", {})
-    config = get(properties, "/D", {})
-    if get(config, "/BaseState") == "/OFF":
-        everything = {identify(g) for g in get(properties, "/OCGs", [])}
-        return everything - {identify(g) for g in get(config, "/ON", [])}
-    return {identify(g) for g in get(config, "/OFF", [])}
-
-
-def _metadata(reader: PdfReader) -> dict[str, str]:
-    metadata: dict[str, str] = {"pages": str(len(reader.pages))}
-    info: Any = reader.metadata or {}
-    for key, name in _INFO_KEYS.items():
-        value = get(info, key)
-        if value is not None and str(value).strip():
-            metadata[name] = str(value)
-    root = reader.trailer.get("/Root")
-    language = get(root, "/Lang")
-    if language:
-        metadata["language"] = str(language)
-    stream = get(root, "/Metadata")
-    if stream is not None and hasattr(stream, "get_data"):
-        metadata.update(_xmp(stream.get_data()))
+            stream = reader.root_object.get("/Metadata")
+            data = stream.get_object().get_data() if stream is not None else None
+        except _PARSE_ERRORS:
+            data = None
+        if data:
+            metadata.update(_xmp(data))
     return metadata
 
 

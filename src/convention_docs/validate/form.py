@@ -20,6 +20,8 @@ _ARTICLE = re.compile(
     # capital A (running text wrapped onto a new line reads « article 4. »), and not « 1.2 ».
     r"^(?:Article|ARTICLE)\s+(?P<num>1\s*(?:er|ER)|[Pp]remier|PREMIER|\d{1,3})"
     r"(?=\s*(?:[:\-–—]|\.(?!\d)|$))")
+# A table-of-contents entry: a title, a leader of dots (or an ellipsis), a page number.
+_TOC_ENTRY = re.compile(r"(?:\.\s?){3,}\s*\d{1,4}$|…\s*\d{1,4}$")
 _MADE_AT = re.compile(r"\bfait\s+à\s+(?P<place>[^,\n]+?)\s*,?\s+le\b", re.IGNORECASE)
 _ORIGINALS = re.compile(
     r"\ben\s+(?P<n>\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+"
@@ -82,7 +84,7 @@ def check_articles(lines: Sequence[TextLine], texts: Texts) -> Iterator[Finding]
     found: list[tuple[int, bool, TextLine]] = []
     for line, text in zip(lines, texts.texts, strict=True):
         match = _ARTICLE.match(text)  # normalised: one line, no space at either end
-        if match:
+        if match and not _TOC_ENTRY.search(text):  # a table of contents names no article
             number, ordinal = _article_number(match.group("num"))
             found.append((number, ordinal, line))
     if not found:

@@ -15,15 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from babel.dates import get_month_names
-from PIL import Image
 
 from convention_docs.funding import FSE_PLUS_START
 from convention_docs.inspect.view import DocumentView, Location, PlacedImage, TextLine
@@ -127,31 +122,28 @@ def _drawn_emblems(view: DocumentView, pages: int = 2) -> list[_Emblem]:
     """Return emblems drawn as vector shapes on the first ``pages`` pages of a PDF.
 
     Some documents draw the flag with paths rather than paste a picture of it: the page is then
-    rasterised (poppler's ``pdftoppm``, when installed) and searched like a picture. What is
-    found is, by construction, visible on the page.
+    rasterised (PDFium, :func:`~convention_docs.inspect.pdf.render_pages`) and searched like a
+    picture. What is found is, by construction, visible on the page (hidden layers are not
+    drawn).
     """
-    tool = shutil.which("pdftoppm")
-    if tool is None or view.source is None:
+    if view.source is None:
+        return []
+    from convention_docs.errors import DocumentError
+    from convention_docs.inspect.pdf import render_pages
+
+    try:
+        pictures = render_pages(view.source, RASTER_DPI, pages)
+    except DocumentError:
         return []
     found: list[_Emblem] = []
-    with tempfile.TemporaryDirectory(prefix="convention-docs-") as folder:
-        try:
-            subprocess.run([tool, "-r", str(RASTER_DPI), "-l", str(pages), "-png", view.source,
-                            str(Path(folder) / "page")], check=True, capture_output=True,
-                           timeout=60)
-        except (OSError, subprocess.SubprocessError):
-            return []
-        for picture in sorted(Path(folder).glob("page-*.png")):
-            page = int(picture.stem.rsplit("-", 1)[1])
-            with Image.open(picture) as opened:
-                image = opened.convert("RGB")
-            for match in find_emblems(image):
-                left, top, right, bottom = (value / RASTER_DPI * 25.4 for value in match.bbox)
-                crop = image.crop(match.bbox)
-                placed = PlacedImage(crop, right - left, bottom - top,
-                                     Location(view.source, page=page),
-                                     bbox_mm=(left, top, right, bottom))
-                found.append(_Emblem(placed, right - left, bottom - top, True))
+    for page, image in enumerate(pictures, start=1):
+        for match in find_emblems(image):
+            left, top, right, bottom = (value / RASTER_DPI * 25.4 for value in match.bbox)
+            crop = image.crop(match.bbox)
+            placed = PlacedImage(crop, right - left, bottom - top,
+                                 Location(view.source, page=page),
+                                 bbox_mm=(left, top, right, bottom))
+            found.append(_Emblem(placed, right - left, bottom - top, True))
     return found
 
 

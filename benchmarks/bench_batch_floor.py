@@ -1,0 +1,108 @@
+"""Speed as users run it: ``convention-docs batch`` of N distinct specs to .docx + PDF, as a
+whole process, against LibreOffice's own floor, alternating, in the same run.
+
+    .venv/bin/python benchmarks/bench_batch_floor.py [-n 100] [--rounds 3] [--before REV]
+
+- ours: ``convention-docs batch specs/*.yaml --outdir … --format docx,pdf`` (a new Python
+  process: imports, LibreOffice starts, rendering, conversion, metadata, validation of both);
+- floor: the same N .docx (rendered beforehand, untimed) converted by two
+  ``soffice --convert-to pdf`` processes started at once, each with its own profile (new for
+  each round, as a user's first run), N/2 files each;
+- with ``--before REV``, also the batch of the code at that commit (taken from git into a
+  temporary folder), in the same alternation.
+
+Prints each round and the ratio ours/floor (median of the rounds, and best against best).
+The machine may be shared: compare ratios measured in one run, not absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_pdf_reader import old_code
+from run import make_specs
+
+from convention_docs import load
+from convention_docs.convert import find_soffice
+from convention_docs.docx import render_docx
+
+_CLI = "import sys; from convention_docs.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+def ours(specs: list[Path], outdir: Path, pythonpath: Path | None) -> float:
+    env = dict(os.environ)
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", _CLI, "batch", *map(str, specs), "--outdir",
+                    str(outdir), "--format", "docx,pdf"], check=True, capture_output=True,
+                   env=env)
+    elapsed = time.perf_counter() - start
+    assert len(list(outdir.glob("*.pdf"))) == len(specs), "batch left PDFs out"
+    return elapsed
+
+
+def floor(files: list[Path], work: Path) -> float:
+    soffice = find_soffice()
+    halves = [files[0::2], files[1::2]]
+
+    def convert(index: int) -> None:
+        profile = work / f"profile-{index}"
+        subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(work / "pdf"),
+                        *map(str, halves[index])], check=True, capture_output=True, timeout=900)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(convert, range(2)))
+    elapsed = time.perf_counter() - start
+    assert len(list((work / "pdf").glob("*.pdf"))) == len(files), "LibreOffice left PDFs out"
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-n", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--before", help="also time the batch of the code at this commit")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / "specs").mkdir()
+        specs = make_specs(work / "specs", args.n)
+        (work / "docx").mkdir()
+        files = [work / "docx" / f"{spec.stem}.docx" for spec in specs]
+        for spec, docx in zip(specs, files, strict=True):
+            render_docx(load(spec), docx)
+        old = old_code(args.before, work / "before") if args.before else None
+        times: dict[str, list[float]] = {"ours": [], "floor": [], "before": []}
+        for round_ in range(args.rounds):
+            folder = work / f"round-{round_}"
+            times["ours"].append(ours(specs, folder / "ours", None))
+            times["floor"].append(floor(files, folder / "floor"))
+            if old is not None:
+                times["before"].append(ours(specs, folder / "before", old))
+            line = "  ".join(f"{name} {values[-1]:.1f} s" for name, values in times.items()
+                             if values)
+            print(f"round {round_ + 1}: {line}", flush=True)
+        print(f"batch of {args.n} specs to .docx + PDF (whole process) against LibreOffice's "
+              f"floor (2 soffice processes, own profiles)")
+        for name in ("ours", "before"):
+            if times[name]:
+                ratios = [a / b for a, b in zip(times[name], times["floor"], strict=True)]
+                print(f"  {name}/floor: median of rounds {statistics.median(ratios):.2f}, "
+                      f"best/best {min(times[name]) / min(times['floor']):.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -122,10 +122,22 @@ def test_files_that_cannot_be_previewed(tmp_path: Path, two_pages: Path) -> None
     folder.mkdir()
     with pytest.raises(DocumentError, match=r"dossier\.pdf : ce n'est pas un fichier$"):
         preview(folder)
+    # the validator's own words (inspect.pdf.open_pdf)
+    cut = tmp_path / "coupe.pdf"
+    cut.write_bytes(two_pages.read_bytes()[:600])
+    with pytest.raises(DocumentError, match=r"coupe\.pdf : fichier PDF tronqué \(marqueur de "
+                                            r"fin %%EOF absent\)"):
+        preview(cut)
     broken = tmp_path / "casse.pdf"
-    broken.write_bytes(b"%PDF-1.7\nceci n'est pas un PDF\n")
-    with pytest.raises(DocumentError, match=r"casse\.pdf : PDF illisible \("):
+    broken.write_bytes(b"%PDF-1.7\nceci n'est pas un PDF\n%%EOF\n")
+    with pytest.raises(DocumentError, match=r"casse\.pdf : fichier PDF endommagé ou tronqué : "
+                                            r"impossible de le lire$"):
         preview(broken)
+    text = tmp_path / "texte.pdf"
+    text.write_text("bonjour", encoding="utf-8")
+    with pytest.raises(DocumentError, match=r"texte\.pdf : fichier illisible : ce n'est pas un "
+                                            r"document PDF$"):
+        preview(text)
 
 
 def test_a_pdf_with_a_password_is_refused(tmp_path: Path, two_pages: Path) -> None:
@@ -134,8 +146,20 @@ def test_a_pdf_with_a_password_is_refused(tmp_path: Path, two_pages: Path) -> No
     locked = tmp_path / "protege.pdf"
     with locked.open("wb") as stream:
         writer.write(stream)
-    with pytest.raises(DocumentError, match=r"protege\.pdf : PDF protégé par un mot de passe$"):
+    with pytest.raises(DocumentError, match=r"protege\.pdf : PDF protégé par un mot de passe : "
+                                            r"impossible de le lire$"):
         preview(locked)
+
+
+def test_a_pdf_protected_without_a_user_password_opens(tmp_path: Path,
+                                                       two_pages: Path) -> None:
+    writer = PdfWriter(clone_from=PdfReader(two_pages))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-256")
+    protected = tmp_path / "aes.pdf"
+    with protected.open("wb") as stream:
+        writer.write(stream)
+    pages = preview(protected, pages=2)
+    assert pages.page_count == 2 and share(pages.images[0], GREEN) > 0.97
 
 
 def test_threads_get_the_same_pictures(two_pages: Path) -> None:

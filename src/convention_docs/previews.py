@@ -1,7 +1,8 @@
 """``preview()``: the pages of a rendered convention as pictures, shown in a notebook.
 
 Pages are rasterised by PDFium (``pypdfium2``, ``page.render()``), in this process: no
-``pdftoppm``. PDFium is not thread-safe: every call to it here holds ``_PDFIUM_LOCK``.
+``pdftoppm``. PDFium is not thread-safe: every call to it here holds the package's one PDFium
+lock (``inspect.pdf.pdfium_lock()``), the one the validator's PDF reader holds.
 
 What can be previewed:
 
@@ -28,7 +29,6 @@ import base64
 import html
 import io
 import tempfile
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -50,8 +50,6 @@ THUMBNAIL_DPI = 40.0
 
 _THUMBNAIL_WIDTH = 220  # pixels, as shown in the notebook
 _MAX_DPI = 600.0
-_PDFIUM_LOCK = threading.Lock()
-"""PDFium is not thread-safe: one lock around every PDFium call of this module."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,31 +138,27 @@ def _page_indices(pages: int | Iterable[int] | None, count: int, source: str) ->
 
 def _rasterise(pdf: Path, pages: int | Iterable[int] | None, dpi: float,
                source: str) -> tuple[list[Image.Image], list[int], int]:
-    """Render the chosen pages of ``pdf`` with PDFium: (images, 1-based numbers, page count)."""
+    """Render the chosen pages of ``pdf`` with PDFium: (images, 1-based numbers, page count).
+
+    The PDF is opened as the validator opens it (``inspect.pdf.open_pdf``: the same French
+    ``DocumentError`` for a damaged or protected file), under the one PDFium lock of the
+    package."""
     import pypdfium2 as pdfium
 
-    with _PDFIUM_LOCK:
-        try:
-            document = pdfium.PdfDocument(pdf)
-        except pdfium.PdfiumError as exc:
-            reason = str(exc).lower()
-            why = ("PDF protégé par un mot de passe" if "password" in reason
-                   else f"PDF illisible ({exc})")
-            raise DocumentError(why, path=source) from exc
+    from convention_docs.inspect._files import read_bytes
+    from convention_docs.inspect._pdfium import render_page
+    from convention_docs.inspect.pdf import open_pdf, pdfium_lock
+
+    data = read_bytes(pdf)
+    with pdfium_lock():
+        document = open_pdf(source, data)
         try:
             count = len(document)
             indices = _page_indices(pages, count, source)
-            images = []
-            for index in indices:
-                page = document[index]
-                try:
-                    bitmap = page.render(scale=dpi / 72)
-                    try:
-                        images.append(bitmap.to_pil().convert("RGB"))
-                    finally:
-                        bitmap.close()
-                finally:
-                    page.close()
+            images = [render_page(document, index, dpi) for index in indices]
+        except pdfium.PdfiumError as error:
+            raise DocumentError("fichier PDF endommagé : une page ne peut être dessinée",
+                                path=source) from error
         finally:
             document.close()
     return images, [index + 1 for index in indices], count

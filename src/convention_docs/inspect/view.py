@@ -112,6 +112,10 @@ class PlacedImage:
     alt: str | None = None
     region: str = "body"
     invisible_reason: str | None = None
+    crop: tuple[float, float, float, float] | None = None
+    """Shares of the picture cut off on the left, top, right and bottom (.docx ``a:srcRect``)."""
+    rotation: float = 0.0
+    """Degrees the picture is turned clockwise (.docx ``a:xfrm/@rot``)."""
 
 
 @dataclass(frozen=True)

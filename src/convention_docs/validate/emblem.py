@@ -1,0 +1,197 @@
+"""The EU emblem as drawn: official colours, not stretched, turned or cropped (Annex IX).
+
+A picture is judged as the reader sees it. In a .docx, Word's crop (``a:srcRect``), rotation
+(``a:xfrm/@rot``) and drawn size are applied to the picture's pixels before the emblem is looked
+for; in a PDF, the part of the page where the picture is drawn is rendered by PDFium and looked
+at again. An emblem present in the picture but no longer recognisable as drawn (half the stars
+cropped off, turned, out of its 3:2 proportion) is reported as modified, never as absent; the
+12-star geometry in other colours than the official ones is reported with the colours seen.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from convention_docs.inspect.view import DocumentView, PlacedImage
+from convention_docs.logos import EmblemMatch, find_emblems
+
+__all__ = ["Defect", "Examined", "drawn_image", "examine"]
+
+STRETCH_TOLERANCE = 0.06
+"""Drawn proportions may differ from the pixels' by this share (rounding of Word's sizes)."""
+ROTATION_TOLERANCE = 0.5  # degrees
+
+
+@dataclass(frozen=True)
+class Defect:
+    """An emblem seen but not acceptable: ``code`` is ``EU_EMBLEM_MODIFIED`` or
+    ``EU_EMBLEM_NOT_OFFICIAL``; ``message`` says what was seen, in French."""
+
+    placed: PlacedImage
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Examined:
+    """One picture examined: the valid emblems found in it as drawn (with the size of the image
+    they were found in), and the defects."""
+
+    placed: PlacedImage
+    emblems: tuple[EmblemMatch, ...]
+    size: tuple[int, int]
+    image: Image.Image
+    defects: tuple[Defect, ...]
+
+
+def _crop_box(placed: PlacedImage) -> tuple[int, int, int, int]:
+    width, height = placed.image.size
+    left, top, right, bottom = (max(0.0, v) for v in placed.crop or (0, 0, 0, 0))
+    box = (round(width * left), round(height * top), round(width * (1 - right)),
+           round(height * (1 - bottom)))
+    return box[0], box[1], max(box[0] + 1, box[2]), max(box[1] + 1, box[3])
+
+
+def _stretch(placed: PlacedImage) -> float:
+    """Drawn aspect ratio over the (cropped) pixels' aspect ratio: 1.0 when not distorted."""
+    left, top, right, bottom = _crop_box(placed)
+    if placed.width_mm <= 0 or placed.height_mm <= 0:
+        return 1.0
+    return (placed.width_mm / placed.height_mm) / ((right - left) / (bottom - top))
+
+
+def _rotation(placed: PlacedImage) -> float:
+    """The rotation in -180..180 degrees."""
+    turned = placed.rotation % 360
+    return turned - 360 if turned > 180 else turned
+
+
+def drawn_image(placed: PlacedImage) -> Image.Image:
+    """Return the picture of ``placed`` as drawn: cropped, resized to its drawn proportions and
+    turned (white outside the turned picture)."""
+    image = placed.image
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA")
+    if placed.crop is not None:
+        image = image.crop(_crop_box(placed))
+    stretch = _stretch(placed)
+    if abs(stretch - 1) > 0.005:
+        width, height = image.size
+        size = (round(width * stretch), height) if stretch > 1 else (
+            width, round(height / stretch))
+        scale = min(1.0, math.sqrt(4_000_000 / (size[0] * size[1])))
+        image = image.resize((max(1, round(size[0] * scale)), max(1, round(size[1] * scale))),
+                             Image.Resampling.BICUBIC)
+    angle = _rotation(placed)
+    if abs(angle) > ROTATION_TOLERANCE:
+        rgba = image.convert("RGBA")
+        image = rgba.rotate(-angle, resample=Image.Resampling.BICUBIC, expand=True,
+                            fillcolor=(255, 255, 255, 0))
+    return image
+
+
+_TURN_HEIGHT = 240  # pixels: the picture is reduced to about this height to try the angles
+
+
+def turned_emblem(image: Image.Image) -> float | None:
+    """The angle (degrees, clockwise) by which an official emblem in ``image`` is turned, or
+    ``None`` (no emblem, or one upright: :func:`~convention_docs.logos.find_emblems` finds it).
+
+    Only pictures with a fair share of Reflex-Blue-like or black pixels are tried; the picture,
+    reduced, is turned back by every 5° and searched again (about 0.3 s for such a picture).
+    """
+    rgb = image.convert("RGBA")
+    flat = Image.alpha_composite(Image.new("RGBA", rgb.size, (255, 255, 255, 255)), rgb)
+    small = flat.convert("RGB")
+    scale = min(1.0, _TURN_HEIGHT / max(1, min(small.size)) * 1.5)
+    if scale < 1:
+        small = small.resize((max(1, round(small.width * scale)),
+                              max(1, round(small.height * scale))), Image.Resampling.BOX)
+    array = np.asarray(small, dtype=np.int16)
+    blue = (array[..., 2] - array[..., 0] > 60) & (array[..., 2] > 90)
+    if float(blue.mean()) < 0.08:
+        return None
+    for step in range(5, 360, 5):
+        angle = step if step <= 180 else step - 360
+        turned = small.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True,
+                              fillcolor=(255, 255, 255))
+        if any(match.official for match in find_emblems(turned)):
+            return float(angle)
+    return None
+
+
+def _how(placed: PlacedImage, stretch: float) -> list[str]:
+    how = []
+    angle = _rotation(placed)
+    if abs(angle) > ROTATION_TOLERANCE:
+        how.append(f"tourné de {abs(angle):.0f}°")
+    if placed.crop is not None and any(v > 0.005 for v in placed.crop):
+        how.append("rogné dans Word")
+    if abs(stretch - 1) > STRETCH_TOLERANCE:
+        ratio = f"{1.5 * stretch:.2f}".replace(".", ",")
+        how.append(f"déformé (largeur = {ratio} × la hauteur au lieu de 1,5 × : proportions "
+                   "3 : 2)")
+    return how
+
+
+def _modified(placed: PlacedImage, how: list[str], recognised: bool) -> Defect:
+    seen = " et ".join(how) if how else "tel qu'affiché sur la page, il n'est plus reconnaissable"
+    tail = ("" if recognised else " ; tel qu'affiché, on n'y reconnaît plus les douze étoiles "
+            "droites en cercle sur un rectangle 3 : 2")
+    return Defect(placed, "EU_EMBLEM_MODIFIED",
+                  f"emblème de l'Union européenne modifié : {seen}{tail} (règlement (UE) "
+                  "2021/1060, annexe IX : l'emblème ne doit pas être modifié)")
+
+
+def _colours(placed: PlacedImage, match: EmblemMatch) -> Defect:
+    return Defect(placed, "EU_EMBLEM_NOT_OFFICIAL",
+                  f"douze étoiles en cercle aux couleurs non officielles ({match.colours}) : ce "
+                  "n'est pas l'emblème de l'Union européenne (attendu : étoiles jaunes sur fond "
+                  "bleu Reflex, ou les versions monochromes officielles : étoiles blanches sur "
+                  "fond bleu, étoiles noires sur fond blanc)")
+
+
+def examine(view: DocumentView, placed: PlacedImage,
+            rendered: Image.Image | None = None) -> Examined:
+    """Examine one placed picture of ``view``.
+
+    ``rendered`` is the part of a PDF page where the picture is drawn (PDFium), when the
+    caller could render it: emblems are then looked for there too.
+    """
+    raw = find_emblems(placed.image)
+    stretch = _stretch(placed)
+    transformed = (placed.crop is not None and any(v > 0.005 for v in placed.crop)) or abs(
+        _rotation(placed)) > ROTATION_TOLERANCE or abs(stretch - 1) > STRETCH_TOLERANCE
+    defects: list[Defect] = []
+    image = placed.image
+    found = raw
+    if raw and transformed and view.kind != "pdf":
+        image = drawn_image(placed)
+        found = find_emblems(image)
+        how = _how(placed, stretch)
+        if len(found) < len(raw) or abs(stretch - 1) > STRETCH_TOLERANCE or abs(
+                _rotation(placed)) > ROTATION_TOLERANCE:
+            defects.append(_modified(placed, how, bool(found)))
+            found = []
+    elif raw and view.kind == "pdf":
+        if abs(stretch - 1) > STRETCH_TOLERANCE:
+            defects.append(_modified(placed, _how(placed, stretch), True))
+            found = []
+        elif rendered is not None and not find_emblems(rendered):
+            defects.append(_modified(placed, [], False))
+            found = []
+    if not raw and not defects:
+        angle = turned_emblem(placed.image)
+        if angle is not None:
+            defects.append(_modified(placed, [f"tourné d'environ {abs(angle):.0f}°"], False))
+    valid = []
+    for match in found:
+        if match.official:
+            valid.append(match)
+        elif not any(d.code == "EU_EMBLEM_NOT_OFFICIAL" for d in defects):
+            defects.append(_colours(placed, match))
+    return Examined(placed, tuple(valid), image.size, image, tuple(defects))

@@ -1,0 +1,238 @@
+"""Emblems as partners really paste them: fake colours, Word crops, rotations, stretching, the
+statement inside the Commission's ready-made artwork (read by OCR), no statement anywhere.
+
+Every document is built here (python-docx, Pillow, tools/make_logos.py's geometry), then judged
+as a .docx and, for the LibreOffice-marked tests, as the PDF LibreOffice prints of it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from lxml import etree
+from PIL import Image, ImageDraw, ImageFont
+
+from convention_docs import ocr
+from convention_docs.convert import Converter
+from convention_docs.inspect import read_docx
+from convention_docs.validate import Report, Severity, validate
+
+from .test_validate_received import STATEMENT, _convention
+
+needs_libreoffice = pytest.mark.skipif(
+    shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+    reason="LibreOffice (soffice) absent")
+needs_tesseract = pytest.mark.skipif(not ocr.available(),
+                                     reason="Tesseract (tesseract-ocr-fra) absent")
+
+REFLEX_BLUE, GOLD = "#003399", "#FFCC00"
+
+
+def _make_logos() -> ModuleType:
+    path = Path(__file__).resolve().parent.parent / "tools" / "make_logos.py"
+    spec = importlib.util.spec_from_file_location("make_logos_artwork", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+LOGOS = _make_logos()
+
+
+def emblem(background: str = REFLEX_BLUE, stars: str = GOLD,
+           size: tuple[int, int] = (600, 400)) -> Image.Image:
+    image: Image.Image = LOGOS.render_emblem(background, stars, size)
+    return image
+
+
+def artwork(text: str | None = STATEMENT, *, margin: bool = False) -> Image.Image:
+    """The emblem with ``text`` on two lines at its right, as the Commission's artwork."""
+    flag = emblem(size=(300, 200))
+    canvas = Image.new("RGBA", (1100, 260), (255, 255, 255, 0 if margin else 255))
+    canvas.paste(flag, (30, 30))
+    if text is not None:
+        draw = ImageDraw.Draw(canvas)
+        font = ImageFont.load_default(size=52)
+        first, _, second = text.partition(" l'")
+        draw.text((360, 55), first, font=font, fill=(0, 51, 153, 255))
+        draw.text((360, 135), "l'" + second if second else "", font=font,
+                  fill=(0, 51, 153, 255))
+    return canvas
+
+
+def _docx(path: Path, picture: Image.Image, *, width_mm: float = 40,
+          height_mm: float | None = None, statement: bool = True, crop: str | None = None,
+          rot: int | None = None) -> Path:
+    """The short convention of test_validate_received with ``picture`` at the top; ``crop``
+    (``a:srcRect`` attributes, e.g. 'r="50000"') and ``rot`` (60,000ths of a degree) set as
+    Word writes them."""
+    png = path.with_suffix(".png")
+    picture.save(png)
+    _convention(path, picture=None, width_mm=width_mm, statement=False)
+    doc = Document(str(path))
+    first = doc.paragraphs[0]
+    holder = first.insert_paragraph_before()
+    holder.add_run().add_picture(str(png), width=Mm(width_mm),
+                                 height=None if height_mm is None else Mm(height_mm))
+    if statement:
+        first.insert_paragraph_before().add_run(STATEMENT).font.name = "Arial"
+    for blip_fill in doc.element.body.iter(qn("pic:blipFill")):
+        if crop is not None:
+            rect = etree.fromstring(
+                f'<a:srcRect xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+                f'{crop}/>')
+            blip_fill.insert(1, rect)
+    if rot is not None:
+        for xfrm in doc.element.body.iter(qn("a:xfrm")):
+            xfrm.set("rot", str(rot))
+    doc.save(str(path))
+    return path
+
+
+def _codes(report: Report) -> set[str]:
+    return {f.code for f in report.errors}
+
+
+# -- fake emblems ---------------------------------------------------------------------------------
+
+FAKES = {"gold-on-red": ("#C8102E", GOLD, "étoiles jaunes sur fond rouge"),
+         "gold-on-green": ("#00843D", GOLD, "étoiles jaunes sur fond vert"),
+         "gold-on-black": ("#000000", GOLD, "étoiles jaunes sur fond noir"),
+         "white-on-red": ("#C8102E", "#FFFFFF", "étoiles blanches sur fond rouge")}
+OFFICIAL = {"colour": (REFLEX_BLUE, GOLD), "white": (REFLEX_BLUE, "#FFFFFF"),
+            "black": ("#FFFFFF", "#000000")}
+
+
+@pytest.mark.parametrize("key", sorted(FAKES))
+def test_fake_emblem_colours_are_refused_with_the_colours_seen(key: str, tmp_path: Path) -> None:
+    background, stars, seen = FAKES[key]
+    report = validate(_docx(tmp_path / f"{key}.docx", emblem(background, stars)))
+    assert _codes(report) == {"EU_EMBLEM_NOT_OFFICIAL"}, str(report)
+    [finding] = [f for f in report.findings if f.code == "EU_EMBLEM_NOT_OFFICIAL"]
+    assert f"({seen})" in finding.message
+    assert "absent" not in str(report)
+
+
+@pytest.mark.parametrize("key", sorted(OFFICIAL))
+def test_official_emblem_versions_are_accepted(key: str, tmp_path: Path) -> None:
+    report = validate(_docx(tmp_path / f"{key}.docx", emblem(*OFFICIAL[key])))
+    assert report.findings == (), str(report)
+
+
+# -- modified emblems -----------------------------------------------------------------------------
+
+MODIFIED = {
+    "stretched": ({"width_mm": 60, "height_mm": 20}, "déformé (largeur = 3,00 × la hauteur"),
+    "rotated": ({"rot": 30 * 60000}, "tourné de 30°"),
+    "rotated-small": ({"rot": 12 * 60000}, "tourné de 12°"),
+    "cropped-half": ({"crop": 'r="50000"'}, "rogné dans Word"),
+    "cropped-stars": ({"crop": 'l="20000" t="20000" r="20000" b="20000"'}, "rogné dans Word"),
+}
+
+
+@pytest.mark.parametrize("key", sorted(MODIFIED))
+def test_modified_emblem_is_refused_and_said_what_was_seen(key: str, tmp_path: Path) -> None:
+    options, seen = MODIFIED[key]
+    path = _docx(tmp_path / f"{key}.docx", emblem(), **options)  # type: ignore[arg-type]
+    report = validate(path)
+    assert _codes(report) == {"EU_EMBLEM_MODIFIED"}, str(report)
+    [finding] = [f for f in report.findings if f.code == "EU_EMBLEM_MODIFIED"]
+    assert seen in finding.message
+    assert finding.location.paragraph == 1
+    assert "EU_EMBLEM_MISSING" not in report.codes()
+
+
+def test_word_crop_and_rotation_are_read(tmp_path: Path) -> None:
+    path = _docx(tmp_path / "c.docx", emblem(), crop='l="1000" r="50000"', rot=5400000)
+    [placed] = read_docx(path).images
+    assert placed.crop == (0.01, 0.0, 0.5, 0.0)
+    assert placed.rotation == 90.0
+
+
+def test_crop_of_a_margin_only_keeps_the_emblem(tmp_path: Path) -> None:
+    # a bandeau cropped on its left side, far from the emblem, is not a modified emblem
+    strip = Image.new("RGB", (1500, 400), "white")
+    ImageDraw.Draw(strip).ellipse((20, 50, 320, 350), fill=(0, 140, 70))
+    strip.paste(emblem(), (800, 0))
+    report = validate(_docx(tmp_path / "m.docx", strip, width_mm=150,
+                            height_mm=150 * 400 / 1050, crop='l="30000"'))
+    assert report.findings == (), str(report)
+
+
+# -- no statement anywhere / the statement inside the artwork -------------------------------------
+
+def test_emblem_with_transparent_margins_and_no_statement_is_refused(tmp_path: Path) -> None:
+    picture = Image.new("RGBA", (900, 600), (255, 255, 255, 0))
+    picture.paste(emblem(), (150, 100))
+    report = validate(_docx(tmp_path / "t.docx", picture, width_mm=45, statement=False))
+    assert _codes(report) == {"FUNDING_STATEMENT_MISSING"}, str(report)
+    assert "rien n'est écrit à côté de l'emblème" in str(report)
+
+
+@needs_tesseract
+def test_statement_inside_the_artwork_is_read_by_ocr(tmp_path: Path) -> None:
+    report = validate(_docx(tmp_path / "a.docx", artwork(), width_mm=120, statement=False))
+    assert report.findings == (), str(report)
+
+
+@needs_tesseract
+def test_other_words_inside_the_artwork_are_refused(tmp_path: Path) -> None:
+    report = validate(_docx(tmp_path / "o.docx", artwork("Région Bretagne l'avenir"),
+                            width_mm=120, statement=False))
+    assert _codes(report) == {"FUNDING_STATEMENT_MISSING"}, str(report)
+    [finding] = [f for f in report.findings if f.code == "FUNDING_STATEMENT_MISSING"]
+    assert "lu par OCR" in finding.message and "Bretagne" in finding.message
+
+
+def test_unreadable_pixels_next_to_the_emblem_are_a_warning(tmp_path: Path) -> None:
+    picture = artwork(None)
+    draw = ImageDraw.Draw(picture)
+    for x in range(360, 1000, 37):  # scribbles where the statement would be
+        draw.line((x, 60, x + 25, 190), fill=(0, 51, 153), width=9)
+    report = validate(_docx(tmp_path / "u.docx", picture, width_mm=120, statement=False))
+    assert report.ok and report.codes() == {"FUNDING_STATEMENT_UNCONFIRMED"}, str(report)
+    [finding] = report.findings
+    assert finding.severity is Severity.WARNING
+    assert "n'ont pas pu être lus" in finding.message
+
+
+# -- the same as PDFs -----------------------------------------------------------------------------
+
+PDF_CASES = {"gold-on-red": "EU_EMBLEM_NOT_OFFICIAL", "rotated": "EU_EMBLEM_MODIFIED",
+             "cropped-half": "EU_EMBLEM_MODIFIED", "stretched": "EU_EMBLEM_MODIFIED",
+             "official": ""}
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
+    folder = tmp_path_factory.mktemp("artwork-pdf")
+    docs = {
+        "gold-on-red": _docx(folder / "gold-on-red.docx", emblem("#C8102E", GOLD)),
+        "rotated": _docx(folder / "rotated.docx", emblem(), rot=30 * 60000),
+        "cropped-half": _docx(folder / "cropped-half.docx", emblem(), crop='r="50000"'),
+        "stretched": _docx(folder / "stretched.docx", emblem(), width_mm=60, height_mm=20),
+        "official": _docx(folder / "official.docx", emblem()),
+    }
+    with Converter() as converter:
+        yield {key: converter.convert(path, path.with_suffix(".pdf"))
+               for key, path in docs.items()}
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+@pytest.mark.parametrize("key", sorted(PDF_CASES))
+def test_pdf_gets_the_docx_verdict(key: str, pdfs: dict[str, Path]) -> None:
+    docx_report = validate(pdfs[key].with_suffix(".docx"))
+    pdf_report = validate(pdfs[key])
+    expected = {PDF_CASES[key]} if PDF_CASES[key] else set()
+    assert _codes(docx_report) == expected, str(docx_report)
+    assert _codes(pdf_report) == expected, str(pdf_report)

@@ -105,7 +105,7 @@ def _emblems(view: DocumentView) -> tuple[list[_Emblem], list[PlacedImage], list
 def _rendered(view: DocumentView, placed: PlacedImage) -> Image.Image | None:
     """The part of a PDF page where ``placed`` is drawn, rendered by PDFium (None: not a PDF
     picture holding an emblem, or no box to render)."""
-    if view.kind != "pdf" or view.source is None or placed.bbox_mm is None \
+    if view.kind != "pdf" or view.source is None or placed.bbox_mm is None or not placed.visible \
             or placed.location.page is None or not find_emblems(placed.image):
         return None
     dpi = min(400.0, max(100.0, 80 * 25.4 / max(placed.height_mm, 1.0)))

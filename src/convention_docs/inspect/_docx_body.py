@@ -95,10 +95,15 @@ class PartWalker:
         self._part_reason: str | None = None
         self._root: Element = None
         self._sections: SectionPages | None = None
+        self._label: str | None = None
+        self._first_page: bool | None = None
 
-    def walk(self, root: Element, part: Any, region: str, hidden: str | None = None) -> None:
-        """Walk the story ``root`` of ``part``; ``hidden`` marks the whole part as never shown."""
+    def walk(self, root: Element, part: Any, region: str, hidden: str | None = None, *,
+             label: str | None = None, first_page: bool | None = None) -> None:
+        """Walk the story ``root`` of ``part``; ``hidden`` marks the whole part as never shown;
+        ``label`` and ``first_page`` go to every location (a header's section, its page)."""
         self._part, self._count, self._part_reason, self._root = part, 0, hidden, root
+        self._label, self._first_page = label, first_page
         self._numbering.restart()
         self._blocks(root, region, None)
 
@@ -119,7 +124,8 @@ class PartWalker:
 
     def _paragraph(self, p: Element, region: str, cell: tuple[int, int, int] | None) -> None:
         self._count += 1
-        location = Location(file=self._file, paragraph=self._count)
+        location = Location(file=self._file, paragraph=self._count, label=self._label,
+                            first_page=self._first_page)
         context = self._resolver.paragraph(p, cell)
         pieces: list[_Piece] = []
         pictures: list[tuple[Element, RunStyle]] = []

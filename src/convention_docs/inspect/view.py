@@ -52,6 +52,11 @@ class Location:
     page: int | None = None
     paragraph: int | None = None
     field: str | None = None
+    label: str | None = None
+    """Where a person finds it, in French, when the page is unknown (.docx): « pied de page de
+    la section 2 », « article 3 « DURÉE » : « La présente convention… » »."""
+    first_page: bool | None = None
+    """Whether a .docx header or footer shows on the first page (None: not known)."""
 
     def __str__(self) -> str:
         parts: list[str] = []
@@ -61,6 +66,8 @@ class Location:
             parts.append(f"paragraphe {self.paragraph}")
         if self.field is not None:
             parts.append(self.field)
+        if self.label is not None:
+            parts.append(self.label)
         return ", ".join(parts)
 
     def describe(self) -> str:

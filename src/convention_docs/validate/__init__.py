@@ -20,8 +20,10 @@ from convention_docs.validate._text import Reading
 from convention_docs.validate.currency import check_clauses, check_currency, check_typography
 from convention_docs.validate.form import check_form
 from convention_docs.validate.model_rules import check_model, model_view
+from convention_docs.validate.received import check_draft, check_periods
 from convention_docs.validate.report import Finding, Report, Severity
-from convention_docs.validate.visibility import check_visibility
+from convention_docs.validate.visibility import check_visibility, signature_date
+from convention_docs.validate.where import label_findings
 
 __all__ = ["Finding", "Report", "Severity", "validate", "validate_view"]
 
@@ -83,9 +85,15 @@ def validate_view(view: DocumentView, *, convention: Convention | None = None,
         logos = _library(library, None)
     findings += check_visibility(view, period=period, library=logos, date=date,
                                  reading=reading)
+    findings += check_draft(reading)
+    findings += check_periods(reading, date or signature_date(view, reading),
+                              old_logo=any(logos.match(p.image) == "fse" for p in view.images
+                                           if p.visible),
+                              logo_reported=any(f.code == "OTHER_EU_LOGO" for f in findings))
     findings += check_currency(reading.flow)
     findings += check_typography(reading.flow)
     findings += check_clauses(reading.flow)
+    findings = label_findings(view, findings)
     if view.source is not None:
         findings = [f if f.location.file else replace(f, location=replace(f.location,
                                                                            file=view.source))

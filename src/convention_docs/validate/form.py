@@ -20,9 +20,14 @@ _ARTICLE = re.compile(
     # capital A (running text wrapped onto a new line reads « article 4. »), and not « 1.2 ».
     r"^(?:Article|ARTICLE)\s+(?P<num>1\s*(?:er|ER)|[Pp]remier|PREMIER|\d{1,3})"
     r"(?=\s*(?:[:\-–—]|\.(?!\d)|$))")
-_MADE_AT = re.compile(r"\bfait\s+à\s+(?P<place>[^,\n]+?)\s*,?\s+le\b", re.IGNORECASE)
+# « Fait à Fougères, le … », « Fait en deux exemplaires originaux, à Fougères, le … », « Fait en
+# double exemplaire à Fougères le … », « Fait à Fougères, en trois exemplaires, le … ».
+_COPIES = (r"en\s+(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|double|triple)\s+"
+           r"exemplaires?(?:\s+originaux|\s+original)?")
+_MADE_AT = re.compile(rf"\bfait\s+(?:{_COPIES}\s*,?\s*)?à\s+(?P<place>[^,\n]+?)\s*,?\s+"
+                      rf"(?:{_COPIES}\s*,?\s*)?le\b", re.IGNORECASE)
 _ORIGINALS = re.compile(
-    r"\ben\s+(?P<n>\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+"
+    r"\ben\s+(?P<n>\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|double|triple)\s+"
     r"exemplaires?(\s+originaux|\s+original)?", re.IGNORECASE)
 _REPRESENTED = re.compile(r"\b(?P<word>représenté(?P<fem>e?)s?)\s+par\b", re.IGNORECASE)
 # Lower-case pieces of text that every match of these expressions contains (see ``_text``).
@@ -167,7 +172,7 @@ def check_parties_and_signatures(lines: Sequence[TextLine], texts: Texts) -> Ite
         elif parties:
             count = _ORIGINALS.search(text)
             words = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
-                     "sept": 7, "huit": 8, "neuf": 9, "dix": 10}
+                     "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "double": 2, "triple": 3}
             if count:
                 raw = count.group("n").lower()
                 n = int(raw) if raw.isdigit() else words[raw]

@@ -43,7 +43,8 @@ class Finding:
             "severity": self.severity.value,
             "message": self.message,
             "location": {k: v for k, v in (("file", loc.file), ("page", loc.page),
-                                           ("paragraph", loc.paragraph), ("field", loc.field))
+                                           ("paragraph", loc.paragraph), ("field", loc.field),
+                                           ("label", loc.label))
                          if v is not None},
         }
 

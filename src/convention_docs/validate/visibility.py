@@ -59,7 +59,10 @@ _FSE = re.compile(r"\bfonds\s+social\s+europ[ée]en\b(?!\s+plus)|\bFSE\b(?!\s?\+
 _STATEMENT_NEEDLES = ("financ",)
 _FSE_NEEDLES = ("fse", "social")
 _SIGNED_NEEDLES = ("fait",)
-_SIGNED = re.compile(r"fait\s+à\s+[^,\n]+,?\s+le\s+(1er|\d{1,2})\s+(\w+)\s+(\d{4})", re.IGNORECASE)
+_COPIES = (r"en\s+(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|double|triple)\s+"
+           r"exemplaires?(?:\s+originaux|\s+original)?\s*,?\s*")
+_SIGNED = re.compile(rf"fait\s+(?:{_COPIES})?à\s+[^,\n]+?,?\s+(?:{_COPIES})?le\s+(1er|\d{{1,2}})\s+"
+                     r"(\w+)\s+(\d{4})", re.IGNORECASE)
 _ARTICLE_1 = re.compile(r"(?i)article\s+(1\s*er|premier|1)\b")
 
 
@@ -257,6 +260,8 @@ def _first_page(view: DocumentView, item: PlacedImage | TextLine,
                 first_article: int | None) -> bool:
     if view.kind == "pdf":
         return item.location.page == 1
+    if item.region in ("header", "footer") and item.location.first_page is not None:
+        return item.location.first_page  # the reader worked out the sections' pages
     if item.region == "header":
         return True
     paragraph = item.location.paragraph

@@ -103,11 +103,11 @@ def validate_view(view: DocumentView, *, convention: Convention | None = None,
 
 def validate(source: Convention | str | Path, *, convention: Convention | None = None,
              library: LogoLibrary | None = None) -> Report:
-    """Return the validation report of a ``Convention``, a .docx or a .pdf file.
+    """Return the validation report of a ``Convention``, a .docx, an .odt or a .pdf file.
 
     ``convention``, when given with a file, is the model the file was rendered from: its
     funding period is then the one checked. Raises ``DocumentError`` for a file that cannot be
-    read (not a .docx/.pdf, corrupt, encrypted).
+    read (not a .docx/.odt/.pdf, corrupt, encrypted).
     """
     if isinstance(source, Convention):
         runs = Reading(model_view(source).lines).flow
@@ -122,6 +122,11 @@ def validate(source: Convention | str | Path, *, convention: Convention | None =
         view = read_docx(path)
     elif suffix == ".pdf":
         view = read_pdf(path)
+    elif suffix == ".odt":
+        from convention_docs.inspect.odt import read_odt  # LibreOffice: only when needed
+
+        view = read_odt(path)
     else:
-        raise DocumentError("format non reconnu : attendu un fichier .docx ou .pdf", path=path)
+        raise DocumentError("format non reconnu : attendu un fichier .docx, .odt ou .pdf",
+                            path=path)
     return validate_view(view, convention=convention, library=library)

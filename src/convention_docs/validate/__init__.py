@@ -16,6 +16,7 @@ from convention_docs.inspect import read_docx, read_pdf
 from convention_docs.inspect.view import DocumentView, Location
 from convention_docs.logos import LogoLibrary
 from convention_docs.model import Convention
+from convention_docs.scan import is_scan
 from convention_docs.validate._text import Reading
 from convention_docs.validate.currency import check_clauses, check_currency, check_typography
 from convention_docs.validate.form import check_form
@@ -23,7 +24,7 @@ from convention_docs.validate.model_rules import check_model, model_view
 from convention_docs.validate.received import check_draft, check_periods
 from convention_docs.validate.report import Finding, Report, Severity
 from convention_docs.validate.visibility import check_visibility, signature_date
-from convention_docs.validate.where import label_findings
+from convention_docs.validate.where import label_findings, shorten
 
 __all__ = ["Finding", "Report", "Severity", "validate", "validate_view"]
 
@@ -93,12 +94,40 @@ def validate_view(view: DocumentView, *, convention: Convention | None = None,
     findings += check_currency(reading.flow)
     findings += check_typography(reading.flow)
     findings += check_clauses(reading.flow)
-    findings = label_findings(view, findings)
+    findings = shorten(label_findings(view, findings))
     if view.source is not None:
         findings = [f if f.location.file else replace(f, location=replace(f.location,
                                                                            file=view.source))
                     for f in findings]
     return Report.of(view.source, view.kind, findings)
+
+
+OCR_DOUBTFUL = 75.0
+"""Mean OCR confidence (0-100) under which the findings on a scan are said to be doubtful."""
+
+
+def _validate_scan(view: DocumentView, *, convention: Convention | None,
+                   library: LogoLibrary | None) -> Report:
+    """A scan: read by OCR when Tesseract is installed, else one finding saying so."""
+    from convention_docs import ocr
+    from convention_docs.scan import read_scan
+
+    where = Location(file=view.source)
+    if not ocr.available():
+        return Report.of(view.source, view.kind, [Finding(
+            "SCAN_NOT_READABLE", Severity.ERROR,
+            f"document scanné sans couche texte ({view.pages} page(s) d'images) : il n'a pas pu "
+            "être vérifié, Tesseract (OCR, paquets tesseract-ocr et tesseract-ocr-fra) n'est "
+            "pas installé", where)])
+    scanned = read_scan(view)
+    report = validate_view(scanned.view, convention=convention, library=library)
+    doubtful = scanned.confidence < OCR_DOUBTFUL
+    note = Finding(
+        "SCAN_READ_BY_OCR", Severity.WARNING if doubtful else Severity.INFO,
+        f"document scanné sans couche texte : texte lu par OCR (Tesseract), confiance moyenne "
+        f"{scanned.confidence:.0f} %" + (" : lecture incertaine, les constats sur le texte "
+                                          "sont à vérifier à l'œil" if doubtful else ""), where)
+    return Report.of(report.source, report.kind, (*report.findings, note))
 
 
 def validate(source: Convention | str | Path, *, convention: Convention | None = None,
@@ -122,6 +151,8 @@ def validate(source: Convention | str | Path, *, convention: Convention | None =
         view = read_docx(path)
     elif suffix == ".pdf":
         view = read_pdf(path)
+        if is_scan(view):
+            return _validate_scan(view, convention=convention, library=library)
     elif suffix == ".odt":
         from convention_docs.inspect.odt import read_odt  # LibreOffice: only when needed
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from convention_docs.inspect.view import DocumentView, TextLine
 from convention_docs.validate._text import Reading, Texts, norm
 from convention_docs.validate.report import Finding, Severity
+from convention_docs.validate.structure import articles_part
 
 __all__ = ["check_form", "norm"]
 
@@ -208,6 +209,6 @@ def check_form(view: DocumentView, reading: Reading | None = None) -> list[Findi
     """Return the form findings of ``view`` (``reading``: its text, when already read)."""
     shown = (reading or Reading(view.lines)).shown
     lines, texts = shown.lines, shown.texts
-    findings = list(check_articles(lines, texts))
+    findings = list(check_articles(*articles_part(lines, texts)))  # no contents, no annexes
     findings.extend(check_parties_and_signatures(lines, texts))
     return findings

@@ -49,6 +49,12 @@ class Finding:
         }
 
 
+FUNDING_PREFIXES = ("EU_", "FUNDING_", "FSE_", "OTHER_EU_LOGO", "MIXED_FUNDING", "OUTDATED_FSE",
+                    "LOGO_FILE", "DOCUMENT_")
+"""Codes of the European funding's verdict (and of a document that could not be read), listed
+first in a report."""
+
+
 @dataclass(frozen=True)
 class Report:
     """What the validator found in one document (or model)."""
@@ -59,9 +65,11 @@ class Report:
 
     @classmethod
     def of(cls, source: str | None, kind: str, findings: Iterable[Finding]) -> Report:
-        """Return a report with ``findings`` sorted: errors first, then by code."""
+        """Return a report with ``findings`` sorted: errors first, the European funding's
+        verdict first among them, then by code."""
         order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-        ranked = sorted(findings, key=lambda f: (order[f.severity], f.code))
+        ranked = sorted(findings, key=lambda f: (order[f.severity],
+                                                 not f.code.startswith(FUNDING_PREFIXES), f.code))
         return cls(source, kind, tuple(ranked))
 
     @property

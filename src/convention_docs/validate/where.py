@@ -16,7 +16,10 @@ from convention_docs.inspect.view import DocumentView, TextLine
 from convention_docs.validate._text import norm
 from convention_docs.validate.report import Finding
 
-__all__ = ["label_findings", "quote"]
+__all__ = ["KEEP_PER_CODE", "label_findings", "quote", "shorten"]
+
+KEEP_PER_CODE = 3
+"""Findings kept per rule code; the last one kept says how many more there were."""
 
 _HEADING = re.compile(r"^(?:article|annexe|pr[ée]ambule|titre|chapitre)\b", re.IGNORECASE)
 QUOTE_LENGTH = 40
@@ -67,3 +70,24 @@ def label_findings(view: DocumentView, findings: Sequence[Finding]) -> list[Find
                                                         label=labels[location.paragraph]))
         labelled.append(finding)
     return labelled
+
+
+def shorten(findings: Sequence[Finding], keep: int = KEEP_PER_CODE) -> list[Finding]:
+    """Keep the first ``keep`` findings of each code; the last kept one counts the others."""
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.code] = counts.get(finding.code, 0) + 1
+    kept: list[Finding] = []
+    seen: dict[str, int] = {}
+    for finding in findings:
+        seen[finding.code] = seen.get(finding.code, 0) + 1
+        rank, total = seen[finding.code], counts[finding.code]
+        if rank > keep:
+            continue
+        if rank == keep and total > keep:
+            more = total - keep
+            finding = replace(finding, message=f"{finding.message} ; et {more} autre"
+                              f"{'s' if more > 1 else ''} constat{'s' if more > 1 else ''} du "
+                              "même type")
+        kept.append(finding)
+    return kept

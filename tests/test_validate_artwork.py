@@ -236,3 +236,29 @@ def test_pdf_gets_the_docx_verdict(key: str, pdfs: dict[str, Path]) -> None:
     expected = {PDF_CASES[key]} if PDF_CASES[key] else set()
     assert _codes(docx_report) == expected, str(docx_report)
     assert _codes(pdf_report) == expected, str(pdf_report)
+
+
+# -- the FSE 2014-2020 logo inside a strip with the emblem ---------------------------------------
+
+def _strip_with_fse() -> Image.Image:
+    from convention_docs.logos import asset
+
+    strip = Image.new("RGB", (1700, 320), "white")
+    with asset("fse-logo.png").open("rb") as f:
+        fse = Image.open(f).convert("RGB").resize((420, 280), Image.Resampling.LANCZOS)
+    strip.paste(fse, (40, 20))
+    ImageDraw.Draw(strip).ellipse((600, 40, 840, 280), fill=(0, 140, 70))  # a partner
+    strip.paste(emblem(size=(420, 280)), (1240, 20))
+    return strip
+
+
+def test_fse_2014_2020_logo_in_the_strip_next_to_the_fse_plus_statement(tmp_path: Path) -> None:
+    report = validate(_docx(tmp_path / "fse.docx", _strip_with_fse(), width_mm=170))
+    assert _codes(report) == {"OTHER_EU_LOGO"}, str(report)
+
+
+def test_strip_without_the_fse_logo_is_accepted(tmp_path: Path) -> None:
+    strip = _strip_with_fse()
+    ImageDraw.Draw(strip).rectangle((0, 0, 500, 319), fill="white")  # the FSE logo removed
+    report = validate(_docx(tmp_path / "partners.docx", strip, width_mm=170))
+    assert report.findings == (), str(report)

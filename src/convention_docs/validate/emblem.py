@@ -19,7 +19,7 @@ from PIL import Image
 from convention_docs.inspect.view import DocumentView, PlacedImage
 from convention_docs.logos import EmblemMatch, find_emblems
 
-__all__ = ["Defect", "Examined", "drawn_image", "examine"]
+__all__ = ["Defect", "Examined", "drawn_image", "examine", "pieces_beside"]
 
 STRETCH_TOLERANCE = 0.06
 """Drawn proportions may differ from the pixels' by this share (rounding of Word's sizes)."""
@@ -195,3 +195,36 @@ def examine(view: DocumentView, placed: PlacedImage,
         elif not any(d.code == "EU_EMBLEM_NOT_OFFICIAL" for d in defects):
             defects.append(_colours(placed, match))
     return Examined(placed, tuple(valid), image.size, image, tuple(defects))
+
+
+def pieces_beside(image: Image.Image, bbox: tuple[int, int, int, int],
+                  ) -> list[Image.Image]:
+    """The separate pictures of a strip of logos (« bandeau ») that holds an emblem at
+    ``bbox``: columns of ink separated by blank columns, the emblem's own left out, each
+    trimmed to its ink. Used to recognise another logo (the FSE 2014-2020 one) in the strip."""
+    rgba = image.convert("RGBA")
+    flat = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+    array = np.asarray(flat.convert("RGB"), dtype=np.int16)
+    background = np.median(np.concatenate([array[0], array[-1]]), axis=0)
+    ink = np.abs(array - background).max(axis=2) > 40
+    columns = ink.any(axis=0)
+    gap = max(2, round(0.01 * ink.shape[1]))
+    pieces: list[Image.Image] = []
+    start: int | None = None
+    blank = 0
+    for x, inked in enumerate([*columns.tolist(), False] + [False] * gap):
+        if inked:
+            start = x if start is None else start
+            blank = 0
+        elif start is not None:
+            blank += 1
+            if blank >= gap:
+                end = x - blank + 1
+                left, _, right, _ = bbox
+                if (end - start >= 20 and not (start < right and end > left)):
+                    rows = np.nonzero(ink[:, start:end].any(axis=1))[0]
+                    if rows.size >= 20:
+                        pieces.append(flat.convert("RGB").crop(
+                            (start, int(rows[0]), end, int(rows[-1]) + 1)))
+                start, blank = None, 0
+    return pieces

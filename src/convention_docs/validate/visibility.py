@@ -32,7 +32,7 @@ from convention_docs.logos import LogoLibrary, find_emblems
 from convention_docs.model import FundingPeriod
 from convention_docs.validate._text import Reading
 from convention_docs.validate.artwork import read_statement
-from convention_docs.validate.emblem import Defect, Examined, examine
+from convention_docs.validate.emblem import Defect, Examined, examine, pieces_beside
 from convention_docs.validate.report import Finding, Severity
 
 __all__ = ["MIN_EMBLEM_HEIGHT_MM", "check_visibility", "infer_period", "signature_date"]
@@ -320,6 +320,12 @@ def _check(view: DocumentView, reading: Reading, period: FundingPeriod | None,
                       f"haut ; au moins {MIN_EMBLEM_HEIGHT_MM:g} mm)", small.placed.location)
 
     fse_logos = [p for p in others if library.match(p.image) == "fse"]
+    for emblem in emblems:  # a strip of logos holding the emblem may hold the FSE logo too
+        if not emblem.whole and emblem.image is not None and emblem.bbox is not None \
+                and emblem.placed not in fse_logos and any(
+                    library.match(piece) == "fse"
+                    for piece in pieces_beside(emblem.image, emblem.bbox)):
+            fse_logos.append(emblem.placed)
     partners = [p for p in others if p not in fse_logos and p.visible]
 
     if period is None and (emblems or fse_logos or defects):

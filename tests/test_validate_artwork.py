@@ -262,3 +262,23 @@ def test_strip_without_the_fse_logo_is_accepted(tmp_path: Path) -> None:
     ImageDraw.Draw(strip).rectangle((0, 0, 500, 319), fill="white")  # the FSE logo removed
     report = validate(_docx(tmp_path / "partners.docx", strip, width_mm=170))
     assert report.findings == (), str(report)
+
+
+@pytest.mark.parametrize("angle", [12, 45, 90, 170, -20])
+def test_emblem_turned_in_its_own_pixels_is_modified_not_absent(angle: int,
+                                                                 tmp_path: Path) -> None:
+    turned = emblem().convert("RGBA").rotate(-angle, expand=True,
+                                             resample=Image.Resampling.BICUBIC,
+                                             fillcolor=(255, 255, 255, 0))
+    report = validate(_docx(tmp_path / "turned.docx", turned, width_mm=40))
+    assert _codes(report) == {"EU_EMBLEM_MODIFIED"}, str(report)
+    assert "tourné dans l'image elle-même" in report.errors[0].message
+
+
+def test_blue_partner_logo_is_not_a_turned_emblem(tmp_path: Path) -> None:
+    from convention_docs.validate.emblem import turned_emblem
+
+    logo = Image.new("RGB", (600, 400), "white")
+    ImageDraw.Draw(logo).rectangle((50, 50, 550, 350), fill=(0, 35, 149))
+    ImageDraw.Draw(logo).ellipse((200, 120, 400, 280), fill=(255, 204, 0))
+    assert turned_emblem(logo) is None

@@ -236,6 +236,11 @@ def _star_sized(blobs: FloatArray, mask: BoolArray) -> FloatArray:
     return blobs[around <= 2 * blobs[:, 2] + 4]
 
 
+def star_sized_blobs(mask: BoolArray) -> FloatArray:
+    """The blobs of ``mask`` that could be stars (x, y, area, width, height, one row each)."""
+    return _star_sized(_blobs(mask), mask)
+
+
 def _window(sorted_x: FloatArray, qx: FloatArray, half: FloatArray,
             ) -> tuple[IntArray, IntArray]:
     """All pairs (query, index in ``sorted_x``) with ``|sorted_x - qx| <= half`` (vectorised)."""

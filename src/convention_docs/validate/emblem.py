@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from convention_docs.inspect.view import DocumentView, PlacedImage
-from convention_docs.logos import EmblemMatch, find_emblems
+from convention_docs.logos import EmblemMatch, find_emblems, star_sized_blobs
 
 __all__ = ["Defect", "Examined", "drawn_image", "examine", "pieces_beside"]
 
@@ -98,11 +98,14 @@ _TURN_HEIGHT = 240  # pixels: the picture is reduced to about this height to try
 
 
 def turned_emblem(image: Image.Image) -> float | None:
-    """The angle (degrees, clockwise) by which an official emblem in ``image`` is turned, or
-    ``None`` (no emblem, or one upright: :func:`~convention_docs.logos.find_emblems` finds it).
+    """An angle (degrees, counter-clockwise) turning ``image`` so that an official emblem in it
+    is found upright, or ``None`` (no emblem, or one upright: ``find_emblems`` finds it). The
+    emblem's symmetries make the angle exact only modulo 30° (and within a few degrees).
 
-    Only pictures with a fair share of Reflex-Blue-like or black pixels are tried; the picture,
-    reduced, is turned back by every 5° and searched again (about 0.3 s for such a picture).
+    Only pictures with a fair share of Reflex-Blue-like pixels and at least twelve star-sized
+    light blobs are tried; the blobs' angles about their centre give the turn modulo 30°, and
+    the 12 candidate angles are tried on a reduced copy (10-130 ms; 10 ms for a blue picture
+    that is not an emblem).
     """
     rgb = image.convert("RGBA")
     flat = Image.alpha_composite(Image.new("RGBA", rgb.size, (255, 255, 255, 255)), rgb)
@@ -115,8 +118,25 @@ def turned_emblem(image: Image.Image) -> float | None:
     blue = (array[..., 2] - array[..., 0] > 60) & (array[..., 2] > 90)
     if float(blue.mean()) < 0.08:
         return None
-    for step in range(5, 360, 5):
-        angle = step if step <= 180 else step - 360
+    # the stars: light blobs of one size; their angles about their centre give the turn
+    # modulo 30°, so only 12 angles are tried
+    lum = np.asarray(small.convert("L"))
+    mask = lum > 100
+    blobs = star_sized_blobs(mask)
+    if len(blobs) < 12:
+        return None
+    median = float(np.median(blobs[:, 2]))
+    stars = blobs[(blobs[:, 2] > median / 2.5) & (blobs[:, 2] < median * 2.5)]
+    if not 12 <= len(stars) <= 40:
+        return None
+    centre = stars[:, :2].mean(axis=0)
+    angles = np.arctan2(stars[:, 0] - centre[0], centre[1] - stars[:, 1])  # clockwise from 12
+    phase = math.degrees(math.atan2(float(np.sin(12 * angles).mean()),
+                                    float(np.cos(12 * angles).mean()))) / 12
+    for hour in range(12):
+        angle = (phase + 30 * hour + 180) % 360 - 180
+        if abs(angle) <= ROTATION_TOLERANCE:
+            continue
         turned = small.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True,
                               fillcolor=(255, 255, 255))
         if any(match.official for match in find_emblems(turned)):
@@ -187,7 +207,7 @@ def examine(view: DocumentView, placed: PlacedImage,
     if not raw and not defects:
         angle = turned_emblem(placed.image)
         if angle is not None:
-            defects.append(_modified(placed, [f"tourné d'environ {abs(angle):.0f}°"], False))
+            defects.append(_modified(placed, ["tourné dans l'image elle-même"], False))
     valid = []
     for match in found:
         if match.official:

@@ -282,3 +282,11 @@ def test_blue_partner_logo_is_not_a_turned_emblem(tmp_path: Path) -> None:
     ImageDraw.Draw(logo).rectangle((50, 50, 550, 350), fill=(0, 35, 149))
     ImageDraw.Draw(logo).ellipse((200, 120, 400, 280), fill=(255, 204, 0))
     assert turned_emblem(logo) is None
+
+
+def test_emblem_too_small_to_recognise_is_not_said_absent(tmp_path: Path) -> None:
+    tiny = emblem().resize((36, 24), Image.Resampling.LANCZOS)  # stars of 1.3 pixels
+    report = validate(_docx(tmp_path / "tiny.docx", tiny, width_mm=30))
+    assert _codes(report) == {"EU_EMBLEM_TOO_SMALL"}, str(report)
+    assert "24 pixels de haut" in report.errors[0].message
+    assert "absent" not in str(report)

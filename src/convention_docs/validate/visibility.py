@@ -121,6 +121,25 @@ def _rendered(view: DocumentView, placed: PlacedImage) -> Image.Image | None:
         return None
 
 
+def _too_small_to_tell(others: Sequence[PlacedImage]) -> PlacedImage | None:
+    """A small picture mostly Reflex Blue with some yellow: an emblem too small (or too blurred)
+    for its stars to be recognised (under about 40 pixels high)."""
+    for placed in others:
+        if not placed.visible or placed.image.height > 80:
+            continue
+        rgb = placed.image.convert("RGB")
+        pixels = [rgb.getpixel((x, y)) for x in range(0, rgb.width, max(1, rgb.width // 40))
+                  for y in range(0, rgb.height, max(1, rgb.height // 40))]
+        colours = [pixel for pixel in pixels if isinstance(pixel, tuple)]
+        if not colours:
+            continue
+        blue = sum(1 for r, g, b, *_ in colours if b > 90 and b - r > 60) / len(colours)
+        yellow = sum(1 for r, g, b, *_ in colours if r > 110 and r - b > 60 and g - b > 50)
+        if blue > 0.4 and yellow / len(colours) > 0.01:
+            return placed
+    return None
+
+
 def _lines(reading: Reading, pattern: re.Pattern[str], needles: tuple[str, ...]
            ) -> tuple[list[TextLine], list[TextLine]]:
     """Return the visible and the invisible lines where ``pattern`` is found.
@@ -303,6 +322,13 @@ def _check(view: DocumentView, reading: Reading, period: FundingPeriod | None,
             yield Finding(defect.code, Severity.ERROR, defect.message, defect.placed.location)
     if not emblems and defects:
         pass  # what was seen is said above: not « absent »
+    elif not emblems and (tiny := _too_small_to_tell(others)) is not None:
+        yield Finding("EU_EMBLEM_TOO_SMALL", Severity.ERROR,
+                      f"une image aux couleurs de l'emblème (bleu et jaune, {_mm(tiny.width_mm)} "
+                      f"× {_mm(tiny.height_mm)} mm) est trop petite ou trop floue "
+                      f"({tiny.image.height} pixels de haut) pour qu'on y reconnaisse les douze "
+                      "étoiles de l'emblème de l'Union européenne : utilisez le fichier "
+                      "officiel, à une taille suffisante", tiny.location)
     elif not emblems:
         yield Finding("EU_EMBLEM_MISSING", Severity.ERROR,
                       "emblème de l'Union européenne absent (reconnu d'après le contenu des "

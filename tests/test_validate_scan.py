@@ -132,3 +132,23 @@ def test_scan_without_tesseract_is_one_clear_finding(scans: dict[str, Path],
         ocr._tesseract.cache_clear()
     assert [f.code for f in report.findings] == ["SCAN_NOT_READABLE"], str(report)
     assert "n'a pas pu être vérifié" in report.findings[0].message
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+@needs_tesseract
+def test_only_the_signed_last_page_scanned(scans: dict[str, Path], tmp_path: Path) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    text = PdfReader(scans["long"].with_name("long.pdf"))
+    scanned = PdfReader(scans["long"])
+    writer = PdfWriter()
+    writer.add_page(text.pages[0])
+    writer.add_page(text.pages[1])
+    writer.add_page(scanned.pages[2])  # the signature page, signed and scanned
+    mixed = tmp_path / "mixed.pdf"
+    with mixed.open("wb") as out:
+        writer.write(out)
+    report = validate(mixed)
+    assert report.ok and report.codes() == {"SCAN_READ_BY_OCR"}, str(report)
+    assert report.findings[0].message.startswith("page 3 scannée : texte lu par OCR")

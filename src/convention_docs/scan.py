@@ -18,7 +18,7 @@ from convention_docs._pdfium import render_page
 from convention_docs.inspect.view import DocumentView, Location, PlacedImage, TextLine
 from convention_docs.logos import find_emblems
 
-__all__ = ["SCAN_DPI", "ScanReading", "is_scan", "read_scan"]
+__all__ = ["SCAN_DPI", "ScanReading", "is_scan", "read_scan", "scanned_pages"]
 
 SCAN_DPI = 250
 """Resolution at which scanned pages are rendered for OCR."""
@@ -33,24 +33,35 @@ class ScanReading:
     view: DocumentView
     confidence: float
     seconds: float
+    pages: tuple[int, ...] = ()
+    """The pages read by OCR."""
+
+
+def _covering(image: PlacedImage) -> bool:
+    if image.bbox_mm is not None:
+        left, top, right, bottom = image.bbox_mm
+        area = (right - left) * (bottom - top)
+    else:
+        area = image.width_mm * image.height_mm
+    return area >= _PAGE_COVER * 210 * 297 * 0.9
+
+
+def scanned_pages(view: DocumentView) -> list[int]:
+    """The pages of a PDF that are scans: almost no text, a picture covering the page."""
+    if view.kind != "pdf" or not view.pages:
+        return []
+    text: dict[int | None, int] = {}
+    for line in view.lines:
+        if line.visible:
+            text[line.location.page] = text.get(line.location.page, 0) + len(line.text.strip())
+    covered = {image.location.page for image in view.images if _covering(image)}
+    return [page for page in range(1, view.pages + 1)
+            if page in covered and text.get(page, 0) < _MIN_TEXT_PER_PAGE]
 
 
 def is_scan(view: DocumentView) -> bool:
-    """Whether ``view`` (a PDF) is a scan: almost no text, each page a picture."""
-    if view.kind != "pdf" or not view.pages:
-        return False
-    text = sum(len(line.text.strip()) for line in view.lines if line.visible)
-    if text >= _MIN_TEXT_PER_PAGE * view.pages:
-        return False
-    covered = set()
-    for image in view.images:
-        if image.bbox_mm is not None:
-            left, top, right, bottom = image.bbox_mm
-            if (right - left) * (bottom - top) >= _PAGE_COVER * 210 * 297 * 0.9:
-                covered.add(image.location.page)
-        elif image.width_mm * image.height_mm >= _PAGE_COVER * 210 * 297 * 0.9:
-            covered.add(image.location.page)
-    return len(covered) >= max(1, view.pages // 2)
+    """Whether ``view`` (a PDF) holds scanned pages (almost no text, a picture as the page)."""
+    return bool(scanned_pages(view))
 
 
 def _page(source: str, page: int) -> tuple[list[TextLine], list[PlacedImage], float, int]:
@@ -79,20 +90,32 @@ def _page(source: str, page: int) -> tuple[list[TextLine], list[PlacedImage], fl
 
 
 def read_scan(view: DocumentView, *, workers: int = 2) -> ScanReading:
-    """OCR every page of the scan ``view``; raises ``RuntimeError`` without Tesseract."""
+    """OCR the scanned pages of ``view`` (see :func:`scanned_pages`) and return the view with
+    their lines and emblems in place of the page pictures; the other pages are kept as read.
+    Raises ``RuntimeError`` without Tesseract."""
     import time
 
     started = time.perf_counter()
     if view.source is None or not view.pages:
         raise ValueError("a scan is a PDF file")
     source = view.source
+    pages = scanned_pages(view)
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        pages = list(pool.map(lambda number: _page(source, number),
-                              range(1, view.pages + 1)))
-    lines = tuple(line for page_lines, _, _, _ in pages for line in page_lines)
-    images = tuple(image for _, page_images, _, _ in pages for image in page_images)
-    characters = sum(count for _, _, _, count in pages)
-    confidence = sum(weighted for _, _, weighted, _ in pages) / characters if characters else 0.0
-    scanned = DocumentView("pdf", view.source, lines, images, view.pages,
+        read = dict(zip(pages, pool.map(lambda number: _page(source, number), pages),
+                        strict=True))
+    lines: list[TextLine] = []
+    images: list[PlacedImage] = []
+    for page in range(1, view.pages + 1):
+        if page in read:
+            lines.extend(read[page][0])
+            images.extend(read[page][1])
+        else:
+            lines.extend(line for line in view.lines if line.location.page == page)
+            images.extend(image for image in view.images if image.location.page == page)
+    characters = sum(count for _, _, _, count in read.values())
+    confidence = sum(weighted for _, _, weighted, _ in read.values()) / characters \
+        if characters else 0.0
+    scanned = DocumentView("pdf", view.source, tuple(lines), tuple(images), view.pages,
                            {**view.metadata, "ocr": "tesseract"})
-    return ScanReading(scanned, round(confidence, 1), time.perf_counter() - started)
+    return ScanReading(scanned, round(confidence, 1), time.perf_counter() - started,
+                       tuple(pages))

@@ -106,27 +106,35 @@ OCR_DOUBTFUL = 75.0
 """Mean OCR confidence (0-100) under which the findings on a scan are said to be doubtful."""
 
 
+def _pages(pages: tuple[int, ...] | list[int], total: int | None) -> str:
+    if total is not None and len(pages) == total:
+        return "document scanné sans couche texte"
+    listed = ", ".join(str(page) for page in pages)
+    return f"page{'s' if len(pages) > 1 else ''} {listed} scannée{'s' if len(pages) > 1 else ''}"
+
+
 def _validate_scan(view: DocumentView, *, convention: Convention | None,
                    library: LogoLibrary | None) -> Report:
     """A scan: read by OCR when Tesseract is installed, else one finding saying so."""
     from convention_docs import ocr
-    from convention_docs.scan import read_scan
+    from convention_docs.scan import read_scan, scanned_pages
 
     where = Location(file=view.source)
     if not ocr.available():
         return Report.of(view.source, view.kind, [Finding(
             "SCAN_NOT_READABLE", Severity.ERROR,
-            f"document scanné sans couche texte ({view.pages} page(s) d'images) : il n'a pas pu "
-            "être vérifié, Tesseract (OCR, paquets tesseract-ocr et tesseract-ocr-fra) n'est "
+            f"{_pages(scanned_pages(view), view.pages)} (images de pages) : le document n'a pas "
+            "pu être vérifié, Tesseract (OCR, paquets tesseract-ocr et tesseract-ocr-fra) n'est "
             "pas installé", where)])
     scanned = read_scan(view)
     report = validate_view(scanned.view, convention=convention, library=library)
     doubtful = scanned.confidence < OCR_DOUBTFUL
     note = Finding(
         "SCAN_READ_BY_OCR", Severity.WARNING if doubtful else Severity.INFO,
-        f"document scanné sans couche texte : texte lu par OCR (Tesseract), confiance moyenne "
-        f"{scanned.confidence:.0f} %" + (" : lecture incertaine, les constats sur le texte "
-                                          "sont à vérifier à l'œil" if doubtful else ""), where)
+        f"{_pages(scanned.pages, view.pages)} : texte lu par OCR (Tesseract), confiance "
+        f"moyenne {scanned.confidence:.0f} %" + (" : lecture incertaine, les constats sur le "
+                                                  "texte sont à vérifier à l'œil"
+                                                  if doubtful else ""), where)
     return Report.of(report.source, report.kind, (*report.findings, note))
 
 

@@ -29,7 +29,7 @@ def quote(text: str, length: int = QUOTE_LENGTH) -> str:
     """« The start of ``text`` … », cut at a word.
 
     >>> quote("La présente convention organise la mise en œuvre des clauses sociales.")
-    '« La présente convention organise la mise en… »'
+    '« La présente convention organise la mise… »'
     """
     text = norm(text)
     if len(text) <= length:

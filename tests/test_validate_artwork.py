@@ -290,3 +290,34 @@ def test_emblem_too_small_to_recognise_is_not_said_absent(tmp_path: Path) -> Non
     assert _codes(report) == {"EU_EMBLEM_TOO_SMALL"}, str(report)
     assert "24 pixels de haut" in report.errors[0].message
     assert "absent" not in str(report)
+
+
+def _vertical() -> Image.Image:
+    """The vertical artwork: the emblem, the statement centred under it on two lines."""
+    canvas = Image.new("RGB", (700, 520), "white")
+    canvas.paste(emblem(size=(300, 200)), (200, 20))
+    draw = ImageDraw.Draw(canvas)
+    font = ImageFont.load_default(size=48)
+    draw.text((350, 290), "Cofinancé par", font=font, fill=(0, 0, 0), anchor="mt")
+    draw.text((350, 360), "l'Union européenne", font=font, fill=(0, 0, 0), anchor="mt")
+    return canvas
+
+
+def _negative() -> Image.Image:
+    """The artwork on a Reflex Blue band: white emblem stars and white statement."""
+    band = Image.new("RGB", (1100, 260), (0, 51, 153))
+    band.paste(emblem(REFLEX_BLUE, "#FFFFFF", size=(300, 200)), (30, 30))
+    draw = ImageDraw.Draw(band)
+    font = ImageFont.load_default(size=52)
+    draw.text((360, 55), "Cofinancé par", font=font, fill="white")
+    draw.text((360, 135), "l'Union européenne", font=font, fill="white")
+    return band
+
+
+@needs_tesseract
+@pytest.mark.parametrize("layout", ["vertical", "negative"])
+def test_statement_in_the_other_artwork_layouts_is_read(layout: str, tmp_path: Path) -> None:
+    picture = _vertical() if layout == "vertical" else _negative()
+    report = validate(_docx(tmp_path / f"{layout}.docx", picture, width_mm=70 if layout ==
+                            "vertical" else 120, statement=False))
+    assert report.findings == (), str(report)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from convention_docs import ocr
 
@@ -97,6 +97,9 @@ def read_statement(image: Image.Image, bbox: tuple[int, int, int, int]) -> Artwo
     best = ArtworkReading("unreadable")
     for region in inked:
         scale = max(1.0, min(4.0, 150 / tall))
+        grey = region.convert("L")
+        if float(np.median(np.asarray(grey))) < 128:  # light text on a dark band: invert
+            region = ImageOps.invert(grey).convert("RGB")
         if scale > 1:
             region = region.resize((round(region.width * scale), round(region.height * scale)),
                                    Image.Resampling.LANCZOS)

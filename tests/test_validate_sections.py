@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.shared import Mm
@@ -100,3 +101,25 @@ def test_body_findings_name_the_article_and_quote_the_paragraph(tmp_path: Path) 
     assert missing.location.label == ("sous « Article 5 : DISPOSITIONS DIVERSES », « Fait à "
                                       "Marseille, le 1er décembre 2026. »")
     assert str(missing.location).startswith(f"paragraphe {missing.location.paragraph}, sous")
+
+
+def test_cli_check_says_where_in_word_terms(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from convention_docs.cli import main
+
+    path = _base(tmp_path / "footer.docx")
+    doc = Document(str(path))
+    last = doc.add_section(WD_SECTION.NEW_PAGE)
+    doc.add_paragraph("Annexe : liste des contacts.")
+    last.footer.is_linked_to_previous = False
+    _fill(last.footer, _emblem(tmp_path / "e.png"))
+    doc.save(str(path))
+    assert main(["check", str(path)]) == 1
+    said = " ".join(capsys.readouterr().out.split())
+    assert "FUNDING_NOT_ON_FIRST_PAGE" in said and "pied de page de la section 2" in said
+    assert main(["check", "--format", "json", str(path)]) == 1
+    [report] = json.loads(capsys.readouterr().out)
+    [finding] = [f for f in report["findings"] if f["code"] == "FUNDING_NOT_ON_FIRST_PAGE"]
+    assert finding["location"]["label"] == "pied de page de la section 2"

@@ -321,3 +321,11 @@ def test_statement_in_the_other_artwork_layouts_is_read(layout: str, tmp_path: P
     report = validate(_docx(tmp_path / f"{layout}.docx", picture, width_mm=70 if layout ==
                             "vertical" else 120, statement=False))
     assert report.findings == (), str(report)
+
+
+def test_padding_in_word_is_not_a_stretch(tmp_path: Path) -> None:
+    # a negative a:srcRect pads the picture with blank space: the drawn box is wider, the
+    # emblem keeps its proportions
+    report = validate(_docx(tmp_path / "pad.docx", emblem(), width_mm=48, height_mm=80 / 3,
+                            crop='l="-10000" r="-10000"'))
+    assert report.findings == (), str(report)

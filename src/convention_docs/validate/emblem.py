@@ -57,11 +57,15 @@ def _crop_box(placed: PlacedImage) -> tuple[int, int, int, int]:
 
 
 def _stretch(placed: PlacedImage) -> float:
-    """Drawn aspect ratio over the (cropped) pixels' aspect ratio: 1.0 when not distorted."""
-    left, top, right, bottom = _crop_box(placed)
+    """Drawn aspect ratio over the (cropped or padded) pixels' aspect ratio: 1.0 when not
+    distorted. A negative ``a:srcRect`` side pads the picture: it widens the drawn box."""
     if placed.width_mm <= 0 or placed.height_mm <= 0:
         return 1.0
-    return (placed.width_mm / placed.height_mm) / ((right - left) / (bottom - top))
+    width, height = placed.image.size
+    left, top, right, bottom = placed.crop or (0.0, 0.0, 0.0, 0.0)
+    shown_w = max(1e-3, 1 - left - right) * width
+    shown_h = max(1e-3, 1 - top - bottom) * height
+    return (placed.width_mm / placed.height_mm) / (shown_w / shown_h)
 
 
 def _rotation(placed: PlacedImage) -> float:

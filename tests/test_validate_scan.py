@@ -26,11 +26,15 @@ needs_tesseract = pytest.mark.skipif(not ocr.available(),
                                      reason="Tesseract (tesseract-ocr-fra) absent")
 
 
-def _scan(pdf: Path, dest: Path, *, dpi: int = 150, skew: float = 0.0) -> Path:
-    """Print ``pdf`` and scan it back: pages as JPEG pictures, a little skewed, no text."""
+def _scan(pdf: Path, dest: Path, *, dpi: int = 150, skew: float = 0.0,
+          grey: bool = False) -> Path:
+    """Print ``pdf`` and scan it back: pages as JPEG pictures, a little skewed, no text;
+    ``grey``: printed and scanned in black and white."""
     pages = []
     for number in range(1, page_count(pdf) + 1):
         page = render_page(pdf, number, dpi)
+        if grey:
+            page = page.convert("L").convert("RGB")
         if skew:
             page = page.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor="white")
         buffer = io.BytesIO()
@@ -69,8 +73,11 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]
     with Converter() as converter:
         pdfs = {key: converter.convert(path, path.with_suffix(".pdf"))
                 for key, path in docs.items()}
-    yield {key: _scan(pdf, folder / f"{key}-scan.pdf", skew=0.4 if key == "accepted" else 0.0)
-           for key, pdf in pdfs.items()}
+    scanned = {key: _scan(pdf, folder / f"{key}-scan.pdf",
+                          skew=0.4 if key == "accepted" else 0.0)
+               for key, pdf in pdfs.items()}
+    scanned["grey"] = _scan(pdfs["accepted"], folder / "grey-scan.pdf", dpi=200, grey=True)
+    yield scanned
 
 
 @pytest.mark.libreoffice
@@ -85,8 +92,9 @@ def test_a_scan_is_recognised(scans: dict[str, Path]) -> None:
 @pytest.mark.libreoffice
 @needs_libreoffice
 @needs_tesseract
-def test_scan_of_a_compliant_convention_passes(scans: dict[str, Path]) -> None:
-    report = validate(scans["accepted"])
+@pytest.mark.parametrize("key", ["accepted", "grey"])
+def test_scan_of_a_compliant_convention_passes(key: str, scans: dict[str, Path]) -> None:
+    report = validate(scans[key])
     assert report.ok, str(report)
     assert report.codes() == {"SCAN_READ_BY_OCR"}, str(report)
     [note] = report.findings

@@ -134,8 +134,11 @@ MODIFIED = {
     "stretched": ({"width_mm": 60, "height_mm": 20}, "déformé (largeur = 3,00 × la hauteur"),
     "rotated": ({"rot": 30 * 60000}, "tourné de 30°"),
     "rotated-small": ({"rot": 12 * 60000}, "tourné de 12°"),
-    "cropped-half": ({"crop": 'r="50000"'}, "rogné dans Word"),
-    "cropped-stars": ({"crop": 'l="20000" t="20000" r="20000" b="20000"'}, "rogné dans Word"),
+    # Word keeps the scale when cropping: the drawn box shrinks with the picture
+    "cropped-half": ({"crop": 'r="50000"', "width_mm": 20, "height_mm": 80 / 3},
+                     "rogné dans Word ;"),
+    "cropped-stars": ({"crop": 'l="20000" t="20000" r="20000" b="20000"', "width_mm": 24,
+                       "height_mm": 16}, "rogné dans Word ;"),
 }
 
 
@@ -218,7 +221,8 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
     docs = {
         "gold-on-red": _docx(folder / "gold-on-red.docx", emblem("#C8102E", GOLD)),
         "rotated": _docx(folder / "rotated.docx", emblem(), rot=30 * 60000),
-        "cropped-half": _docx(folder / "cropped-half.docx", emblem(), crop='r="50000"'),
+        "cropped-half": _docx(folder / "cropped-half.docx", emblem(), crop='r="50000"',
+                              width_mm=20, height_mm=80 / 3),
         "stretched": _docx(folder / "stretched.docx", emblem(), width_mm=60, height_mm=20),
         "official": _docx(folder / "official.docx", emblem()),
     }

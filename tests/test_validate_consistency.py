@@ -62,7 +62,8 @@ CASES: dict[str, tuple[Callable[[Path], Path], set[str]]] = {
                             {"FUNDING_STATEMENT_MISSING"}),
     "gold-on-green": (lambda p: _docx(p, emblem("#00843D", GOLD)), {"EU_EMBLEM_NOT_OFFICIAL"}),
     "cropped-stars": (lambda p: _docx(p, emblem(), crop='l="20000" t="20000" r="20000" '
-                                                     'b="20000"'), {"EU_EMBLEM_MODIFIED"}),
+                                                     'b="20000"', width_mm=24, height_mm=16),
+                      {"EU_EMBLEM_MODIFIED"}),
     "alone": (lambda p: _convention(p, picture=_emblem(p.with_suffix(".png")), width_mm=30,
                                     statement=False), {"FUNDING_STATEMENT_MISSING"}),
 }

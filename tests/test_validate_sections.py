@@ -100,7 +100,8 @@ def test_body_findings_name_the_article_and_quote_the_paragraph(tmp_path: Path) 
     [missing] = [f for f in validate(path).errors if f.code == "ORIGINALS_MISSING"]
     assert missing.location.label == ("sous « Article 5 : DISPOSITIONS DIVERSES », « Fait à "
                                       "Marseille, le 1er décembre 2026. »")
-    assert str(missing.location).startswith(f"paragraphe {missing.location.paragraph}, sous")
+    assert str(missing.location) == (f"{missing.location.label}, paragraphe "
+                                     f"{missing.location.paragraph}")
 
 
 def test_cli_check_says_where_in_word_terms(tmp_path: Path,

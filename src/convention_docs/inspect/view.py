@@ -53,8 +53,9 @@ class Location:
     paragraph: int | None = None
     field: str | None = None
     label: str | None = None
-    """Where a person finds it, in French, when the page is unknown (.docx): « pied de page de
-    la section 2 », « article 3 « DURÉE » : « La présente convention… » »."""
+    """Where a person finds it, in French (said before the paragraph number): « pied de page de
+    la section 2 », « sous « Article 3 : DURÉE », « La présente convention… » », « ligne 14 lue
+    par OCR »."""
     first_page: bool | None = None
     """Whether a .docx header or footer shows on the first page (None: not known)."""
 
@@ -62,12 +63,12 @@ class Location:
         parts: list[str] = []
         if self.page is not None:
             parts.append(f"page {self.page}")
+        if self.label is not None:  # what a person looks for first: the footer, the article
+            parts.append(self.label)
         if self.paragraph is not None:
             parts.append(f"paragraphe {self.paragraph}")
         if self.field is not None:
             parts.append(self.field)
-        if self.label is not None:
-            parts.append(self.label)
         return ", ".join(parts)
 
     def describe(self) -> str:

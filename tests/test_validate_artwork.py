@@ -333,3 +333,12 @@ def test_padding_in_word_is_not_a_stretch(tmp_path: Path) -> None:
     report = validate(_docx(tmp_path / "pad.docx", emblem(), width_mm=48, height_mm=80 / 3,
                             crop='l="-10000" r="-10000"'))
     assert report.findings == (), str(report)
+
+
+@pytest.mark.parametrize("size", [(900, 400), (400, 400), (600, 600)])
+def test_emblem_stretched_in_its_own_pixels_is_modified_not_absent(
+        size: tuple[int, int], tmp_path: Path) -> None:
+    stretched = emblem().resize(size, Image.Resampling.LANCZOS)
+    report = validate(_docx(tmp_path / "stretched.docx", stretched, width_mm=40))
+    assert _codes(report) == {"EU_EMBLEM_MODIFIED"}, str(report)
+    assert "déformé dans l'image elle-même" in report.errors[0].message

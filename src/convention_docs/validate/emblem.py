@@ -19,7 +19,8 @@ from PIL import Image
 from convention_docs.inspect.view import DocumentView, PlacedImage
 from convention_docs.logos import EmblemMatch, find_emblems, star_sized_blobs
 
-__all__ = ["Defect", "Examined", "drawn_image", "examine", "pieces_beside"]
+__all__ = ["Defect", "Examined", "drawn_image", "examine", "pieces_beside",
+           "stretched_emblem", "turned_emblem"]
 
 STRETCH_TOLERANCE = 0.06
 """Drawn proportions may differ from the pixels' by this share (rounding of Word's sizes)."""
@@ -111,24 +112,12 @@ def turned_emblem(image: Image.Image) -> float | None:
     the 12 candidate angles are tried on a reduced copy (10-130 ms; 10 ms for a blue picture
     that is not an emblem).
     """
-    rgb = image.convert("RGBA")
-    flat = Image.alpha_composite(Image.new("RGBA", rgb.size, (255, 255, 255, 255)), rgb)
-    small = flat.convert("RGB")
-    scale = min(1.0, _TURN_HEIGHT / max(1, min(small.size)) * 1.5)
-    if scale < 1:
-        small = small.resize((max(1, round(small.width * scale)),
-                              max(1, round(small.height * scale))), Image.Resampling.BOX)
-    array = np.asarray(small, dtype=np.int16)
-    blue = (array[..., 2] - array[..., 0] > 60) & (array[..., 2] > 90)
-    if float(blue.mean()) < 0.08:
+    small = _star_candidates(image)
+    if small is None:
         return None
     # the stars: light blobs of one size; their angles about their centre give the turn
     # modulo 30°, so only 12 angles are tried
-    lum = np.asarray(small.convert("L"))
-    mask = lum > 100
-    blobs = star_sized_blobs(mask)
-    if len(blobs) < 12:
-        return None
+    blobs = star_sized_blobs(np.asarray(small.convert("L")) > 100)
     median = float(np.median(blobs[:, 2]))
     stars = blobs[(blobs[:, 2] > median / 2.5) & (blobs[:, 2] < median * 2.5)]
     if not 12 <= len(stars) <= 40:
@@ -145,6 +134,43 @@ def turned_emblem(image: Image.Image) -> float | None:
                               fillcolor=(255, 255, 255))
         if any(match.official for match in find_emblems(turned)):
             return float(angle)
+    return None
+
+
+_FACTORS = (0.5, 0.57, 0.65, 0.74, 0.84, 1.19, 1.35, 1.54, 1.75, 2.0)
+
+
+def _star_candidates(image: Image.Image, *, stars: bool = True) -> Image.Image | None:
+    """A reduced RGB copy of ``image`` when it may hold an emblem the search misses (a fair
+    share of Reflex-Blue-like pixels; with ``stars``, twelve star-sized light blobs or more),
+    else None."""
+    rgb = image.convert("RGBA")
+    flat = Image.alpha_composite(Image.new("RGBA", rgb.size, (255, 255, 255, 255)), rgb)
+    small = flat.convert("RGB")
+    scale = min(1.0, _TURN_HEIGHT / max(1, min(small.size)) * 1.5)
+    if scale < 1:
+        small = small.resize((max(1, round(small.width * scale)),
+                              max(1, round(small.height * scale))), Image.Resampling.BOX)
+    array = np.asarray(small, dtype=np.int16)
+    blue = (array[..., 2] - array[..., 0] > 60) & (array[..., 2] > 90)
+    if float(blue.mean()) < 0.08:
+        return None
+    if stars and len(star_sized_blobs(np.asarray(small.convert("L")) > 100)) < 12:
+        return None
+    return small
+
+
+def stretched_emblem(image: Image.Image) -> float | None:
+    """The horizontal factor by which the pixels of ``image`` hold an emblem out of its 3:2
+    proportion (found after scaling the width by 1 / factor), or None."""
+    small = _star_candidates(image, stars=False)  # stretched stars are not star-sized
+    if small is None:
+        return None
+    for factor in _FACTORS:
+        size = (max(1, round(small.width / factor)), small.height)
+        if any(match.official for match in find_emblems(small.resize(
+                size, Image.Resampling.BICUBIC))):
+            return factor
     return None
 
 
@@ -212,6 +238,13 @@ def examine(view: DocumentView, placed: PlacedImage,
         angle = turned_emblem(placed.image)
         if angle is not None:
             defects.append(_modified(placed, ["tourné dans l'image elle-même"], False))
+        else:
+            factor = stretched_emblem(placed.image)
+            if factor is not None:
+                ratio = f"{1.5 / factor:.2f}".replace(".", ",")
+                defects.append(_modified(placed, [
+                    f"déformé dans l'image elle-même (largeur = {ratio} × la hauteur au lieu "
+                    "de 1,5 × : proportions 3 : 2)"], False))
     valid = []
     for match in found:
         if match.official:

@@ -27,7 +27,7 @@ needs_tesseract = pytest.mark.skipif(not ocr.available(),
 
 
 def _scan(pdf: Path, dest: Path, *, dpi: int = 150, skew: float = 0.0,
-          grey: bool = False) -> Path:
+          grey: bool = False, declared: int | None = None) -> Path:
     """Print ``pdf`` and scan it back: pages as JPEG pictures, a little skewed, no text;
     ``grey``: printed and scanned in black and white."""
     pages = []
@@ -40,7 +40,7 @@ def _scan(pdf: Path, dest: Path, *, dpi: int = 150, skew: float = 0.0,
         buffer = io.BytesIO()
         page.save(buffer, "JPEG", quality=80)
         pages.append(Image.open(io.BytesIO(buffer.getvalue())))
-    pages[0].save(dest, save_all=True, append_images=pages[1:], resolution=dpi)
+    pages[0].save(dest, save_all=True, append_images=pages[1:], resolution=declared or dpi)
     return dest
 
 
@@ -77,6 +77,8 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]
                           skew=0.4 if key == "accepted" else 0.0)
                for key, pdf in pdfs.items()}
     scanned["grey"] = _scan(pdfs["accepted"], folder / "grey-scan.pdf", dpi=200, grey=True)
+    # saved without its resolution: Pillow's 72 dpi makes pages of 58 × 82 cm
+    scanned["72-dpi"] = _scan(pdfs["accepted"], folder / "72-scan.pdf", declared=72)
     yield scanned
 
 
@@ -92,7 +94,7 @@ def test_a_scan_is_recognised(scans: dict[str, Path]) -> None:
 @pytest.mark.libreoffice
 @needs_libreoffice
 @needs_tesseract
-@pytest.mark.parametrize("key", ["accepted", "grey"])
+@pytest.mark.parametrize("key", ["accepted", "grey", "72-dpi"])
 def test_scan_of_a_compliant_convention_passes(key: str, scans: dict[str, Path]) -> None:
     report = validate(scans[key])
     assert report.ok, str(report)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image
 
-__all__ = ["LOCK", "page_count", "render_page"]
+__all__ = ["LOCK", "page_count", "page_size_mm", "render_page"]
 
 LOCK = threading.RLock()
 """Held around every PDFium call (document open, render, close)."""
@@ -28,6 +28,23 @@ def page_count(path: str | Path) -> int:
             return len(document)
         finally:
             document.close()
+
+
+def page_size_mm(path: str | Path, page: int) -> tuple[float, float]:
+    """Return the width and height of page ``page`` (1-based) in millimetres."""
+    import pypdfium2 as pdfium
+
+    with LOCK:
+        document = pdfium.PdfDocument(str(path))
+        try:
+            pdf_page = document[page - 1]
+            try:
+                width, height = pdf_page.get_size()
+            finally:
+                pdf_page.close()
+        finally:
+            document.close()
+    return float(width) / 72 * MM_PER_INCH, float(height) / 72 * MM_PER_INCH
 
 
 def render_page(path: str | Path, page: int, dpi: float,

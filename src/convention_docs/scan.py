@@ -14,7 +14,7 @@ import concurrent.futures
 from dataclasses import dataclass
 
 from convention_docs import ocr
-from convention_docs._pdfium import render_page
+from convention_docs._pdfium import page_size_mm, render_page
 from convention_docs.inspect.view import DocumentView, Location, PlacedImage, TextLine
 from convention_docs.logos import find_emblems
 
@@ -65,13 +65,17 @@ def is_scan(view: DocumentView) -> bool:
 
 
 def _page(source: str, page: int) -> tuple[list[TextLine], list[PlacedImage], float, int]:
-    image = render_page(source, page, SCAN_DPI)
-    per_mm = SCAN_DPI / 25.4
+    # 250 dpi on an A4 page; a page declared bigger (a scan saved at 72 dpi) is rendered to
+    # the same number of pixels, as the text on it is not bigger
+    width_mm, height_mm = page_size_mm(source, page)
+    dpi = min(SCAN_DPI, SCAN_DPI * 297 / max(width_mm, height_mm, 1.0))
+    image = render_page(source, page, dpi)
+    per_mm = dpi / 25.4
     read = ocr.read_image(image)
     lines = []
     for number, line in enumerate(read.lines, start=1):
         left, top, right, bottom = line.bbox
-        height_pt = (bottom - top) / SCAN_DPI * 72
+        height_pt = (bottom - top) / dpi * 72
         lines.append(TextLine(line.text, Location(source, page=page, label=f"ligne {number} lue "
                                                   f"par OCR"),
                               font_size=round(height_pt * 0.8, 1),

@@ -43,7 +43,7 @@ def odts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_odt_compliant_convention_is_accepted(odts: dict[str, Path]) -> None:
     report = validate(odts["accepted"])
     assert report.ok and report.findings == (), str(report)
-    assert report.source == str(odts["accepted"])
+    assert report.source == str(odts["accepted"]) and report.kind == "odt"
 
 
 @pytest.mark.libreoffice

@@ -164,7 +164,8 @@ def validate(source: Convention | str | Path, *, convention: Convention | None =
     elif suffix == ".odt":
         from convention_docs.inspect.odt import read_odt  # LibreOffice: only when needed
 
-        view = read_odt(path)
+        return replace(validate_view(read_odt(path), convention=convention, library=library),
+                       kind="odt")
     else:
         raise DocumentError("format non reconnu : attendu un fichier .docx, .odt ou .pdf",
                             path=path)

@@ -28,8 +28,10 @@ _MADE_AT = re.compile(r"\bfait\s+(?:en\s+.{1,40}?\s+)?à\s+", re.IGNORECASE)
 def _toc(texts: Sequence[str]) -> set[int]:
     """Indexes of table-of-contents entries."""
     entries = {i for i, text in enumerate(texts)
-               if _ARTICLE_START.match(text) and _TOC_ENTRY.search(text[8:])}
-    title = next((i for i, text in enumerate(texts) if _TOC_TITLE.match(text)), None)
+               if text[:1] in "aA" and _ARTICLE_START.match(text) and text[-1:].isdigit()
+               and _TOC_ENTRY.search(text[8:])}
+    title = next((i for i, text in enumerate(texts)
+                  if len(text) < 25 and _TOC_TITLE.match(text)), None)
     if title is not None:  # after « Sommaire »: every heading until the numbering restarts
         seen_first = False
         for i in range(title + 1, len(texts)):
@@ -47,10 +49,13 @@ def _toc(texts: Sequence[str]) -> set[int]:
 def _annexes(texts: Sequence[str], skip: set[int]) -> int | None:
     """Index where the annexes begin: an annex heading after the signature place, or one
     followed by articles restarting at 1."""
-    made_at = max((i for i, text in enumerate(texts) if _MADE_AT.search(text)), default=None)
-    for i, text in enumerate(texts):
-        if i in skip or not _ANNEX.match(text) or len(text) > 150:
-            continue
+    annexes = [i for i, text in enumerate(texts)
+               if text[:1] in "Aa" and i not in skip and len(text) <= 150 and _ANNEX.match(text)]
+    if not annexes:
+        return None
+    made_at = max((i for i, text in enumerate(texts)
+                   if "ait" in text and _MADE_AT.search(text)), default=None)
+    for i in annexes:
         if made_at is not None and i > made_at:
             return i
         if any(_FIRST.match(later) for later in texts[i + 1:]) and any(

@@ -182,8 +182,10 @@ def test_emblem_with_transparent_margins_and_no_statement_is_refused(tmp_path: P
 
 
 @needs_tesseract
-def test_statement_inside_the_artwork_is_read_by_ocr(tmp_path: Path) -> None:
-    report = validate(_docx(tmp_path / "a.docx", artwork(), width_mm=120, statement=False))
+@pytest.mark.parametrize("transparent", [False, True])
+def test_statement_inside_the_artwork_is_read_by_ocr(transparent: bool, tmp_path: Path) -> None:
+    report = validate(_docx(tmp_path / "a.docx", artwork(margin=transparent), width_mm=120,
+                            statement=False))
     assert report.findings == (), str(report)
 
 

@@ -124,3 +124,14 @@ def test_cli_check_says_where_in_word_terms(tmp_path: Path,
     [report] = json.loads(capsys.readouterr().out)
     [finding] = [f for f in report["findings"] if f["code"] == "FUNDING_NOT_ON_FIRST_PAGE"]
     assert finding["location"]["label"] == "pied de page de la section 2"
+
+
+def test_emblem_only_in_the_even_pages_footer_is_not_on_the_first_page(tmp_path: Path) -> None:
+    path = _base(tmp_path / "even.docx")
+    doc = Document(str(path))
+    doc.settings.odd_and_even_pages_header_footer = True
+    _fill(doc.sections[0].even_page_footer, _emblem(tmp_path / "e.png"))
+    doc.save(str(path))
+    report = validate(path)
+    assert _codes(report) == {"FUNDING_NOT_ON_FIRST_PAGE"}, str(report)
+    assert report.errors[0].location.label == "pied de page (pages paires)"

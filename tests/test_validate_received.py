@@ -3,8 +3,8 @@
 - the seed convention's text typed into a plain .docx (one paragraph per line, no logos): refused,
   with its known defects listed;
 - a convention with a « bandeau » (one wide picture: partners' shapes, the EU emblem at the right
-  end) and no statement written as text: a warning saying what could not be confirmed; the same
-  with the statement typed next to it: accepted; the emblem alone without statement: refused.
+  end) and no statement written as text nor drawn next to the emblem: refused; the same with the
+  statement typed next to it: accepted; the emblem alone without statement: refused.
 """
 
 from __future__ import annotations
@@ -249,21 +249,17 @@ def received(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
-UNCONFIRMED = ("l'emblème de l'Union européenne figure dans une image plus large (bandeau) mais "
-               "la mention « Cofinancé par l'Union européenne » n'est pas écrite en texte : si "
-               "elle n'est que dans l'image, elle n'a pas pu être vérifiée, contrôlez-la à l'œil")
-
-
 @pytest.mark.parametrize("key", ["bandeau", "bandeau-unnamed"])
-def test_bandeau_without_statement_text_is_a_warning(key: str,
-                                                     received: dict[str, Path]) -> None:
-    # the statement may be pixels of the bandeau: not refused, but said precisely
+def test_bandeau_without_statement_anywhere_is_refused(key: str,
+                                                      received: dict[str, Path]) -> None:
+    # the statement is neither text nor pixels of the bandeau (nothing is drawn to the right
+    # of the emblem or under it): refused, saying so (issue 16: no statement anywhere)
     report = validate(received[key])
-    assert report.ok, str(report)
-    assert report.codes() == {"FUNDING_STATEMENT_UNCONFIRMED"}
-    finding = _only(report, "FUNDING_STATEMENT_UNCONFIRMED")
-    assert finding.severity is Severity.WARNING
-    assert finding.message == UNCONFIRMED
+    assert not report.ok
+    assert {f.code for f in report.errors} == {"FUNDING_STATEMENT_MISSING"}, str(report)
+    finding = _only(report, "FUNDING_STATEMENT_MISSING")
+    assert finding.message.endswith("ni écrite en texte, ni dans l'image ; rien n'est écrit à "
+                                    "côté de l'emblème dans l'image")
     assert finding.location.paragraph == 1  # the bandeau's paragraph
 
 
@@ -319,8 +315,8 @@ def received_pdf(received: dict[str, Path]) -> Iterator[dict[str, Path]]:
 @needs_libreoffice
 def test_received_pdfs(received_pdf: dict[str, Path]) -> None:
     bandeau = validate(received_pdf["bandeau"])
-    assert bandeau.ok and bandeau.codes() == {"FUNDING_STATEMENT_UNCONFIRMED"}, str(bandeau)
-    assert _only(bandeau, "FUNDING_STATEMENT_UNCONFIRMED").location.page == 1
+    assert {f.code for f in bandeau.errors} == {"FUNDING_STATEMENT_MISSING"}, str(bandeau)
+    assert _only(bandeau, "FUNDING_STATEMENT_MISSING").location.page == 1
     accepted = validate(received_pdf["bandeau-statement"])
     assert accepted.findings == (), str(accepted)
     alone = validate(received_pdf["emblem-alone"])

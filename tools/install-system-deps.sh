@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what convention_docs needs outside Python on Debian/Ubuntu: LibreOffice Writer (headless),
-# fonts with Arial metrics (Liberation), poppler-utils (pdftoppm, for looking at pages) and
-# python3-uno (the warm converter's bridge). Idempotent; uses apt-get only when something is missing.
+# fonts with Arial metrics (Liberation), poppler-utils (pdftoppm, for looking at pages),
+# python3-uno (the warm converter's bridge) and Tesseract with its French data (OCR of scans and
+# of the statement inside the official artwork). Idempotent; uses apt-get only when something is
+# missing.
 set -euo pipefail
-packages=(libreoffice-writer-nogui fonts-liberation2 poppler-utils python3-uno)
+packages=(libreoffice-writer-nogui fonts-liberation2 poppler-utils python3-uno tesseract-ocr tesseract-ocr-fra)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

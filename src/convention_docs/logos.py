@@ -35,7 +35,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from convention_docs.errors import AssetError
 from convention_docs.inspect._pixels import pixel_key
 
-__all__ = ["EmblemMatch", "LogoLibrary", "asset", "find_emblems"]
+__all__ = ["EmblemMatch", "LogoLibrary", "asset", "colour_name", "emblem_colours",
+           "find_emblems"]
 
 Variant = Literal["colour", "black", "white"]
 FloatArray = npt.NDArray[np.float64]
@@ -125,6 +126,20 @@ class EmblemMatch:
     bbox: tuple[int, int, int, int]
     confidence: float
     variant: Variant
+    stars_rgb: tuple[int, int, int] = (255, 204, 0)
+    """Mean colour of the stars' centres (0-255 RGB)."""
+    field_rgb: tuple[int, int, int] = (0, 51, 153)
+    """Mean colour of the rectangle around the stars (0-255 RGB)."""
+
+    @property
+    def official(self) -> bool:
+        """Whether the colours are those of an official version (see :func:`emblem_colours`)."""
+        return emblem_colours(self.stars_rgb, self.field_rgb)[0]
+
+    @property
+    def colours(self) -> str:
+        """The colours seen, in French (« étoiles jaunes sur fond bleu »)."""
+        return emblem_colours(self.stars_rgb, self.field_rgb)[1]
 
 
 def _blobs(mask: BoolArray) -> FloatArray:
@@ -221,6 +236,11 @@ def _star_sized(blobs: FloatArray, mask: BoolArray) -> FloatArray:
     return blobs[around <= 2 * blobs[:, 2] + 4]
 
 
+def star_sized_blobs(mask: BoolArray) -> FloatArray:
+    """The blobs of ``mask`` that could be stars (x, y, area, width, height, one row each)."""
+    return _star_sized(_blobs(mask), mask)
+
+
 def _window(sorted_x: FloatArray, qx: FloatArray, half: FloatArray,
             ) -> tuple[IntArray, IntArray]:
     """All pairs (query, index in ``sorted_x``) with ``|sorted_x - qx| <= half`` (vectorised)."""
@@ -311,8 +331,81 @@ def _light_variant(rgb: npt.NDArray[np.uint8], positions: FloatArray, star_radiu
     return "colour" if star[2] - background[2] < 0.3 * lighter else "white"
 
 
+def _mean_colours(rgb: npt.NDArray[np.uint8], positions: FloatArray, star_radius: float,
+                  ) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """Mean colours of the stars' centres and of a ring around them (the rectangle)."""
+    rows_n, cols_n = rgb.shape[:2]
+    inner = positions[:, None, :] + 0.25 * star_radius * np.stack(
+        [np.sin(_ANGLES[::6]), -np.cos(_ANGLES[::6])], axis=1)
+    inner = np.concatenate([positions[:, None, :], inner], axis=1)
+    ring = positions[:, None, :] + 1.6 * star_radius * np.stack(
+        [np.sin(_ANGLES), -np.cos(_ANGLES)], axis=1)
+
+    def mean(points: FloatArray) -> tuple[int, int, int]:
+        picked = rgb[np.clip(np.rint(points[..., 1]).astype(np.int64), 0, rows_n - 1),
+                     np.clip(np.rint(points[..., 0]).astype(np.int64), 0, cols_n - 1)]
+        r, g, b = (round(float(v)) for v in picked.reshape(-1, 3).astype(np.float64)
+                   .mean(axis=0))
+        return r, g, b
+
+    return mean(inner), mean(ring)
+
+
+def colour_name(rgb: tuple[int, int, int]) -> str:
+    """A French colour name for ``rgb`` (« bleu », « jaune », « rouge », « blanc » …).
+
+    >>> colour_name((0, 51, 153)), colour_name((255, 204, 0)), colour_name((200, 16, 46))
+    ('bleu', 'jaune', 'rouge')
+    """
+    r, g, b = (value / 255 for value in rgb)
+    high, low = max(r, g, b), min(r, g, b)
+    if high - low < 0.16 or (high > 0 and (high - low) / high < 0.22):
+        return "blanc" if high > 0.78 else "noir" if high < 0.3 else "gris"
+    if high == r:
+        hue = (60 * (g - b) / (high - low)) % 360
+    elif high == g:
+        hue = 60 * (b - r) / (high - low) + 120
+    else:
+        hue = 60 * (r - g) / (high - low) + 240
+    for limit, name in ((15, "rouge"), (40, "orange"), (72, "jaune"), (165, "vert"),
+                        (195, "turquoise"), (255, "bleu"), (290, "violet"), (340, "rose")):
+        if hue < limit:
+            return name
+    return "rouge"
+
+
+_PLURAL = {"rouge": "rouges", "orange": "orange", "jaune": "jaunes", "vert": "vertes",
+           "turquoise": "turquoise", "bleu": "bleues", "violet": "violettes", "rose": "roses",
+           "blanc": "blanches", "noir": "noires", "gris": "grises"}
+_OFFICIAL_COLOURS = {("jaune", "bleu"), ("orange", "bleu"),  # yellow on Reflex Blue
+                     ("blanc", "bleu"), ("gris", "bleu"),  # one colour: white on Reflex Blue
+                     ("noir", "blanc"), ("noir", "gris"),  # one colour: black on white
+                     ("blanc", "noir"), ("blanc", "gris"), ("gris", "noir")}  # printed in grey
+
+
+def emblem_colours(stars: tuple[int, int, int], field: tuple[int, int, int]
+                   ) -> tuple[bool, str]:
+    """Whether stars of colour ``stars`` on a rectangle of colour ``field`` are an official
+    version of the emblem, and the colours seen in French.
+
+    Official (DOMAIN §4, Annex IX): yellow stars on Reflex Blue; the one-colour versions (white
+    stars on Reflex Blue, black stars on white); a colour emblem printed or scanned in grey
+    (light stars on a dark grey rectangle) is accepted as such. The 12-star geometry in other
+    colours (gold on red, green or black; white on red …) is not the EU emblem.
+
+    >>> emblem_colours((255, 204, 0), (0, 51, 153))
+    (True, 'étoiles jaunes sur fond bleu')
+    >>> emblem_colours((255, 204, 0), (200, 16, 46))
+    (False, 'étoiles jaunes sur fond rouge')
+    """
+    star, back = colour_name(stars), colour_name(field)
+    seen = f"étoiles {_PLURAL[star]} sur fond {back}"
+    return (star, back) in _OFFICIAL_COLOURS, seen
+
+
 def _verify(stars: FloatArray, lum: FloatArray, rgb: npt.NDArray[np.uint8], dark: bool,
-            scale: float) -> tuple[float, Variant, FloatArray] | None:
+            scale: float) -> tuple[float, Variant, FloatArray, tuple[tuple[int, int, int],
+                                                                    tuple[int, int, int]]] | None:
     """Check the 12 blobs found at the clock positions of a candidate circle.
 
     ``lum`` is inverted for dark stars (the stars are always the light part). Return
@@ -362,7 +455,8 @@ def _verify(stars: FloatArray, lum: FloatArray, rgb: npt.NDArray[np.uint8], dark
     geometry = 1.0 - rms / (_MAX_RMS * radius + 0.3)
     checked = 1.0 if resolved >= _SHARP else 0.9 if resolved >= _RESOLVED else 0.8
     confidence = share * checked * (0.9 + 0.1 * geometry)
-    return round(confidence, 3), variant, np.array([centre[0], centre[1], radius])
+    return (round(confidence, 3), variant, np.array([centre[0], centre[1], radius]),
+            _mean_colours(rgb, positions, star_radius))
 
 
 def _working_copy(image: Image.Image) -> tuple[Image.Image, float, float]:
@@ -465,7 +559,8 @@ def _find_emblems(image: Image.Image) -> list[EmblemMatch]:
     work, scale_x, scale_y = _working_copy(image)
     rgb = np.asarray(work, dtype=np.uint8)
     lum = np.asarray(work.convert("L"), dtype=np.float64)
-    found: list[tuple[float, Variant, FloatArray]] = []
+    found: list[tuple[float, Variant, FloatArray, tuple[tuple[int, int, int],
+                                                         tuple[int, int, int]]]] = []
     for dark in (False, True):
         mask = lum < _DARK if dark else lum > _BRIGHT
         blobs = _star_sized(_blobs(mask), mask)
@@ -489,7 +584,7 @@ def _find_emblems(image: Image.Image) -> list[EmblemMatch]:
     found.sort(key=lambda item: -item[0])
     matches: list[EmblemMatch] = []
     kept: list[FloatArray] = []
-    for confidence, variant, (cx, cy, radius) in found:
+    for confidence, variant, (cx, cy, radius), (stars_rgb, field_rgb) in found:
         if any(math.hypot(cx - k[0], cy - k[1]) < k[2] for k in kept):
             continue  # the same emblem, found from another pair of stars or in both passes
         kept.append(np.array([cx, cy, radius]))
@@ -498,7 +593,7 @@ def _find_emblems(image: Image.Image) -> list[EmblemMatch]:
                cx + 0.5 + 2.25 * radius, cy + 0.5 + 1.5 * radius)
         bbox = (round(box[0] / scale_x), round(box[1] / scale_y), round(box[2] / scale_x),
                 round(box[3] / scale_y))
-        matches.append(EmblemMatch(bbox, confidence, variant))
+        matches.append(EmblemMatch(bbox, confidence, variant, stars_rgb, field_rgb))
     return matches
 
 

@@ -12,12 +12,12 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 NAME = "check"
-HELP = "vérifie des conventions (.docx ou .pdf)"
+HELP = "vérifie des conventions (.docx, .odt ou .pdf)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FICHIER",
-                        help="documents .docx ou .pdf à vérifier")
+                        help="documents .docx, .odt ou .pdf à vérifier")
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="présentation du rapport (défaut : text)")
 

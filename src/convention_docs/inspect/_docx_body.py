@@ -95,10 +95,15 @@ class PartWalker:
         self._part_reason: str | None = None
         self._root: Element = None
         self._sections: SectionPages | None = None
+        self._label: str | None = None
+        self._first_page: bool | None = None
 
-    def walk(self, root: Element, part: Any, region: str, hidden: str | None = None) -> None:
-        """Walk the story ``root`` of ``part``; ``hidden`` marks the whole part as never shown."""
+    def walk(self, root: Element, part: Any, region: str, hidden: str | None = None, *,
+             label: str | None = None, first_page: bool | None = None) -> None:
+        """Walk the story ``root`` of ``part``; ``hidden`` marks the whole part as never shown;
+        ``label`` and ``first_page`` go to every location (a header's section, its page)."""
         self._part, self._count, self._part_reason, self._root = part, 0, hidden, root
+        self._label, self._first_page = label, first_page
         self._numbering.restart()
         self._blocks(root, region, None)
 
@@ -119,7 +124,8 @@ class PartWalker:
 
     def _paragraph(self, p: Element, region: str, cell: tuple[int, int, int] | None) -> None:
         self._count += 1
-        location = Location(file=self._file, paragraph=self._count)
+        location = Location(file=self._file, paragraph=self._count, label=self._label,
+                            first_page=self._first_page)
         context = self._resolver.paragraph(p, cell)
         pieces: list[_Piece] = []
         pictures: list[tuple[Element, RunStyle]] = []
@@ -235,7 +241,8 @@ class PartWalker:
                 for blip in blips:
                     width, height = size if len(blips) == 1 else _group_size(blip, container, size)
                     self._add_image(blip.get(f"{_R}embed"), width, height, location, alt,
-                                    style.hidden or hidden, region, outside=outside)
+                                    style.hidden or hidden, region, outside=outside,
+                                    drawn=_drawn(blip, container))
             return
         for shape in _find(picture, f"{_V}shape"):
             data = shape.find(f"{_V}imagedata")
@@ -277,7 +284,9 @@ class PartWalker:
         return region != "body" or next(paragraph.iterancestors(_TXBX), None) is not None
 
     def _add_image(self, rid: str | None, width: float, height: float, location: Location,
-                   alt: str | None, hidden: bool, region: str, *, outside: bool = False) -> None:
+                   alt: str | None, hidden: bool, region: str, *, outside: bool = False,
+                   drawn: tuple[tuple[float, float, float, float] | None, float] = (None, 0.0),
+                   ) -> None:
         if rid is None:  # a linked (not embedded) picture: nothing to show or to examine
             return
         image = self._decode(rid)
@@ -289,6 +298,7 @@ class PartWalker:
         self.images.append(PlacedImage(
             image=image, width_mm=round(width, 2), height_mm=round(height, 2), location=location,
             visible=reason is None, alt=alt, region=region, invisible_reason=reason,
+            crop=drawn[0], rotation=drawn[1],
         ))
 
     def _decode(self, rid: str) -> Image.Image | None:
@@ -326,6 +336,35 @@ def _emu(element: Element | None, name: str) -> float:
     try:
         return int(element.get(name)) / _EMU_PER_MM if element is not None else 0.0
     except (TypeError, ValueError):
+        return 0.0
+
+
+def _drawn(blip: Element, container: Element
+           ) -> tuple[tuple[float, float, float, float] | None, float]:
+    """How Word draws the picture of ``blip``: the shares cropped off each side (``a:srcRect``,
+    in thousandths of a percent; ``None`` when uncropped) and the clockwise rotation in degrees
+    (``a:xfrm/@rot`` of the picture or of its group, in 60,000ths of a degree)."""
+    crop = None
+    rect = blip.getparent().find(f"{_A}srcRect") if blip.getparent() is not None else None
+    if rect is not None:
+        shares = tuple(_share(rect.get(side)) for side in ("l", "t", "r", "b"))
+        shares = tuple(max(-1.0, min(1.0, share)) for share in shares)
+        if any(shares):
+            crop = (shares[0], shares[1], shares[2], shares[3])
+    rotation = 0.0
+    pic = next(blip.iterancestors(f"{_PIC}pic"), None)
+    for xfrm in ([] if pic is None else [pic.find(f"{_PIC}spPr/{_A}xfrm")]) + [
+            container.find(f".//{_WPG}grpSpPr/{_A}xfrm")]:
+        if xfrm is not None:
+            rotation += _share(xfrm.get("rot")) * 100000 / 60000
+    return crop, rotation % 360
+
+
+def _share(value: str | None) -> float:
+    """A ``a:srcRect`` side (thousandths of a percent, may be negative: padding) as a share."""
+    try:
+        return int(value or "0") / 100000
+    except ValueError:
         return 0.0
 
 

@@ -24,7 +24,6 @@ import ctypes
 import hashlib
 import math
 import re
-import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -35,6 +34,7 @@ import pypdfium2.raw as raw
 from PIL import Image
 
 from convention_docs._cache import BoundedCache
+from convention_docs._pdfium import LOCK
 from convention_docs.inspect._pdf_events import (
     IDENTITY,
     RGB,
@@ -53,8 +53,7 @@ from convention_docs.inspect._pixels import content_key, decode_shared, placehol
 
 __all__ = ["LOCK", "Decoder", "page_events", "pdfium_lock", "render_page"]
 
-LOCK = threading.RLock()
-"""Held around every PDFium call of this process."""
+# One lock for the whole package (page pictures for scans and emblems take it too).
 
 _JUMP_EM = 0.15
 _SUBSET = 7  # "ABCDEF+"

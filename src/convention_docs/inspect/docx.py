@@ -62,7 +62,8 @@ _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAX_UNZIPPED = 512 * 1024 * 1024  # refuse archives that would inflate beyond this
 _NOT_DOCX = "fichier illisible : ce n'est pas un document Word (.docx)"
-_Story = tuple[Any, Any, bool]  # a header or footer part, its XML root, whether never shown
+_Story = tuple[Any, Any, bool, str, bool]
+# a header or footer part, its XML root, whether never shown, its label, whether on page 1
 _APP_KEYS = {"Application": "application", "AppVersion": "app_version", "Company": "company",
              "Template": "template", "Manager": "manager", "Pages": "app_pages"}
 
@@ -83,11 +84,13 @@ def read_docx(path: str | Path) -> DocumentView:
     resolver = _resolver(document, _theme(document))
     walker = PartWalker(resolver, _numbering(document), source)
     headers, footers = _header_footer_parts(document, body)
-    for part, root, hidden in headers:
-        walker.walk(root, part, "header", "en-tête non affiché" if hidden else None)
+    for part, root, hidden, label, first in headers:
+        walker.walk(root, part, "header", "en-tête non affiché" if hidden else None,
+                    label=label, first_page=first)
     walker.walk(body, document.part, "body")
-    for part, root, hidden in footers:
-        walker.walk(root, part, "footer", "pied de page non affiché" if hidden else None)
+    for part, root, hidden, label, first in footers:
+        walker.walk(root, part, "footer", "pied de page non affiché" if hidden else None,
+                    label=label, first_page=first)
     metadata = _metadata(document)
     if resolver.default_language:
         metadata["default_language"] = resolver.default_language
@@ -136,10 +139,18 @@ def _document(archive: zipfile.ZipFile, data: bytes, path: str | Path) -> Any:
 
 
 def _header_footer_parts(document: Any, body: Any) -> tuple[list[_Story], list[_Story]]:
-    """Header and footer parts in section order: (part, its XML, never shown)."""
+    """Header and footer parts in section order: (part, its XML, never shown, where a person
+    finds it (« pied de page de la section 2 »), whether it shows on the first page).
+
+    The first page shows the first section's « first » header (footer) when « première page
+    différente » (``w:titlePg``) is set, else its « default » one; a section without a reference
+    of some kind inherits the previous section's, the first section none.
+    """
     even_odd = _shared(document, RT.SETTINGS, _EVEN_ODD, _even_odd)
     shown: dict[str, list[Any]] = {}
-    for sect_pr in body.iter(f"{W}sectPr"):
+    sections = [s for s in body.iter(f"{W}sectPr") if s.getparent().tag != f"{W}sectPrChange"]
+    many = len(sections) > 1
+    for number, sect_pr in enumerate(sections, start=1):
         first = _on(sect_pr.find(f"{W}titlePg"))
         for ref in sect_pr:
             if ref.tag not in (f"{W}headerReference", f"{W}footerReference"):
@@ -151,11 +162,21 @@ def _header_footer_parts(document: Any, body: Any) -> tuple[list[_Story], list[_
             kind = ref.get(f"{W}type", "default")
             visible = kind == "default" or (kind == "first" and first) or (
                 kind == "even" and even_odd)
-            entry = shown.setdefault(str(part.partname), [part, root, ref.tag, False])
+            on_first = number == 1 and ((kind == "first" and first) or (
+                kind == "default" and not first))
+            noun = "en-tête" if ref.tag == f"{W}headerReference" else "pied de page"
+            which = {"first": " (première page)", "even": " (pages paires)"}.get(kind, "")
+            label = f"{noun} de la section {number}{which}" if many else f"{noun}{which}"
+            entry = shown.setdefault(str(part.partname),
+                                     [part, root, ref.tag, False, label, False])
             entry[3] = entry[3] or visible
-    stories = [(part, root, tag, not visible) for part, root, tag, visible in shown.values()]
-    return ([(p, r, h) for p, r, tag, h in stories if tag == f"{W}headerReference"],
-            [(p, r, h) for p, r, tag, h in stories if tag == f"{W}footerReference"])
+            entry[5] = entry[5] or on_first
+    stories = [(part, root, tag, not visible, label, on_first)
+               for part, root, tag, visible, label, on_first in shown.values()]
+    return ([(p, r, h, lab, f) for p, r, tag, h, lab, f in stories
+             if tag == f"{W}headerReference"],
+            [(p, r, h, lab, f) for p, r, tag, h, lab, f in stories
+             if tag == f"{W}footerReference"])
 
 
 def _on(element: Any) -> bool:

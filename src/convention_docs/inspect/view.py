@@ -52,11 +52,19 @@ class Location:
     page: int | None = None
     paragraph: int | None = None
     field: str | None = None
+    label: str | None = None
+    """Where a person finds it, in French (said before the paragraph number): « pied de page de
+    la section 2 », « sous « Article 3 : DURÉE », « La présente convention… » », « ligne 14 lue
+    par OCR »."""
+    first_page: bool | None = None
+    """Whether a .docx header or footer shows on the first page (None: not known)."""
 
     def __str__(self) -> str:
         parts: list[str] = []
         if self.page is not None:
             parts.append(f"page {self.page}")
+        if self.label is not None:  # what a person looks for first: the footer, the article
+            parts.append(self.label)
         if self.paragraph is not None:
             parts.append(f"paragraphe {self.paragraph}")
         if self.field is not None:
@@ -112,6 +120,10 @@ class PlacedImage:
     alt: str | None = None
     region: str = "body"
     invisible_reason: str | None = None
+    crop: tuple[float, float, float, float] | None = None
+    """Shares of the picture cut off on the left, top, right and bottom (.docx ``a:srcRect``)."""
+    rotation: float = 0.0
+    """Degrees the picture is turned clockwise (.docx ``a:xfrm/@rot``)."""
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,12 @@ from convention_docs.inspect import read_docx, read_pdf
 from convention_docs.inspect.view import DocumentView, Location
 from convention_docs.logos import LogoLibrary
 from convention_docs.model import Convention
+from convention_docs.scan import is_scan
 from convention_docs.validate._text import Reading
 from convention_docs.validate.currency import check_clauses, check_currency, check_typography
 from convention_docs.validate.form import check_form
 from convention_docs.validate.model_rules import check_model, model_view
+from convention_docs.validate.received import check_draft, check_periods
 from convention_docs.validate.report import Finding, Report, Severity
 from convention_docs.validate.signing import (
     check_hidden_text,
@@ -29,7 +31,8 @@ from convention_docs.validate.signing import (
     check_signature_fields,
     signature_fields,
 )
-from convention_docs.validate.visibility import check_visibility
+from convention_docs.validate.visibility import check_visibility, signature_date
+from convention_docs.validate.where import label_findings, shorten
 
 __all__ = ["Finding", "Report", "Severity", "validate", "validate_view"]
 
@@ -95,11 +98,17 @@ def validate_view(view: DocumentView, *, convention: Convention | None = None,
         logos = _library(library, None)
     findings += check_visibility(view, period=period, library=logos, date=date,
                                  reading=reading)
+    findings += check_draft(reading)
+    findings += check_periods(reading, date or signature_date(view, reading),
+                              old_logo=any(logos.match(p.image) == "fse" for p in view.images
+                                           if p.visible),
+                              logo_reported=any(f.code == "OTHER_EU_LOGO" for f in findings))
     findings += check_currency(reading.flow)
     findings += check_typography(reading.flow)
     findings += check_clauses(reading.flow)
     findings += check_hidden_text(reading)
     findings += check_signature_fields(reading, signature_fields)
+    findings = shorten(label_findings(view, findings))
     if view.source is not None:
         findings = [f if f.location.file else replace(f, location=replace(f.location,
                                                                            file=view.source))
@@ -107,14 +116,50 @@ def validate_view(view: DocumentView, *, convention: Convention | None = None,
     return Report.of(view.source, view.kind, findings)
 
 
+OCR_DOUBTFUL = 75.0
+"""Mean OCR confidence (0-100) under which the findings on a scan are said to be doubtful."""
+
+
+def _pages(pages: tuple[int, ...] | list[int], total: int | None) -> str:
+    if total is not None and len(pages) == total:
+        return "document scanné sans couche texte"
+    listed = ", ".join(str(page) for page in pages)
+    return f"page{'s' if len(pages) > 1 else ''} {listed} scannée{'s' if len(pages) > 1 else ''}"
+
+
+def _validate_scan(view: DocumentView, *, convention: Convention | None,
+                   library: LogoLibrary | None) -> Report:
+    """A scan: read by OCR when Tesseract is installed, else one finding saying so."""
+    from convention_docs import ocr
+    from convention_docs.scan import read_scan, scanned_pages
+
+    where = Location(file=view.source)
+    if not ocr.available():
+        return Report.of(view.source, view.kind, [Finding(
+            "SCAN_NOT_READABLE", Severity.ERROR,
+            f"{_pages(scanned_pages(view), view.pages)} (images de pages) : le document n'a pas "
+            "pu être vérifié, Tesseract (OCR, paquets tesseract-ocr et tesseract-ocr-fra) n'est "
+            "pas installé", where)])
+    scanned = read_scan(view)
+    report = validate_view(scanned.view, convention=convention, library=library)
+    doubtful = scanned.confidence < OCR_DOUBTFUL
+    note = Finding(
+        "SCAN_READ_BY_OCR", Severity.WARNING if doubtful else Severity.INFO,
+        f"{_pages(scanned.pages, view.pages)} : texte lu par OCR (Tesseract), confiance "
+        f"moyenne {scanned.confidence:.0f} %" + (" : lecture incertaine, les constats sur le "
+                                                  "texte sont à vérifier à l'œil"
+                                                  if doubtful else ""), where)
+    return Report.of(report.source, report.kind, (*report.findings, note))
+
+
 def validate(source: Convention | str | Path, *, convention: Convention | None = None,
              library: LogoLibrary | None = None) -> Report:
-    """Return the validation report of a ``Convention``, a .docx or a .pdf file.
+    """Return the validation report of a ``Convention``, a .docx, an .odt or a .pdf file.
 
     ``convention``, when given with a file, is the model the file was rendered from: its
     funding period is then the one checked. Raises ``DocumentError`` for a file that cannot be
-    read (not a .docx/.pdf, corrupt, encrypted), ``SpecError`` for a ``Convention`` that is not
-    valid (one built by pydantic's ``model_copy(update=…)``, which does not validate).
+    read (not a .docx/.odt/.pdf, corrupt, encrypted), ``SpecError`` for a ``Convention`` that
+    is not valid (one built by pydantic's ``model_copy(update=…)``, which does not validate).
     """
     if isinstance(source, Convention):
         source = checked(source)  # 0.1 ms; model_copy(update=…) builds unchecked objects
@@ -129,11 +174,24 @@ def validate(source: Convention | str | Path, *, convention: Convention | None =
     path = Path(source)
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        return validate_view(read_docx(path), convention=convention, library=library)
-    if suffix != ".pdf":
-        raise DocumentError("format non reconnu : attendu un fichier .docx ou .pdf", path=path)
-    from convention_docs.validate.signatures import check_signatures
+        view = read_docx(path)
+    elif suffix == ".pdf":
+        from convention_docs.validate.signatures import check_signatures
 
-    report = validate_view(read_pdf(path), convention=convention, library=library,
-                           signature_fields=signature_fields(path))
-    return Report.of(report.source, report.kind, (*report.findings, *check_signatures(path)))
+        view = read_pdf(path)
+        if is_scan(view):
+            report = _validate_scan(view, convention=convention, library=library)
+        else:
+            report = validate_view(view, convention=convention, library=library,
+                                   signature_fields=signature_fields(path))
+        return Report.of(report.source, report.kind,
+                         (*report.findings, *check_signatures(path)))
+    elif suffix == ".odt":
+        from convention_docs.inspect.odt import read_odt  # LibreOffice: only when needed
+
+        return replace(validate_view(read_odt(path), convention=convention, library=library),
+                       kind="odt")
+    else:
+        raise DocumentError("format non reconnu : attendu un fichier .docx, .odt ou .pdf",
+                            path=path)
+    return validate_view(view, convention=convention, library=library)

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from convention_docs.inspect.view import DocumentView, TextLine
 from convention_docs.validate._text import Reading, Texts, norm
 from convention_docs.validate.report import Finding, Severity
+from convention_docs.validate.structure import articles_part
 
 __all__ = ["check_form", "norm", "signature_formula", "speaks_of_originals"]
 
@@ -22,9 +23,14 @@ _ARTICLE = re.compile(
     r"(?=\s*(?:[:\-–—]|\.(?!\d)|$))")
 # A table-of-contents entry: a title, a leader of dots (or an ellipsis), a page number.
 _TOC_ENTRY = re.compile(r"(?:\.\s?){3,}\s*\d{1,4}$|…\s*\d{1,4}$")
-_MADE_AT = re.compile(r"\bfait\s+à\s+(?P<place>[^,\n]+?)\s*,?\s+le\b", re.IGNORECASE)
+# « Fait à Fougères, le … », « Fait en deux exemplaires originaux, à Fougères, le … », « Fait en
+# double exemplaire à Fougères le … », « Fait à Fougères, en trois exemplaires, le … ».
+_COPIES = (r"en\s+(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|double|triple)\s+"
+           r"exemplaires?(?:\s+originaux|\s+original)?")
+_MADE_AT = re.compile(rf"\bfait\s+(?:{_COPIES}\s*,?\s*)?à\s+(?P<place>[^,\n]+?)\s*,?\s+"
+                      rf"(?:{_COPIES}\s*,?\s*)?le\b", re.IGNORECASE)
 _ORIGINALS = re.compile(
-    r"\ben\s+(?P<n>\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)\s+"
+    r"\ben\s+(?P<n>\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|double|triple)\s+"
     r"exemplaires?(\s+originaux|\s+original)?", re.IGNORECASE)
 # A convention signed electronically has no « Fait à …, le … » date: « signée
 # électroniquement », « signature électronique », « date de sa dernière signature ».
@@ -214,7 +220,7 @@ def check_parties_and_signatures(lines: Sequence[TextLine], texts: Texts) -> Ite
         elif parties:
             count = _ORIGINALS.search(text)
             words = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
-                     "sept": 7, "huit": 8, "neuf": 9, "dix": 10}
+                     "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "double": 2, "triple": 3}
             if count:
                 raw = count.group("n").lower()
                 n = int(raw) if raw.isdigit() else words[raw]
@@ -250,6 +256,6 @@ def check_form(view: DocumentView, reading: Reading | None = None) -> list[Findi
     """Return the form findings of ``view`` (``reading``: its text, when already read)."""
     shown = (reading or Reading(view.lines)).shown
     lines, texts = shown.lines, shown.texts
-    findings = list(check_articles(lines, texts))
+    findings = list(check_articles(*articles_part(lines, texts)))  # no contents, no annexes
     findings.extend(check_parties_and_signatures(lines, texts))
     return findings

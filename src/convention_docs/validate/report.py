@@ -49,9 +49,16 @@ class Finding:
             "severity": self.severity.value,
             "message": self.message,
             "location": {k: v for k, v in (("file", loc.file), ("page", loc.page),
-                                           ("paragraph", loc.paragraph), ("field", loc.field))
+                                           ("paragraph", loc.paragraph), ("field", loc.field),
+                                           ("label", loc.label))
                          if v is not None},
         }
+
+
+FUNDING_PREFIXES = ("EU_", "FUNDING_", "FSE_", "OTHER_EU_LOGO", "MIXED_FUNDING", "OUTDATED_FSE",
+                    "LOGO_FILE", "DOCUMENT_")
+"""Codes of the European funding's verdict (and of a document that could not be read), listed
+first in a report."""
 
 
 @dataclass(frozen=True)
@@ -64,8 +71,10 @@ class Report:
 
     @classmethod
     def of(cls, source: str | None, kind: str, findings: Iterable[Finding]) -> Report:
-        """Return a report with ``findings`` sorted: errors first, then by code."""
-        ranked = sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.code))
+        """Return a report with ``findings`` sorted: errors first, the European funding's
+        verdict first among them, then by code."""
+        ranked = sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity],
+                                                 not f.code.startswith(FUNDING_PREFIXES), f.code))
         return cls(source, kind, tuple(ranked))
 
     @property

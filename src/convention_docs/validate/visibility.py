@@ -16,15 +16,19 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from babel.dates import get_month_names
+from PIL import Image
 
+from convention_docs._pdfium import render_page
 from convention_docs.funding import FSE_PLUS_START
 from convention_docs.inspect.view import DocumentView, Location, PlacedImage, TextLine
 from convention_docs.logos import LogoLibrary, find_emblems
 from convention_docs.model import FundingPeriod
 from convention_docs.validate._text import Reading
+from convention_docs.validate.artwork import read_statement
+from convention_docs.validate.emblem import Defect, Examined, examine, pieces_beside
 from convention_docs.validate.report import Finding, Severity
 
 __all__ = ["MIN_EMBLEM_HEIGHT_MM", "check_visibility", "infer_period", "signature_date"]
@@ -51,7 +55,10 @@ _FSE = re.compile(r"\bfonds\s+social\s+europ[ée]en\b(?!\s+plus)|\bFSE\b(?!\s?\+
 _STATEMENT_NEEDLES = ("financ",)
 _FSE_NEEDLES = ("fse", "social")
 _SIGNED_NEEDLES = ("fait",)
-_SIGNED = re.compile(r"fait\s+à\s+[^,\n]+,?\s+le\s+(1er|\d{1,2})\s+(\w+)\s+(\d{4})", re.IGNORECASE)
+_COPIES = (r"en\s+(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|double|triple)\s+"
+           r"exemplaires?(?:\s+originaux|\s+original)?\s*,?\s*")
+_SIGNED = re.compile(rf"fait\s+(?:{_COPIES})?à\s+[^,\n]+?,?\s+(?:{_COPIES})?le\s+(1er|\d{{1,2}})\s+"
+                     r"(\w+)\s+(\d{4})", re.IGNORECASE)
 _ARTICLE_1 = re.compile(r"(?i)article\s+(1\s*er|premier|1)\b")
 
 
@@ -62,31 +69,71 @@ class _Emblem:
     height_mm: float
     whole: bool
     """True when the picture is the emblem alone; False for an emblem inside a wider picture."""
+    image: Image.Image | None = None
+    """The picture as drawn, where the emblem was found (None: a page rendered for it)."""
+    bbox: tuple[int, int, int, int] | None = None
+    """The emblem's box in pixels of ``image``."""
 
 
-def _emblems(view: DocumentView) -> tuple[list[_Emblem], list[PlacedImage]]:
-    cache: dict[int, list[tuple[float, float, bool]]] = {}
+def _emblems(view: DocumentView) -> tuple[list[_Emblem], list[PlacedImage], list[Defect]]:
+    cache: dict[tuple[object, ...], Examined] = {}
     emblems: list[_Emblem] = []
     others: list[PlacedImage] = []
+    defects: list[Defect] = []
     for placed in view.images:
-        key = id(placed.image)
-        if key not in cache:
-            width_px, height_px = placed.image.size
-            found = []
-            for match in find_emblems(placed.image):
-                left, top, right, bottom = match.bbox
-                fraction_w = (right - left) / max(width_px, 1)
-                fraction_h = (bottom - top) / max(height_px, 1)
-                found.append((fraction_w, fraction_h,
-                              fraction_w > 0.85 and fraction_h > 0.85))
-            cache[key] = found
-        matches = cache[key]
-        if not matches:
+        key = (id(placed.image), placed.crop, placed.rotation,
+               round(placed.width_mm / max(placed.height_mm, 0.01), 2))
+        if key not in cache or view.kind == "pdf":
+            cache[key] = examine(view, placed, _rendered(view, placed))
+        examined = cache[key]
+        width_px, height_px = examined.size
+        defects += [replace(d, placed=placed) for d in examined.defects]
+        if not examined.emblems and not examined.defects:
             others.append(placed)
-        for fraction_w, fraction_h, whole in matches:
+        for match in examined.emblems:
+            left, top, right, bottom = match.bbox
+            fraction_w = (right - left) / max(width_px, 1)
+            fraction_h = (bottom - top) / max(height_px, 1)
             emblems.append(_Emblem(placed, placed.width_mm * fraction_w,
-                                   placed.height_mm * fraction_h, whole))
-    return emblems, others
+                                   placed.height_mm * fraction_h,
+                                   fraction_w > 0.85 and fraction_h > 0.85,
+                                   examined.image, match.bbox))
+    return emblems, others, defects
+
+
+def _rendered(view: DocumentView, placed: PlacedImage) -> Image.Image | None:
+    """The part of a PDF page where ``placed`` is drawn, rendered by PDFium (None: not a PDF
+    picture holding an emblem, or no box to render)."""
+    if view.kind != "pdf" or view.source is None or placed.bbox_mm is None or not placed.visible \
+            or placed.location.page is None or not find_emblems(placed.image):
+        return None
+    dpi = min(400.0, max(100.0, 80 * 25.4 / max(placed.height_mm, 1.0)))
+    left, top, right, bottom = placed.bbox_mm
+    margin = 1.0
+    try:
+        return render_page(view.source, placed.location.page, dpi,
+                           (left - margin, top - margin, right + margin, bottom + margin))
+    except Exception:  # PDFium refusing the file: judge the pixels only
+        return None
+
+
+def _too_small_to_tell(others: Sequence[PlacedImage]) -> PlacedImage | None:
+    """A small picture mostly Reflex Blue with some yellow: an emblem too small (or too blurred)
+    for its stars to be recognised (under about 40 pixels high)."""
+    for placed in others:
+        if not placed.visible or placed.image.height > 80:
+            continue
+        rgb = placed.image.convert("RGB")
+        pixels = [rgb.getpixel((x, y)) for x in range(0, rgb.width, max(1, rgb.width // 40))
+                  for y in range(0, rgb.height, max(1, rgb.height // 40))]
+        colours = [pixel for pixel in pixels if isinstance(pixel, tuple)]
+        if not colours:
+            continue
+        blue = sum(1 for r, g, b, *_ in colours if b > 90 and b - r > 60) / len(colours)
+        yellow = sum(1 for r, g, b, *_ in colours if r > 110 and r - b > 60 and g - b > 50)
+        if blue > 0.4 and yellow / len(colours) > 0.01:
+            return placed
+    return None
 
 
 def _lines(reading: Reading, pattern: re.Pattern[str], needles: tuple[str, ...]
@@ -225,6 +272,8 @@ def _first_page(view: DocumentView, item: PlacedImage | TextLine,
                 first_article: int | None) -> bool:
     if view.kind == "pdf":
         return item.location.page == 1
+    if item.region in ("header", "footer") and item.location.first_page is not None:
+        return item.location.first_page  # the reader worked out the sections' pages
     if item.region == "header":
         return True
     paragraph = item.location.paragraph
@@ -254,12 +303,26 @@ def check_visibility(view: DocumentView, *, period: FundingPeriod | None,
 
 def _check(view: DocumentView, reading: Reading, period: FundingPeriod | None,
            library: LogoLibrary, date: dt.date | None) -> Iterator[Finding]:
-    emblems, others = _emblems(view)
-    if not emblems and view.kind == "pdf":
+    emblems, others, defects = _emblems(view)
+    if not emblems and not defects and view.kind == "pdf":
         emblems = _drawn_emblems(view)
     shown = [e for e in emblems if e.placed.visible]
     big = [e for e in shown if e.height_mm >= MIN_EMBLEM_HEIGHT_MM]
-    if not emblems:
+    reported: set[tuple[str, str]] = set()
+    for defect in defects:
+        if (defect.code, defect.message) not in reported:
+            reported.add((defect.code, defect.message))
+            yield Finding(defect.code, Severity.ERROR, defect.message, defect.placed.location)
+    if not emblems and defects:
+        pass  # what was seen is said above: not « absent »
+    elif not emblems and (tiny := _too_small_to_tell(others)) is not None:
+        yield Finding("EU_EMBLEM_TOO_SMALL", Severity.ERROR,
+                      f"une image aux couleurs de l'emblème (bleu et jaune, {_mm(tiny.width_mm)} "
+                      f"× {_mm(tiny.height_mm)} mm) est trop petite ou trop floue "
+                      f"({tiny.image.height} pixels de haut) pour qu'on y reconnaisse les douze "
+                      "étoiles de l'emblème de l'Union européenne : utilisez le fichier "
+                      "officiel, à une taille suffisante", tiny.location)
+    elif not emblems:
         yield Finding("EU_EMBLEM_MISSING", Severity.ERROR,
                       "emblème de l'Union européenne absent (reconnu d'après le contenu des "
                       "images : douze étoiles en cercle)")
@@ -276,9 +339,15 @@ def _check(view: DocumentView, reading: Reading, period: FundingPeriod | None,
                       f"haut ; au moins {MIN_EMBLEM_HEIGHT_MM:g} mm)", small.placed.location)
 
     fse_logos = [p for p in others if library.match(p.image) == "fse"]
+    for emblem in emblems:  # a strip of logos holding the emblem may hold the FSE logo too
+        if not emblem.whole and emblem.image is not None and emblem.bbox is not None \
+                and emblem.placed not in fse_logos and any(
+                    library.match(piece) == "fse"
+                    for piece in pieces_beside(emblem.image, emblem.bbox)):
+            fse_logos.append(emblem.placed)
     partners = [p for p in others if p not in fse_logos and p.visible]
 
-    if period is None and (emblems or fse_logos):
+    if period is None and (emblems or fse_logos or defects):
         # No period in the text (a received document whose mention may be pixels of a
         # bandeau): the logos tell it. The FSE logo belongs to the 2014-2020 set; the emblem
         # alone is the 2021-2027 one, whose rules then say precisely what is missing.
@@ -310,11 +379,7 @@ def _check_fse_plus(view: DocumentView, reading: Reading, emblems: Sequence[_Emb
                           "la mention « Cofinancé par l'Union européenne » est présente mais "
                           f"illisible{_reason(hidden[0])}", hidden[0].location)
         elif in_picture:
-            yield Finding("FUNDING_STATEMENT_UNCONFIRMED", Severity.WARNING,
-                          "l'emblème de l'Union européenne figure dans une image plus large "
-                          "(bandeau) mais la mention « Cofinancé par l'Union européenne » n'est "
-                          "pas écrite en texte : si elle n'est que dans l'image, elle n'a pas pu "
-                          "être vérifiée, contrôlez-la à l'œil", in_picture[0].placed.location)
+            yield from _statement_in_artwork(in_picture, cited)
         else:
             yield Finding("FUNDING_STATEMENT_MISSING", Severity.ERROR,
                           "mention « Cofinancé par l'Union européenne » (ou « Financé par "
@@ -354,6 +419,41 @@ def _check_fse_plus(view: DocumentView, reading: Reading, emblems: Sequence[_Emb
                       "logo du FSE 2014-2020 sur une convention FSE+ 2021-2027 : aucun autre "
                       "logo ne doit signaler le soutien de l'Union européenne",
                       fse_logos[0].location)
+
+
+def _statement_in_artwork(emblems: Sequence[_Emblem], cited: Sequence[TextLine]
+                          ) -> Iterator[Finding]:
+    """The statement read by OCR next to an emblem inside a wider picture (see ``artwork``)."""
+    readings = [(e, read_statement(e.image, e.bbox)) for e in emblems
+                if e.image is not None and e.bbox is not None]
+    if any(reading.kind == "found" for _, reading in readings):
+        return
+    location = emblems[0].placed.location
+    unsure = [(e, r) for e, r in readings if r.kind in ("unreadable", "no_ocr")]
+    if not readings or unsure:
+        why = "elle n'a pas pu être vérifiée"
+        if unsure and unsure[0][1].kind == "no_ocr":
+            why = ("les pixels à côté de l'emblème n'ont pas pu être lus : Tesseract (OCR) n'est "
+                   "pas installé")
+        elif unsure:
+            read = unsure[0][1]
+            seen = f" (lu : « {read.text[:60]} »)" if read.text else ""
+            why = (f"les pixels à côté de l'emblème n'ont pas pu être lus par OCR{seen}, "
+                   f"confiance {read.confidence:.0f} %")
+        yield Finding("FUNDING_STATEMENT_UNCONFIRMED", Severity.WARNING,
+                      "l'emblème de l'Union européenne figure dans une image plus large "
+                      "(bandeau) mais la mention « Cofinancé par l'Union européenne » n'est "
+                      f"pas écrite en texte et {why} : contrôlez-la à l'œil", location)
+        return
+    other = [r for _, r in readings if r.kind == "other"]
+    seen = (f"l'image porte à côté de l'emblème « {other[0].text[:60]} » (lu par OCR, "
+            f"confiance {other[0].confidence:.0f} %), pas la mention" if other else
+            "rien n'est écrit à côté de l'emblème dans l'image")
+    yield Finding("FUNDING_STATEMENT_MISSING", Severity.ERROR,
+                  "mention « Cofinancé par l'Union européenne » (ou « Financé par l'Union "
+                  "européenne ») absente à côté de l'emblème (règlement (UE) 2021/1060, "
+                  f"annexe IX) : ni écrite en texte, ni dans l'image ; {seen}"
+                  + _cited_only(cited), location)
 
 
 def _statement_style(line: TextLine) -> Iterator[Finding]:

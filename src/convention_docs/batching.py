@@ -23,9 +23,15 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from convention_docs._limits import as_error
 from convention_docs.build import FORMATS, build_all
 from convention_docs.convert import PdfConverter, PdfOptions
-from convention_docs.errors import ConventionDocsError, SpecError
+from convention_docs.errors import (
+    ConventionDocsError,
+    ConventionRejected,
+    ConversionError,
+    SpecError,
+)
 from convention_docs.pool import ConverterPool
 from convention_docs.spec import load
 from convention_docs.validate import Report
@@ -56,10 +62,11 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        """0 written, 1 refused by the validator or conversion failed, 2 bad input."""
+        """0 written, 1 refused by the validator or conversion failed, 2 bad input (anything
+        else: in a batch too, bad input is bad input)."""
         if self.error is None:
             return 0
-        return 2 if isinstance(self.error, SpecError) else 1
+        return 1 if isinstance(self.error, ConventionRejected | ConversionError) else 2
 
 
 @dataclass(frozen=True)
@@ -94,9 +101,8 @@ def _one(spec: Path, problem: str | None, job: _Job, converter: PdfConverter) ->
         result.reports.extend(outcome.report for outcome in outcomes)
     except ConventionDocsError as exc:
         result.error = exc
-    except Exception as exc:  # a bug of ours must not stop the batch: report it with the spec
-        result.error = ConventionDocsError(
-            f"{spec} : erreur interne ({type(exc).__name__}: {exc}) ; merci de la signaler")
+    except Exception as exc:  # nothing stops the batch: reported with the spec, in French
+        result.error = as_error(exc, spec)
     return result
 
 

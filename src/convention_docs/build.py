@@ -18,7 +18,13 @@ from typing import Any
 
 from convention_docs.convert import Converter, PdfConverter, PdfOptions
 from convention_docs.docx import render_docx
-from convention_docs.errors import ConventionDocsError, ConventionRejected, os_reason
+from convention_docs.errors import (
+    ConventionDocsError,
+    ConventionRejected,
+    ConversionError,
+    LimitExceeded,
+    os_reason,
+)
 from convention_docs.model import Convention
 from convention_docs.pdfmeta import set_metadata
 from convention_docs.spec import load, load_data
@@ -76,6 +82,10 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
     model = _as_convention(convention)
     targets = [Path(d) for d in destinations]
     kinds = [_kind(target) for target in targets]
+    for target in targets:
+        if target.is_dir():
+            raise ConventionDocsError(f"{target} : c'est un dossier, attendu : un fichier "
+                                      f".{_kind(target)}")
     if not targets:
         return []
     model_report = validate(model)
@@ -102,7 +112,7 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
                     conv: PdfConverter = converter or stack.enter_context(
                         Converter(warm=False))
                     conv.convert(docx_path, path, PdfOptions(pdfa=pdfa))
-                set_metadata(path, **_pdf_metadata(model))
+                _fixed_up(path, model)
             report = validate(path, convention=model)
             # The document's findings, plus what only the model can tell (field paths).
             codes = report.codes()
@@ -117,6 +127,18 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
         return [BuildResult(target, report) for _, target, report in produced]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _fixed_up(pdf: Path, model: Convention) -> None:
+    """Set the metadata of the PDF the converter produced; a PDF it cannot read is the
+    converter's failure (``ConversionError``), said without the temporary file's name."""
+    try:
+        set_metadata(pdf, **_pdf_metadata(model))
+    except (OSError, MemoryError, LimitExceeded):
+        raise
+    except Exception as exc:
+        raise ConversionError("LibreOffice a produit un PDF illisible (conversion ratée)",
+                              details=str(exc)) from exc
 
 
 def _make_folder(folder: Path) -> None:

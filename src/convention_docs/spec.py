@@ -16,7 +16,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from convention_docs.errors import SpecError, os_reason
+from convention_docs import _limits
+from convention_docs.errors import SpecError
 from convention_docs.model import Convention
 
 __all__ = ["MAX_SPEC_BYTES", "load", "load_data"]
@@ -25,7 +26,6 @@ MAX_SPEC_BYTES = 2_000_000
 """A spec larger than this is refused (a real convention is a few tens of kilobytes)."""
 
 _MAX_ALIASES = 100
-_MAX_EXPANDED_NODES = 200_000
 
 _MESSAGES = {
     "missing": "champ obligatoire manquant",
@@ -132,23 +132,6 @@ class _BoundedLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _expanded_size(data: Any) -> int:
-    """Return how many values ``data`` holds once YAML aliases are expanded (memoised)."""
-    memo: dict[int, int] = {}
-
-    def size(value: Any) -> int:
-        if not isinstance(value, dict | list):
-            return 1
-        key = id(value)
-        if key not in memo:
-            memo[key] = 0  # a cycle counts once
-            children = value.values() if isinstance(value, dict) else value
-            memo[key] = 1 + sum(size(child) for child in children)
-        return memo[key]
-
-    return size(data)
-
-
 def _resolve_paths(data: Any, base: Path) -> Any:
     """Resolve ``path`` entries of logo files relative to ``base``."""
     funding = data.get("funding") if isinstance(data, dict) else None
@@ -188,32 +171,26 @@ def load(path: str | Path) -> Convention:
     Raises ``SpecError`` naming the file, the field path and what was expected.
     """
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError as exc:
-        raise SpecError([("", "fichier introuvable")], path) from exc
-    except OSError as exc:
-        raise SpecError([("", f"fichier inaccessible ({os_reason(exc)})")], path) from exc
+
+    def refuse(message: str) -> SpecError:
+        return SpecError([("", message)], path)
+
     if path.is_dir():
-        raise SpecError([("", "c'est un dossier, pas un fichier de spécification")], path)
-    if size > MAX_SPEC_BYTES:
-        raise SpecError([("", f"fichier trop volumineux ({size} octets ; maximum "
-                              f"{MAX_SPEC_BYTES} octets)")], path)
+        raise refuse("c'est un dossier, pas un fichier de spécification")
+    raw = _limits.read_regular(path, limit=MAX_SPEC_BYTES, error=refuse)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SpecError([("", "le fichier n'est pas en UTF-8")], path) from exc
-    except OSError as exc:
-        raise SpecError([("", f"fichier illisible ({os_reason(exc)})")], path) from exc
     suffix = path.suffix.lower()
     try:
         if suffix == ".json":
-            data = json.loads(text)
+            data = json.loads(text, parse_int=_limits.json_int)
         elif suffix in (".yaml", ".yml"):
             # Safe loading only (no object construction). Aliases are bounded by counting
             # (pure-Python loader) and, whichever loader, by the expanded size below.
             loader = _BoundedLoader if text.count("*") > _MAX_ALIASES else _SAFE_LOADER
-            data = yaml.load(text, Loader=loader)
+            data = yaml.load(text, Loader=_limits.yaml_loader(loader))
         else:
             raise SpecError([("", f"extension « {path.suffix} » non reconnue, attendu : "
                                   ".yaml, .yml ou .json")], path)
@@ -225,8 +202,12 @@ def load(path: str | Path) -> Convention:
     except json.JSONDecodeError as exc:
         raise SpecError([("", f"ligne {exc.lineno}, colonne {exc.colno} : JSON invalide "
                               f"({exc.msg})")], path) from exc
-    if _expanded_size(data) > _MAX_EXPANDED_NODES:
-        raise SpecError([("", "trop de valeurs une fois les alias YAML (*ancre) développés "
-                              f"(plus de {_MAX_EXPANDED_NODES}) : refusé")], path)
+    except ValueError as exc:  # a number too long for JSON (parse_int)
+        raise SpecError([("", f"JSON invalide ({exc})")], path) from exc
+    except RecursionError as exc:
+        raise SpecError([("", "données trop imbriquées")], path) from exc
+    problem = _limits.measure(data)
+    if problem:
+        raise SpecError([("", f"{problem} : refusé")], path)
     data = _resolve_paths(data, path.parent)
     return load_data(data, source=path)

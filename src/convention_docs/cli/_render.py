@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,9 +30,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     from convention_docs.errors import (
         ConventionDocsError,
         ConventionRejected,
-        DocumentError,
-        SpecError,
-        TemplateError,
+        ConversionError,
     )
 
     output = Path(args.output)
@@ -43,6 +42,12 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if not existing.is_dir():
         error(err, f"{existing} : ce n'est pas un dossier")
         return EXIT_BAD_INPUT
+    if output.is_dir():
+        error(err, f"{args.output} : c'est un dossier, attendu : un fichier .docx ou .pdf")
+        return EXIT_BAD_INPUT
+    if not os.access(existing, os.W_OK | os.X_OK):
+        error(err, f"{existing} : dossier en lecture seule, impossible d'y écrire")
+        return EXIT_BAD_INPUT
     try:
         result = build(Path(args.spec), output, template=args.template,
                        pdfa=args.pdfa, draft=args.draft)
@@ -50,12 +55,12 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         print_report(exc.report, out)
         err.print(f"[red]refusé :[/] rien n'a été écrit à {args.output}")
         return EXIT_REFUSED
-    except (SpecError, TemplateError, DocumentError) as exc:
-        error(err, exc)
-        return EXIT_BAD_INPUT
-    except ConventionDocsError as exc:
+    except ConversionError as exc:
         error(err, exc)
         return EXIT_REFUSED
+    except ConventionDocsError as exc:  # the spec, the template, a bound, the destination
+        error(err, exc)
+        return EXIT_BAD_INPUT
     print_report(result.report, out)
     out.print(f"écrit : {result.path}")
     return EXIT_OK

@@ -40,6 +40,7 @@ from typing import Any
 
 from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
+from convention_docs import _limits
 from convention_docs.inspect._pdf_color import color_space, to_rgb
 from convention_docs.inspect._pdf_events import (
     Event,
@@ -381,6 +382,7 @@ class Interpreter(TextOperators):
         if subtype == "/Image":
             self._image(identify(ref), xobject, hidden)
         elif subtype == "/Form" and self._depth < _MAX_DEPTH:
+            _limits.checkpoint()  # validate()'s deadline: too complex to check in time
             key = identify(ref)
             if key not in self._forms:
                 self._forms[key] = self._operations(xobject)

@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
+from convention_docs import _limits
 from convention_docs._cache import BoundedCache
 from convention_docs.errors import AssetError, DocumentError
 from convention_docs.inspect import read_docx, read_pdf
@@ -49,18 +50,16 @@ def _official(path: Path) -> LogoLibrary:
     Kept by the file's content for the next conventions of a batch, which name the same file.
     Raises ``AssetError`` when the file cannot be read as a picture.
     """
-    try:
-        data = Path(path).read_bytes()
-    except OSError:
-        data = None
+    def refuse(message: str) -> AssetError:
+        return AssetError(f"logo « fse » illisible ({path}) : {message}")
+
+    data = _limits.read_regular(path, error=refuse, what="logo")
 
     def library() -> LogoLibrary:
         made = LogoLibrary.default()
-        made.register("fse", path if data is None else data)  # a missing file: register says so
+        made.register("fse", data)
         return made
 
-    if data is None:
-        return library()
     return _OFFICIAL.get_or_compute(hashlib.sha256(data).digest(), library)
 
 
@@ -110,10 +109,21 @@ def validate(source: Convention | str | Path, *, convention: Convention | None =
         return Report.of(None, "model", findings)
     path = Path(source)
     suffix = path.suffix.lower()
-    if suffix == ".docx":
-        view = read_docx(path)
-    elif suffix == ".pdf":
-        view = read_pdf(path)
-    else:
-        raise DocumentError("format non reconnu : attendu un fichier .docx ou .pdf", path=path)
-    return validate_view(view, convention=convention, library=library)
+
+    def refuse(message: str) -> DocumentError:
+        return DocumentError(message, path=path)
+
+    # Bounds first (regular file, size, archive members), then the whole check under a
+    # deadline that the readers' loops check (_limits.checkpoint).
+    with _limits.deadline(f"{path} : document trop complexe pour être vérifié",
+                          _limits.DOCUMENT_SECONDS):
+        if suffix == ".docx":
+            _limits.check_docx_archive(path, error=refuse)
+            view = read_docx(path)
+        elif suffix == ".pdf":
+            _limits.check_regular(path, error=refuse, what="fichier")
+            view = read_pdf(path)
+        else:
+            raise DocumentError("format non reconnu : attendu un fichier .docx ou .pdf",
+                                path=path)
+        return validate_view(view, convention=convention, library=library)

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import cast
 
 from convention_docs._office import kill_orphan_group
-from convention_docs.batching import BatchResult, _in_process, _Job, _one
+from convention_docs.batching import BatchResult, _GivingUp, _in_process, _Job, _one
 from convention_docs.build import WORKDIR_PREFIX
 from convention_docs.errors import ConversionError
 from convention_docs.pool import ConverterPool
@@ -208,13 +208,14 @@ def main() -> int:
         if not isinstance(job, _Job):
             return 2
         outbox.send(("ready", os.getpid()))
-        converter = ConverterPool(1)
+        pool = ConverterPool(1, timeout=job.timeout)
+        converter = _GivingUp(pool)
         try:
             while (task := inbox.recv()) is not None:
                 index, spec, problem = task
                 outbox.send(("done", index, _one(spec, problem, job, converter)))
         finally:
-            converter.close()
+            pool.close()
     except (EOFError, BrokenPipeError, ConnectionResetError):
         return 0  # the parent went away: nothing left to report to
     return 0

@@ -24,8 +24,10 @@ from __future__ import annotations
 import contextvars
 import errno
 import functools
+import logging
 import os
 import stat
+import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -56,6 +58,7 @@ __all__ = [
     "deadline",
     "json_int",
     "measure",
+    "pdf_repairs",
     "read_regular",
     "remaining",
     "shorten",
@@ -337,8 +340,9 @@ def as_error(exc: BaseException, source: str | Path | None = None) -> Convention
     else:
         detail = str(exc).splitlines()[0][:200] if str(exc) else ""
         error = ConventionDocsError(
-            f"{where}données inutilisables ({type(exc).__name__}"
-            + (f" : {detail}" if detail else "") + ")")
+            f"{where}erreur inattendue ({type(exc).__name__}"
+            + (f" : {detail}" if detail else "")
+            + ") ; si les données sont correctes, merci de la signaler")
     error.__cause__ = exc
     return error
 
@@ -476,3 +480,44 @@ def bounded_join(pieces: Iterator[str], error: Callable[[str], Exception]) -> st
         if count % 1000 == 0:
             checkpoint()
     return "".join(out)
+
+
+# ------------------------------------------------------------------------------------------
+# Library chatter
+# ------------------------------------------------------------------------------------------
+
+PDF_LOGGER = "pypdf"
+
+logging.getLogger(PDF_LOGGER).addHandler(logging.NullHandler())
+"""pypdf logs what it repairs in a damaged PDF as English warnings: with no handler at all,
+Python's last-resort handler would print each on stderr (14,000 lines for one file). The
+records still reach the application's handlers if it configured logging."""
+
+
+class _Collector(logging.Handler):
+    """Counts the warnings logged by the thread that installed it (batches check in threads)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.thread = threading.get_ident()
+        self.count = 0
+        self.first = ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            self.count += 1
+            if not self.first:
+                self.first = record.getMessage()[:200]
+
+
+@contextmanager
+def pdf_repairs() -> Iterator[_Collector]:
+    """Within the ``with`` block, count what the PDF library repaired while reading (its
+    warnings, this thread's only); ``.count`` and ``.first`` afterwards."""
+    collector = _Collector()
+    logger = logging.getLogger(PDF_LOGGER)
+    logger.addHandler(collector)
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)

@@ -75,6 +75,41 @@ class _Job:
     formats: tuple[str, ...]
     pdfa: bool
     template: str | None
+    timeout: float = 120.0
+    force: bool = True
+
+
+GIVE_UP_AFTER = 2
+"""Conversions failing in a row (timeouts, LibreOffice not starting) after which a batch stops
+asking LibreOffice: the remaining conventions fail at once instead of waiting each time."""
+
+
+class _GivingUp:
+    """A converter that stops calling ``converter`` once ``GIVE_UP_AFTER`` conversions in a
+    row have failed (a hanging LibreOffice costs its timeout once, not once per convention)."""
+
+    def __init__(self, converter: PdfConverter) -> None:
+        self.converter = converter
+        self._failures = 0
+        self._lock = threading.Lock()
+
+    def convert(self, docx: Path, pdf: Path, options: PdfOptions = PdfOptions()) -> Path:
+        with self._lock:
+            failures = self._failures
+        if failures >= GIVE_UP_AFTER:
+            raise ConversionError(
+                f"conversion abandonnée : LibreOffice a échoué {failures} fois de suite "
+                "(bloqué ou absent) ; relancez le lot quand il répond",
+                source=docx)
+        try:
+            produced = self.converter.convert(docx, pdf, options)
+        except ConversionError:
+            with self._lock:
+                self._failures += 1
+            raise
+        with self._lock:
+            self._failures = 0
+        return produced
 
 
 def _targets(specs: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
@@ -109,15 +144,19 @@ def _one(spec: Path, problem: str | None, job: _Job, converter: PdfConverter) ->
 def batch(specs: Iterable[str | Path], outdir: str | Path, *,
           formats: Iterable[str] = FORMATS, pdfa: bool = False, jobs: int = 1,
           isolate: bool = False, template: str | Path | None = None,
-          on_result: Callable[[BatchResult], None] | None = None) -> list[BatchResult]:
+          on_result: Callable[[BatchResult], None] | None = None,
+          timeout: float = 120.0) -> list[BatchResult]:
     """Render every spec into ``outdir`` (``conv-07.yaml`` → ``conv-07.pdf``), going on past
     failures; return one ``BatchResult`` per spec, in the order given.
 
     ``jobs`` is the number of LibreOffice instances converting at once (threads of this
     process feed them); with ``isolate=True``, the number of worker processes, each with its
-    own instance (see the module's documentation).
+    own instance (see the module's documentation). ``timeout`` bounds each conversion (and
+    each start of LibreOffice); after ``GIVE_UP_AFTER`` failed conversions in a row, the
+    remaining conventions fail at once (a hanging LibreOffice).
     """
-    job = _Job(Path(outdir), tuple(formats), pdfa, str(template) if template else None)
+    job = _Job(Path(outdir), tuple(formats), pdfa, str(template) if template else None,
+               timeout)
     for fmt in job.formats:
         if fmt not in FORMATS:
             raise ConventionDocsError(f"format « {fmt} » inconnu, attendu : docx, pdf")
@@ -136,7 +175,8 @@ def batch(specs: Iterable[str | Path], outdir: str | Path, *,
 def _in_process(items: list[tuple[Path, str | None]], job: _Job,
                 on_result: Callable[[BatchResult], None] | None) -> list[BatchResult]:
     results = []
-    with ConverterPool(1) as converter:  # started at the first PDF only
+    with ConverterPool(1, timeout=job.timeout) as pool:  # started at the first PDF only
+        converter = _GivingUp(pool)
         for spec, problem in items:
             results.append(_one(spec, problem, job, converter))
             if on_result is not None:
@@ -180,8 +220,9 @@ def _in_threads(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
     Python work; specs are submitted a few at a time (a batch of thousands holds few futures)."""
     results: list[BatchResult | None] = [None] * len(items)
     queue = iter(enumerate(items))
-    with ConverterPool(jobs) as converter, ThreadPoolExecutor(
+    with ConverterPool(jobs, timeout=job.timeout) as instances, ThreadPoolExecutor(
             jobs + _EXTRA_THREADS, thread_name_prefix="convention-docs") as pool:
+        converter = _GivingUp(instances)
         running: dict[Future[BatchResult], int] = {}
 
         def submit() -> None:
@@ -191,7 +232,7 @@ def _in_threads(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
                     return
 
         if "pdf" in job.formats:
-            converter.start()  # LibreOffice starts while the first conventions are rendered
+            instances.start()  # LibreOffice starts while the first conventions are rendered
         try:
             _first_alone(queue, running, pool, job, converter)
             submit()

@@ -75,9 +75,10 @@ def _kind(destination: Path) -> str:
 def build_all(convention: Convention | str | Path | Mapping[str, Any],
               destinations: Sequence[str | Path], *, template: str | Path | None = None,
               pdfa: bool = False, converter: PdfConverter | None = None,
-              draft: bool = False) -> list[BuildResult]:
+              draft: bool = False, timeout: float = 120.0) -> list[BuildResult]:
     """Render ``convention`` once to every destination (.docx and/or .pdf), validate each, and
     write them all, or none: on errors ``ConventionRejected`` is raised and nothing is written.
+    ``timeout`` bounds the conversion when no ``converter`` is given.
     """
     model = _as_convention(convention)
     targets = [Path(d) for d in destinations]
@@ -110,8 +111,12 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
                 with ExitStack() as stack:
                     # a one-off render starts LibreOffice once: cold mode costs the same
                     conv: PdfConverter = converter or stack.enter_context(
-                        Converter(warm=False))
-                    conv.convert(docx_path, path, PdfOptions(pdfa=pdfa))
+                        Converter(warm=False, timeout=timeout))
+                    try:
+                        conv.convert(docx_path, path, PdfOptions(pdfa=pdfa))
+                    except ConversionError as exc:  # named after the output, not our folder
+                        raise type(exc)(str(exc).replace(str(docx_path), str(target)),
+                                        source=target, details=exc.details) from exc
                 _fixed_up(path, model)
             report = validate(path, convention=model)
             # The document's findings, plus what only the model can tell (field paths).
@@ -171,14 +176,15 @@ def _move(path: Path, target: Path) -> None:
 
 def build(convention: Convention | str | Path | Mapping[str, Any], destination: str | Path, *,
           template: str | Path | None = None, pdfa: bool = False,
-          converter: PdfConverter | None = None, draft: bool = False) -> BuildResult:
+          converter: PdfConverter | None = None, draft: bool = False,
+          timeout: float = 120.0) -> BuildResult:
     """Render ``convention`` to ``destination`` (.docx or .pdf), validate it, and return both.
 
     Raises ``ConventionRejected`` (nothing written) when the validator finds errors, unless
     ``draft`` is true: a draft is written anyway and says « PROJET » on its first page.
     """
     return build_all(convention, [destination], template=template, pdfa=pdfa,
-                     converter=converter, draft=draft)[0]
+                     converter=converter, draft=draft, timeout=timeout)[0]
 
 
 def render(convention: Convention | str | Path | Mapping[str, Any], destination: str | Path,

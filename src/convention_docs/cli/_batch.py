@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from convention_docs.cli._common import EXIT_BAD_INPUT, EXIT_OK, error, positive
+from convention_docs.cli._common import EXIT_BAD_INPUT, EXIT_OK, error, positive, seconds
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -29,6 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="un processus Python par LibreOffice (plus lent à démarrer, mais "
                              "un plantage de Python ne perd que la convention en cours)")
     parser.add_argument("--template", help="modèle .docx (papier à en-tête)")
+    parser.add_argument("--timeout", type=seconds, default=120.0,
+                        help="secondes accordées à LibreOffice par conversion (défaut : 120) ; "
+                             "après 2 échecs de suite, le lot cesse de l'attendre")
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -62,7 +65,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         try:
             results = batch(args.specs, Path(args.outdir), formats=formats, pdfa=args.pdfa,
                             jobs=args.jobs, isolate=args.isolate, template=args.template,
-                            on_result=report_line)
+                            on_result=report_line, timeout=args.timeout)
         except ConventionDocsError as exc:  # the arguments themselves (e.g. --outdir)
             error(err, exc)
             return EXIT_BAD_INPUT

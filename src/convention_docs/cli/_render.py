@@ -7,7 +7,14 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from convention_docs.cli._common import EXIT_BAD_INPUT, EXIT_OK, EXIT_REFUSED, error, print_report
+from convention_docs.cli._common import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    EXIT_REFUSED,
+    error,
+    print_report,
+    seconds,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -21,6 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", required=True, help="fichier de sortie .docx ou .pdf")
     parser.add_argument("--pdfa", action="store_true", help="PDF/A-2b pour l'archivage")
     parser.add_argument("--template", help="modèle .docx (papier à en-tête)")
+    parser.add_argument("--timeout", type=seconds, default=120.0,
+                        help="secondes accordées à LibreOffice pour la conversion (défaut : 120)")
     parser.add_argument("--draft", action="store_true",
                         help="écrit même si la validation échoue, marqué « PROJET »")
 
@@ -50,7 +59,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_BAD_INPUT
     try:
         result = build(Path(args.spec), output, template=args.template,
-                       pdfa=args.pdfa, draft=args.draft)
+                       pdfa=args.pdfa, draft=args.draft, timeout=args.timeout)
     except ConventionRejected as exc:
         print_report(exc.report, out)
         err.print(f"[red]refusé :[/] rien n'a été écrit à {args.output}")

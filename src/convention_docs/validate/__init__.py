@@ -122,7 +122,15 @@ def validate(source: Convention | str | Path, *, convention: Convention | None =
             view = read_docx(path)
         elif suffix == ".pdf":
             _limits.check_regular(path, error=refuse, what="fichier")
-            view = read_pdf(path)
+            with _limits.pdf_repairs() as repairs:
+                view = read_pdf(path)
+            if repairs.count:
+                report = validate_view(view, convention=convention, library=library)
+                return Report.of(report.source, report.kind, (*report.findings, Finding(
+                    "PDF_REPAIRED", Severity.WARNING,
+                    f"PDF endommagé : {repairs.count} anomalie(s) de structure corrigée(s) à "
+                    "la lecture (table des objets, longueurs…) ; le texte vérifié peut être "
+                    "incomplet, demandez un nouvel exemplaire", Location(file=str(path)))))
         else:
             raise DocumentError("format non reconnu : attendu un fichier .docx ou .pdf",
                                 path=path)

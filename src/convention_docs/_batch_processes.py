@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -98,6 +99,17 @@ def _stop_worker(worker: _Worker, grace: float) -> None:
         worker.process.kill()
         worker.process.wait()
     worker.outbox.close()
+
+
+def _remove_tree(folder: Path, patience: float = 5.0) -> None:
+    """Remove ``folder``, trying again while something else (a dead worker's
+    :mod:`._reaper`) is removing inside it at the same time."""
+    deadline = time.monotonic() + patience
+    while True:
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists() or time.monotonic() > deadline:
+            return
+        time.sleep(0.05)
 
 
 def run(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
@@ -191,7 +203,7 @@ def run(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
     finally:
         for worker in [*workers.values(), *retired]:
             _stop_worker(worker, grace=30)
-        shutil.rmtree(scratch, ignore_errors=True)
+        _remove_tree(scratch)
     return [r for r in results if r is not None]
 
 

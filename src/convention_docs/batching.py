@@ -16,6 +16,7 @@ returned in the order given. Nothing is accumulated but the small reports.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -23,6 +24,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from convention_docs._batch_state import BatchState, remove_dead_workdirs
 from convention_docs._limits import as_error
 from convention_docs.build import FORMATS, build_all
 from convention_docs.convert import PdfConverter, PdfOptions
@@ -54,6 +56,7 @@ class BatchResult:
     reports: list[Report] = field(default_factory=list)
     error: ConventionDocsError | None = None
     pid: int = field(default_factory=os.getpid)  # the process that did the work
+    skipped: bool = False  # its outputs were already up to date (nothing was rebuilt)
 
     @property
     def ok(self) -> bool:
@@ -130,10 +133,18 @@ def _one(spec: Path, problem: str | None, job: _Job, converter: PdfConverter) ->
         if problem:
             raise SpecError([("", problem)], spec)
         model = load(spec)
-        outcomes = build_all(model, [job.outdir / f"{spec.stem}.{fmt}" for fmt in job.formats],
-                             template=job.template, pdfa=job.pdfa, converter=converter)
+        targets = [job.outdir / f"{spec.stem}.{fmt}" for fmt in job.formats]
+        state = _state(job)
+        key = state.key(spec, model)
+        if not job.force and state.up_to_date(targets, key):
+            result.outputs.extend(targets)
+            result.skipped = True
+            return result
+        outcomes = build_all(model, targets, template=job.template, pdfa=job.pdfa,
+                             converter=converter)
         result.outputs.extend(outcome.path for outcome in outcomes)
         result.reports.extend(outcome.report for outcome in outcomes)
+        state.record(result.outputs, key)
     except ConventionDocsError as exc:
         result.error = exc
     except Exception as exc:  # nothing stops the batch: reported with the spec, in French
@@ -141,11 +152,18 @@ def _one(spec: Path, problem: str | None, job: _Job, converter: PdfConverter) ->
     return result
 
 
+@functools.lru_cache(maxsize=4)
+def _state(job: _Job) -> BatchState:
+    """The up-to-date record of ``job``'s output folder, one per process and job."""
+    return BatchState(job.outdir, template=Path(job.template) if job.template else None,
+                      options=f"{','.join(job.formats)}|pdfa={job.pdfa}")
+
+
 def batch(specs: Iterable[str | Path], outdir: str | Path, *,
           formats: Iterable[str] = FORMATS, pdfa: bool = False, jobs: int = 1,
           isolate: bool = False, template: str | Path | None = None,
           on_result: Callable[[BatchResult], None] | None = None,
-          timeout: float = 120.0) -> list[BatchResult]:
+          timeout: float = 120.0, force: bool = False) -> list[BatchResult]:
     """Render every spec into ``outdir`` (``conv-07.yaml`` → ``conv-07.pdf``), going on past
     failures; return one ``BatchResult`` per spec, in the order given.
 
@@ -154,9 +172,14 @@ def batch(specs: Iterable[str | Path], outdir: str | Path, *,
     own instance (see the module's documentation). ``timeout`` bounds each conversion (and
     each start of LibreOffice); after ``GIVE_UP_AFTER`` failed conversions in a row, the
     remaining conventions fail at once (a hanging LibreOffice).
+
+    A convention whose outputs are already up to date (same spec, template, logos, options
+    and library version, outputs untouched since) is not rebuilt (``BatchResult.skipped``)
+    unless ``force``; working folders that killed runs left in ``outdir`` are removed first
+    (:mod:`._batch_state`).
     """
     job = _Job(Path(outdir), tuple(formats), pdfa, str(template) if template else None,
-               timeout)
+               timeout, force)
     for fmt in job.formats:
         if fmt not in FORMATS:
             raise ConventionDocsError(f"format « {fmt} » inconnu, attendu : docx, pdf")
@@ -164,12 +187,18 @@ def batch(specs: Iterable[str | Path], outdir: str | Path, *,
         raise ConventionDocsError(f"{job.outdir} : ce n'est pas un dossier")
     items = list(_targets(specs))
     jobs = max(1, min(jobs, len(items)))
-    if isolate and jobs > 1:
-        from convention_docs import _batch_processes
-        return _batch_processes.run(items, job, jobs, on_result)
-    if jobs == 1:
-        return _in_process(items, job, on_result)
-    return _in_threads(items, job, jobs, on_result)
+    _state.cache_clear()  # read again: the template or the record may have changed
+    if job.outdir.is_dir():
+        remove_dead_workdirs(job.outdir)
+    try:
+        if isolate and jobs > 1:
+            from convention_docs import _batch_processes
+            return _batch_processes.run(items, job, jobs, on_result)
+        if jobs == 1:
+            return _in_process(items, job, on_result)
+        return _in_threads(items, job, jobs, on_result)
+    finally:
+        _state(job).compact()
 
 
 def _in_process(items: list[tuple[Path, str | None]], job: _Job,

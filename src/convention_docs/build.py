@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from convention_docs import _reaper
 from convention_docs.convert import Converter, PdfConverter, PdfOptions
 from convention_docs.docx import render_docx
 from convention_docs.errors import (
@@ -97,6 +98,7 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
     # named after this process, so that whoever sees it die can remove what it left
     workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-",
                                     dir=targets[0].parent))
+    _reaper.watch_folder(workdir)  # removed if we die, even by SIGKILL
     try:
         docx_path = workdir / "convention.docx"
         render_docx(model, docx_path, template=template, draft=draft)
@@ -132,6 +134,7 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
         return [BuildResult(target, report) for _, target, report in produced]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        _reaper.forget_folder(workdir)
 
 
 def _fixed_up(pdf: Path, model: Convention) -> None:

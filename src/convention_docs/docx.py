@@ -318,7 +318,7 @@ class _StrictTemplate(DocxTemplate):  # type: ignore[misc]
 
     def init_docx(self, reload: bool = True) -> None:
         if not self.docx or (self.is_rendered and reload):
-            self.docx = open_document(Path(self.template_file))
+            self.docx = open_document(Path(self.template_file), clean=True)
             self.is_rendered = False
 
     def patch_xml(self, src_xml: str) -> str:

@@ -142,6 +142,13 @@ TEMPLATE_CASES = {
     "huge-string-product": ("{{ 'x' * 10**9 }}", "texte trop long pour un modèle"),
     "huge-power": ("{{ 2 ** 100000000 }}", "puissance trop grande dans le modèle"),
     "huge-filter-width": ("{{ 'x'|center(10**9) }}", "nombre trop grand pour un modèle"),
+    "huge-replace": ("{{ ('x' * 99999)|replace('x', 'y' * 99999) }}",
+                     "texte trop long pour un modèle"),
+    "huge-indent": ("{{ ('\\n' * 99999)|indent(99999) }}", "texte trop long pour un modèle"),
+    "huge-ljust-method": ("{{ 'x'.ljust(10**9) }}", "nombre trop grand pour un modèle"),
+    "huge-method-replace": ("{{ ('x' * 99999).replace('x', 'y' * 99999) }}",
+                            "texte trop long pour un modèle"),
+    "lipsum": ("{{ lipsum(99999) }}", "variable inconnue du modèle : 'lipsum' is undefined"),
     "doubling-macro": ("{% macro d(s) %}{{ d(s ~ s) }}{% endmacro %}{{ d('xxxxxxxx') }}",
                        "texte trop long pour un modèle"),
 }

@@ -53,6 +53,7 @@ __all__ = [
     "check_arguments",
     "check_binop",
     "check_docx_archive",
+    "check_growth",
     "check_picture",
     "checkpoint",
     "deadline",
@@ -439,6 +440,24 @@ def check_arguments(args: tuple[Any, ...], kwargs: dict[str, Any],
             raise error(f"texte trop long pour un modèle ({MAX_TEMPLATE_TEXT} au plus)")
 
 
+def check_growth(value: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+                 error: Callable[[str], Exception]) -> None:
+    """Raise ``error`` when a function of text ``value`` (a filter, a method of ``str``) could
+    make it huge: its length times the largest number or text given (``|indent(n)``,
+    ``|replace("x", long)``, ``.ljust(n)``)."""
+    size = _size(value)
+    if not size:
+        return
+    factor = 1
+    for other in (*args, *kwargs.values()):
+        if isinstance(other, int) and not isinstance(other, bool):
+            factor = max(factor, abs(other))
+        else:
+            factor = max(factor, _size(other))
+    if size * factor > MAX_TEMPLATE_TEXT * 4:
+        raise error(f"texte trop long pour un modèle ({MAX_TEMPLATE_TEXT} au plus)")
+
+
 def check_binop(operator: str, left: Any, right: Any,
                 error: Callable[[str], Exception]) -> None:
     """Raise ``error`` when ``left operator right`` (``*`` or ``**``) would be huge."""
@@ -461,6 +480,8 @@ def bounded_callable(function: Any, error: Callable[[str], Exception]) -> Any:
     @functools.wraps(function)
     def bounded(*args: Any, **kwargs: Any) -> Any:
         check_arguments(args[skip:], kwargs, error)
+        if len(args) >= skip:
+            check_growth(args[skip - 1], args[skip:], kwargs, error)
         return function(*args, **kwargs)
 
     return bounded

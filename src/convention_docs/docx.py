@@ -410,6 +410,7 @@ class _Environment(SandboxedEnvironment):
         self._compiled: BoundedCache[str, jinja2.Template] = BoundedCache(32)
         self.filters = {name: _limits.bounded_callable(function, SecurityError)
                         for name, function in self.filters.items()}
+        self.globals.pop("lipsum", None)  # paragraphs of filler text, by the thousand
 
     def from_string(self, source: Any, globals: Any = None,
                     template_class: Any = None) -> jinja2.Template:
@@ -429,7 +430,12 @@ class _Environment(SandboxedEnvironment):
     def call(__self, __context: Any, __obj: Any, *args: Any,  # noqa: N805
              **kwargs: Any) -> Any:
         _limits.checkpoint()
-        _limits.check_arguments(args, kwargs, SecurityError, numbers=__obj in _RANGES)
+        owner = getattr(__obj, "__self__", None)  # a method of a text or a list
+        methods = isinstance(owner, str | list)
+        _limits.check_arguments(args, kwargs, SecurityError,
+                                numbers=methods or __obj in _RANGES)
+        if methods:
+            _limits.check_growth(owner, args, kwargs, SecurityError)
         return super().call(__context, __obj, *args, **kwargs)
 
 

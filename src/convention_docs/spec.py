@@ -179,7 +179,7 @@ def load(path: str | Path) -> Convention:
         raise refuse("c'est un dossier, pas un fichier de spécification")
     raw = _limits.read_regular(path, limit=MAX_SPEC_BYTES, error=refuse)
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte order mark, as some editors write, is fine
     except UnicodeDecodeError as exc:
         raise SpecError([("", "le fichier n'est pas en UTF-8")], path) from exc
     suffix = path.suffix.lower()

@@ -169,6 +169,21 @@ def test_hostile_template_is_a_clear_error(case: str, tmp_path: Path,
     assert left_in(tmp_path) == [template.name]
 
 
+@pytest.mark.parametrize("special", ["fifo", "dev-zero"])
+def test_special_file_as_template(special: str, tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    template = tmp_path / "modele.docx"
+    if special == "fifo":
+        os.mkfifo(template)
+    else:
+        template.symlink_to("/dev/zero")
+    code, _, err = run(capsys, "render", spec(tmp_path), "-o", tmp_path / "out.docx",
+                       "--template", template)
+    assert code == 2
+    assert err == (f"erreur : {template} : ce n'est pas un fichier ordinaire (tube, "
+                   "périphérique…), attendu : un modèle ordinaire")
+
+
 def test_encrypted_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     template = template_with(tmp_path, "{{ title }}")
     template.write_bytes(encrypted_zip(template.read_bytes()))
@@ -258,7 +273,7 @@ def test_converter_writing_junk(tmp_path: Path, capsys: pytest.CaptureFixture[st
     out = tmp_path / "out.pdf"
     code, _, err = run(capsys, "render", spec(tmp_path), "-o", out)
     assert code in (1, 2)
-    assert "LibreOffice a produit un PDF illisible" in err
+    assert f"{out} : LibreOffice a produit un PDF illisible (conversion ratée)" in err
     assert ".convention-docs-" not in err and "/tmp" not in err.replace(str(tmp_path), "")
     assert left_in(tmp_path) == []
 

@@ -119,7 +119,7 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
                     except ConversionError as exc:  # named after the output, not our folder
                         raise type(exc)(str(exc).replace(str(docx_path), str(target)),
                                         source=target, details=exc.details) from exc
-                _fixed_up(path, model)
+                _fixed_up(path, model, target)
             report = validate(path, convention=model)
             # The document's findings, plus what only the model can tell (field paths).
             codes = report.codes()
@@ -137,15 +137,17 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
         _reaper.forget_folder(workdir)
 
 
-def _fixed_up(pdf: Path, model: Convention) -> None:
-    """Set the metadata of the PDF the converter produced; a PDF it cannot read is the
-    converter's failure (``ConversionError``), said without the temporary file's name."""
+def _fixed_up(pdf: Path, model: Convention, target: Path) -> None:
+    """Set the metadata of the PDF the converter produced for ``target``; a PDF it cannot
+    read is the converter's failure (``ConversionError``), named after ``target``, not after
+    our temporary file."""
     try:
         set_metadata(pdf, **_pdf_metadata(model))
     except (OSError, MemoryError, LimitExceeded):
         raise
     except Exception as exc:
-        raise ConversionError("LibreOffice a produit un PDF illisible (conversion ratée)",
+        raise ConversionError(f"{target} : LibreOffice a produit un PDF illisible (conversion "
+                              "ratée) ; rien n'a été écrit", source=target,
                               details=str(exc)) from exc
 
 

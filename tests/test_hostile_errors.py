@@ -64,6 +64,28 @@ def test_hostile_spec_is_a_clear_error(case: str, tmp_path: Path,
     assert left_in(tmp_path) == []
 
 
+LONG_OBJECT = ("relative à la mise en œuvre des clauses sociales d'insertion dans les marchés de "
+               "l'État et de ses établissements publics en région Provence-Alpes-Côte d'Azur, "
+               "dans les départements des Bouches-du-Rhône, du Var, de Vaucluse et des "
+               "Alpes-Maritimes")
+
+
+@needs_libreoffice
+def test_long_title_object_and_keywords_in_a_pdf(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """The PDF's metadata has no such limit: it keeps the whole title."""
+    from pypdf import PdfReader
+
+    data = minimal()
+    data["object"] = LONG_OBJECT
+    data["metadata"] = {"keywords": [f"mot-clé numéro {i}" for i in range(40)]}
+    out = tmp_path / "out.pdf"
+    code, printed, _ = run(capsys, "render", spec(tmp_path, data), "-o", out)
+    assert code == 0, printed
+    info = PdfReader(out).metadata
+    assert info is not None and info.title == f"CONVENTION DE PARTENARIAT {LONG_OBJECT}"
+
+
 def test_long_title_object_and_keywords_are_written(tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     """A realistic 248-character object line and 40 keywords: the .docx core properties (255
@@ -71,10 +93,7 @@ def test_long_title_object_and_keywords_are_written(tmp_path: Path,
     import docx
 
     data = minimal()
-    data["object"] = ("relative à la mise en œuvre des clauses sociales d'insertion dans les "
-                      "marchés de l'État et de ses établissements publics en région "
-                      "Provence-Alpes-Côte d'Azur, dans les départements des Bouches-du-Rhône, "
-                      "du Var, de Vaucluse et des Alpes-Maritimes")
+    data["object"] = LONG_OBJECT
     data["metadata"] = {"keywords": [f"mot-clé numéro {i}" for i in range(40)]}
     out = tmp_path / "out.docx"
     code, printed, _ = run(capsys, "render", spec(tmp_path, data), "-o", out)

@@ -32,6 +32,7 @@ from multiprocessing.spawn import get_executable
 from pathlib import Path
 from typing import cast
 
+from convention_docs import _reaper
 from convention_docs._office import kill_orphan_group
 from convention_docs.batching import BatchResult, _GivingUp, _in_process, _Job, _one
 from convention_docs.build import WORKDIR_PREFIX
@@ -123,6 +124,7 @@ def run(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
     started_any = False  # a worker that dies before it is ready cannot be helped by a new one
     deaths = 0
     scratch = Path(tempfile.mkdtemp(prefix="convention-docs-batch-"))
+    _reaper.watch_folder(scratch)  # removed if we die, even by SIGKILL
 
     def finish(index: int, result: BatchResult) -> None:
         nonlocal remaining
@@ -204,6 +206,7 @@ def run(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
         for worker in [*workers.values(), *retired]:
             _stop_worker(worker, grace=30)
         _remove_tree(scratch)
+        _reaper.forget_folder(scratch)
     return [r for r in results if r is not None]
 
 

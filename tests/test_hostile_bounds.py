@@ -253,3 +253,26 @@ def test_cli_timeout_must_be_a_duration(capsys: pytest.CaptureFixture[str]) -> N
     assert code == 2
     assert "durée en secondes attendue (par exemple 120), pas « zéro »" in err
 
+
+
+@pytest.mark.parametrize("side", [12_000, 20_000])
+def test_picture_bomb_inside_a_received_docx(side: int, tmp_path: Path,
+                                             capfd: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    import docx
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("1", (side, side)).save(picture, "PNG")  # 144 or 400 million pixels, < 60 KB
+    document = docx.Document()
+    document.add_paragraph("Convention reçue")
+    document.add_picture(picture)
+    received = tmp_path / "recue.docx"
+    document.save(str(received))
+    assert received.stat().st_size < 200_000
+    started = time.monotonic()
+    report = validate(received)
+    assert time.monotonic() - started < 4
+    assert "EU_EMBLEM_MISSING" in report.codes()  # the bomb is not looked into
+    assert "DecompressionBombWarning" not in capfd.readouterr().err

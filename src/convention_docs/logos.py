@@ -38,6 +38,11 @@ from convention_docs.inspect._pixels import pixel_key
 
 __all__ = ["EmblemMatch", "LogoLibrary", "asset", "find_emblems"]
 
+# Pillow refuses (DecompressionBombError) a picture of more than twice this many pixels: set so
+# that every picture read here or by the readers (a 144-million-pixel PNG of 60 KB in a received
+# .docx took 8 s and 1.5 GB) stops at the bound of _limits.
+Image.MAX_IMAGE_PIXELS = _limits.MAX_IMAGE_PIXELS // 2
+
 Variant = Literal["colour", "black", "white"]
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

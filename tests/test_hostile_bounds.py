@@ -276,3 +276,36 @@ def test_picture_bomb_inside_a_received_docx(side: int, tmp_path: Path,
     assert time.monotonic() - started < 4
     assert "EU_EMBLEM_MISSING" in report.codes()  # the bomb is not looked into
     assert "DecompressionBombWarning" not in capfd.readouterr().err
+
+
+def many_pages_pdf(pages: int) -> bytes:
+    """A PDF of ``pages`` pages sharing one small content stream (about 60 bytes a page)."""
+    content = b"BT /F1 12 Tf 72 720 Td (Article) Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (5 + i) for i in range(pages))
+               + b"] /Count %d >>" % pages,
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 3 0 R >> >> >>"] * pages
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_of_too_many_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_limits, "DOCUMENT_SECONDS", 2.0)
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(many_pages_pdf(40_000))
+    started = time.monotonic()
+    with pytest.raises(LimitExceeded, match="document trop complexe pour être vérifié"):
+        validate(path)
+    assert time.monotonic() - started < 2.0 + 6.0  # opening the file is not bounded

@@ -44,6 +44,7 @@ from lxml import etree
 from pypdf import PasswordType, PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
+from convention_docs import _limits
 from convention_docs._cache import BoundedCache
 from convention_docs._pypdf_fast import FastPdfReader
 from convention_docs._pypdf_fast import install as _install_hex_reader
@@ -92,6 +93,7 @@ def read_pdf(path: str | Path) -> DocumentView:
     try:
         interpreter = Interpreter(reader, _hidden_groups(reader), data)
         for number, page in enumerate(reader.pages, start=1):
+            _limits.checkpoint()  # validate()'s deadline: too many pages to check in time
             location = Location(file=source, page=number)
             key = interpreter.content_key(page)
             known = _PAGES.get(key) if key is not None else None

@@ -107,8 +107,8 @@ def test_long_title_object_and_keywords_are_written(tmp_path: Path,
 
 
 @pytest.mark.parametrize(("side", "reason"), [
-    (9_000, "image de 9000 × 9000 pixels refusée (maximum 60000000 pixels)"),
-    (20_000, "image trop grande (plus de 60000000 pixels), refusée"),  # Pillow refuses first
+    (9_000, "image trop grande (plus de 60000000 pixels), refusée"),  # Pillow, at our bound
+    (20_000, "image trop grande (plus de 60000000 pixels), refusée"),
 ])
 def test_logo_decompression_bomb(side: int, reason: str, tmp_path: Path,
                                  capsys: pytest.CaptureFixture[str]) -> None:
@@ -127,6 +127,20 @@ def test_logo_decompression_bomb(side: int, reason: str, tmp_path: Path,
         render(path, tmp_path / "out.docx")
     assert [f.message for f in caught.value.report.errors] == [
         f"fichier de logo inutilisable : {bomb} : {reason}"]
+
+
+def test_picture_bound_without_pillows(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Our own check holds even when Pillow's is lifted (``Image.MAX_IMAGE_PIXELS = None``)."""
+    from convention_docs.errors import AssetError
+    from convention_docs.logos import LogoLibrary
+
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", None)
+    bomb = tmp_path / "logo.png"
+    Image.new("1", (9_000, 9_000)).save(bomb)
+    with pytest.raises(AssetError) as caught:
+        LogoLibrary.default().register("fse", bomb)
+    assert str(caught.value) == (f"logo « fse » illisible ({bomb}) : image de 9000 × 9000 "
+                                 "pixels refusée (maximum 60000000 pixels)")
 
 
 def test_logo_that_is_a_fifo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -102,7 +102,7 @@ def _stop_worker(worker: _Worker, grace: float) -> None:
     worker.outbox.close()
 
 
-def _remove_tree(folder: Path, patience: float = 5.0) -> None:
+def _remove_tree(folder: Path, patience: float = 15.0) -> None:
     """Remove ``folder``, trying again while something else (a dead worker's
     :mod:`._reaper`) is removing inside it at the same time."""
     deadline = time.monotonic() + patience

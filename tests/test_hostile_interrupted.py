@@ -139,6 +139,26 @@ def test_a_changed_template_rebuilds(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert not batch(specs, outdir, formats=("docx",), template=template)[0].skipped
 
 
+def test_no_home_folder_does_not_stop_a_batch(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("HOME", raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    results = batch([spec(tmp_path, MINIMAL, name="c.yaml")], tmp_path / "out",
+                    formats=("docx",))
+    assert results[0].ok and not results[0].skipped
+    assert batch([spec(tmp_path, MINIMAL, name="c.yaml")], tmp_path / "out",
+                 formats=("docx",))[0].skipped
+
+
 def _dead_pid() -> int:
     pid = 4_000_000
     while True:

@@ -38,7 +38,12 @@ _WORKDIR_PREFIX = ".convention-docs-"
 
 def state_file(outdir: Path) -> Path:
     """Where the record of ``outdir`` is kept (see the module's documentation)."""
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    cache = os.environ.get("XDG_CACHE_HOME")
+    if not cache:
+        try:
+            cache = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):  # no home folder: the record is kept for this boot
+            cache = tempfile.gettempdir()
     name = hashlib.sha256(str(outdir.absolute()).encode("utf-8", "surrogateescape"))
     return Path(cache) / "convention-docs" / "batches" / f"{name.hexdigest()[:32]}.jsonl"
 

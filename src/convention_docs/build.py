@@ -194,11 +194,12 @@ def build(convention: Convention | str | Path | Mapping[str, Any], destination: 
 
 def render(convention: Convention | str | Path | Mapping[str, Any], destination: str | Path,
            *, template: str | Path | None = None, pdfa: bool = False,
-           converter: PdfConverter | None = None, draft: bool = False) -> Path:
+           converter: PdfConverter | None = None, draft: bool = False,
+           timeout: float = 120.0) -> Path:
     """Render ``convention`` to ``destination`` (.docx or .pdf) and return its path.
 
     The output is validated first; on errors nothing is written and ``ConventionRejected``
     (carrying the report) is raised.
     """
     return build(convention, destination, template=template, pdfa=pdfa, converter=converter,
-                 draft=draft).path
+                 draft=draft, timeout=timeout).path

@@ -64,8 +64,8 @@ def test_sigkill_of_a_batch_then_rerun(mode: str, tmp_path: Path) -> None:
             running.kill()
             running.wait()
 
-    # LibreOffice died with its parent (isolated workers finish the convention in hand
-    # first); its folders, files and named pipes went with it
+    # LibreOffice (and the isolated workers) died with their parent; their folders, files and
+    # named pipes went with them
     deadline = time.monotonic() + 30
     while (_ours(scratch) or list(scratch.iterdir())
            or any(name.startswith(".") for name in left_in(outdir))) \

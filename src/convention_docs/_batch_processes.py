@@ -65,6 +65,8 @@ def _start_worker(job: _Job, scratch: Path) -> _Worker:
                                stdout=subprocess.PIPE, start_new_session=True,
                                env={**os.environ, "TMPDIR": str(scratch)})
     assert process.stdin is not None and process.stdout is not None
+    _reaper.watch_group(process.pid)  # killed with us, even by SIGKILL (then its own watcher
+    # stops its LibreOffice)
     worker = _Worker(process, Connection(os.dup(process.stdin.fileno()), readable=False),
                      Connection(os.dup(process.stdout.fileno()), writable=False), scratch)
     process.stdin.close()
@@ -99,6 +101,7 @@ def _stop_worker(worker: _Worker, grace: float) -> None:
     except subprocess.TimeoutExpired:
         worker.process.kill()
         worker.process.wait()
+    _reaper.forget_group(worker.process.pid)
     worker.outbox.close()
 
 

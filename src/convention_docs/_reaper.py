@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 __all__ = ["forget_folder", "forget_group", "watch_folder", "watch_group"]
@@ -98,8 +99,14 @@ def _serve(stream: object) -> None:
     for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
     kill_orphan_groups(sorted(groups), wait=2.0)  # what a dying process wrote meanwhile
-    for folder in folders:
-        shutil.rmtree(folder, ignore_errors=True)
+    deadline = time.monotonic() + 10.0  # others (a worker's watcher) may remove inside too
+    while True:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        if not any(os.path.lexists(folder) for folder in folders) \
+                or time.monotonic() > deadline:
+            return
+        time.sleep(0.1)
 
 
 if __name__ == "__main__":  # pragma: no cover - the helper process

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -31,8 +32,9 @@ from multiprocessing.spawn import get_executable
 from pathlib import Path
 from typing import cast
 
+from convention_docs import _reaper
 from convention_docs._office import kill_orphan_group
-from convention_docs.batching import BatchResult, _in_process, _Job, _one
+from convention_docs.batching import BatchResult, _GivingUp, _in_process, _Job, _one
 from convention_docs.build import WORKDIR_PREFIX
 from convention_docs.errors import ConversionError
 from convention_docs.pool import ConverterPool
@@ -63,6 +65,8 @@ def _start_worker(job: _Job, scratch: Path) -> _Worker:
                                stdout=subprocess.PIPE, start_new_session=True,
                                env={**os.environ, "TMPDIR": str(scratch)})
     assert process.stdin is not None and process.stdout is not None
+    _reaper.watch_group(process.pid)  # killed with us, even by SIGKILL (then its own watcher
+    # stops its LibreOffice)
     worker = _Worker(process, Connection(os.dup(process.stdin.fileno()), readable=False),
                      Connection(os.dup(process.stdout.fileno()), writable=False), scratch)
     process.stdin.close()
@@ -97,7 +101,19 @@ def _stop_worker(worker: _Worker, grace: float) -> None:
     except subprocess.TimeoutExpired:
         worker.process.kill()
         worker.process.wait()
+    _reaper.forget_group(worker.process.pid)
     worker.outbox.close()
+
+
+def _remove_tree(folder: Path, patience: float = 15.0) -> None:
+    """Remove ``folder``, trying again while something else (a dead worker's
+    :mod:`._reaper`) is removing inside it at the same time."""
+    deadline = time.monotonic() + patience
+    while True:
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists() or time.monotonic() > deadline:
+            return
+        time.sleep(0.05)
 
 
 def run(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
@@ -111,6 +127,7 @@ def run(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
     started_any = False  # a worker that dies before it is ready cannot be helped by a new one
     deaths = 0
     scratch = Path(tempfile.mkdtemp(prefix="convention-docs-batch-"))
+    _reaper.watch_folder(scratch)  # removed if we die, even by SIGKILL
 
     def finish(index: int, result: BatchResult) -> None:
         nonlocal remaining
@@ -191,7 +208,8 @@ def run(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
     finally:
         for worker in [*workers.values(), *retired]:
             _stop_worker(worker, grace=30)
-        shutil.rmtree(scratch, ignore_errors=True)
+        _remove_tree(scratch)
+        _reaper.forget_folder(scratch)
     return [r for r in results if r is not None]
 
 
@@ -208,13 +226,14 @@ def main() -> int:
         if not isinstance(job, _Job):
             return 2
         outbox.send(("ready", os.getpid()))
-        converter = ConverterPool(1)
+        pool = ConverterPool(1, timeout=job.timeout)
+        converter = _GivingUp(pool)
         try:
             while (task := inbox.recv()) is not None:
                 index, spec, problem = task
                 outbox.send(("done", index, _one(spec, problem, job, converter)))
         finally:
-            converter.close()
+            pool.close()
     except (EOFError, BrokenPipeError, ConnectionResetError):
         return 0  # the parent went away: nothing left to report to
     return 0

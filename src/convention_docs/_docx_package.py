@@ -50,6 +50,7 @@ from docx.parts.settings import SettingsPart
 from docx.parts.styles import StylesPart
 
 from convention_docs._cache import BoundedCache
+from convention_docs._confidential import clean_template
 
 __all__ = ["open_archive", "open_document", "parsed_when_used", "save"]
 
@@ -62,9 +63,10 @@ _DEFLATED: BoundedCache[bytes, bytes] = BoundedCache(32)
 _DEFLATED_MAX = 256 * 1024
 
 
-def open_document(path: Path) -> Any:
+def open_document(path: Path, *, clean: bool = False) -> Any:
     """Return a new python-docx ``Document`` of the template at ``path`` (same checks as
-    ``docx.Document``).
+    ``docx.Document``); with ``clean``, without what tells where the template came from
+    (:mod:`._confidential`).
 
     Only the reading of the file (unzipping, content types, relationships) is shared between
     renders, keyed by the file's content; every part is parsed anew from its bytes, when used
@@ -73,9 +75,10 @@ def open_document(path: Path) -> Any:
     content = path.read_bytes()
 
     def read() -> Any:
-        return PackageReader.from_file(io.BytesIO(content))  # type: ignore[no-untyped-call]
+        source = clean_template(content) if clean else content
+        return PackageReader.from_file(io.BytesIO(source))  # type: ignore[no-untyped-call]
 
-    reader = _READERS.get_or_compute(content, read)
+    reader = _READERS.get_or_compute(b"clean\0" + content if clean else content, read)
     package = Package()
     Unmarshaller.unmarshal(reader, package, _new_part)  # type: ignore[no-untyped-call]
     document_part = package.main_document_part

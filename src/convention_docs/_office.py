@@ -15,7 +15,9 @@ import subprocess
 import time
 from pathlib import Path
 
-__all__ = ["kill_group", "kill_orphan_group", "office_env"]
+from convention_docs import _reaper
+
+__all__ = ["kill_group", "kill_orphan_group", "kill_orphan_groups", "office_env"]
 
 _KILL_GRACE = 0.5  # seconds between SIGTERM and SIGKILL
 _OSL_PIPE_PREFIX = "/tmp/OSL_PIPE_"
@@ -81,15 +83,22 @@ def kill_group(proc: subprocess.Popen[bytes], grace: float = _KILL_GRACE) -> Non
     _signal_group(proc.pid, signal.SIGKILL)  # also what outlived its leader (soffice.bin)
     proc.wait()
     _remove(pipes)
+    _reaper.forget_group(proc.pid)
 
 
 def kill_orphan_group(pgid: int, wait: float = 2.0) -> None:
     """Kill process group ``pgid`` that is not our child (e.g. the LibreOffice of a worker that
     died), wait up to ``wait`` s for its processes to be gone, and remove its named pipes."""
-    pipes = _office_pipes(pgid)
-    _signal_group(pgid, signal.SIGKILL)
+    kill_orphan_groups([pgid], wait)
+
+
+def kill_orphan_groups(pgids: list[int], wait: float = 2.0) -> None:
+    """``kill_orphan_group`` for several groups at once (one wait for all)."""
+    pipes = [pipe for pgid in pgids for pipe in _office_pipes(pgid)]
+    for pgid in pgids:
+        _signal_group(pgid, signal.SIGKILL)
     deadline = time.monotonic() + wait
-    while _group_members(pgid) and time.monotonic() < deadline:
+    while any(_group_members(pgid) for pgid in pgids) and time.monotonic() < deadline:
         time.sleep(0.02)
     _remove(pipes)
 

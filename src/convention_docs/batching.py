@@ -16,6 +16,7 @@ returned in the order given. Nothing is accumulated but the small reports.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -23,10 +24,17 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from convention_docs._batch_state import BatchState, remove_dead_workdirs
+from convention_docs._limits import as_error
 from convention_docs.anchors import AnchorSystem, check_system
 from convention_docs.build import FORMATS, build_all
 from convention_docs.convert import PdfConverter, PdfOptions
-from convention_docs.errors import AssetError, ConventionDocsError, SpecError, TemplateError
+from convention_docs.errors import (
+    ConventionDocsError,
+    ConventionRejected,
+    ConversionError,
+    SpecError,
+)
 from convention_docs.pool import ConverterPool
 from convention_docs.spec import load
 from convention_docs.validate import Report
@@ -49,6 +57,7 @@ class BatchResult:
     reports: list[Report] = field(default_factory=list)
     error: ConventionDocsError | None = None
     pid: int = field(default_factory=os.getpid)  # the process that did the work
+    skipped: bool = False  # its outputs were already up to date (nothing was rebuilt)
 
     @property
     def ok(self) -> bool:
@@ -57,11 +66,11 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        """0 written, 1 refused by the validator or conversion failed, 2 bad input (spec,
-        template, logo file)."""
+        """0 written, 1 refused by the validator or conversion failed, 2 bad input (anything
+        else: in a batch too, bad input is bad input)."""
         if self.error is None:
             return 0
-        return 2 if isinstance(self.error, SpecError | TemplateError | AssetError) else 1
+        return 1 if isinstance(self.error, ConventionRejected | ConversionError) else 2
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,41 @@ class _Job:
     template: str | None
     anchors: AnchorSystem | None = None
     signable: bool = False
+    timeout: float = 120.0
+    force: bool = True
+
+
+GIVE_UP_AFTER = 2
+"""Conversions failing in a row (timeouts, LibreOffice not starting) after which a batch stops
+asking LibreOffice: the remaining conventions fail at once instead of waiting each time."""
+
+
+class _GivingUp:
+    """A converter that stops calling ``converter`` once ``GIVE_UP_AFTER`` conversions in a
+    row have failed (a hanging LibreOffice costs its timeout once, not once per convention)."""
+
+    def __init__(self, converter: PdfConverter) -> None:
+        self.converter = converter
+        self._failures = 0
+        self._lock = threading.Lock()
+
+    def convert(self, docx: Path, pdf: Path, options: PdfOptions = PdfOptions()) -> Path:
+        with self._lock:
+            failures = self._failures
+        if failures >= GIVE_UP_AFTER:
+            raise ConversionError(
+                f"conversion abandonnée : LibreOffice a échoué {failures} fois de suite "
+                "(bloqué ou absent) ; relancez le lot quand il répond",
+                source=docx)
+        try:
+            produced = self.converter.convert(docx, pdf, options)
+        except ConversionError:
+            with self._lock:
+                self._failures += 1
+            raise
+        with self._lock:
+            self._failures = 0
+        return produced
 
 
 def _targets(specs: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
@@ -92,25 +136,39 @@ def _one(spec: Path, problem: str | None, job: _Job, converter: PdfConverter) ->
         if problem:
             raise SpecError([("", problem)], spec)
         model = load(spec)
-        outcomes = build_all(model, [job.outdir / f"{spec.stem}.{fmt}" for fmt in job.formats],
-                             template=job.template, pdfa=job.pdfa, converter=converter,
-                             anchors=job.anchors, signable=job.signable)
+        targets = [job.outdir / f"{spec.stem}.{fmt}" for fmt in job.formats]
+        state = _state(job)
+        key = state.key(spec, model)
+        if not job.force and state.up_to_date(targets, key):
+            result.outputs.extend(targets)
+            result.skipped = True
+            return result
+        outcomes = build_all(model, targets, template=job.template, pdfa=job.pdfa,
+                             converter=converter, anchors=job.anchors, signable=job.signable)
         result.outputs.extend(outcome.path for outcome in outcomes)
         result.reports.extend(outcome.report for outcome in outcomes)
+        state.record(result.outputs, key)
     except ConventionDocsError as exc:
         result.error = exc
-    except Exception as exc:  # a bug of ours must not stop the batch: report it with the spec
-        result.error = ConventionDocsError(
-            f"{spec} : erreur interne ({type(exc).__name__}: {exc}) ; merci de la signaler")
+    except Exception as exc:  # nothing stops the batch: reported with the spec, in French
+        result.error = as_error(exc, spec)
     return result
+
+
+@functools.lru_cache(maxsize=4)
+def _state(job: _Job) -> BatchState:
+    """The up-to-date record of ``job``'s output folder, one per process and job."""
+    return BatchState(job.outdir, template=Path(job.template) if job.template else None,
+                      options=f"{','.join(job.formats)}|pdfa={job.pdfa}|anchors={job.anchors}"
+                              f"|signable={job.signable}")
 
 
 def batch(specs: Iterable[str | Path], outdir: str | Path, *,
           formats: Iterable[str] = FORMATS, pdfa: bool = False, jobs: int = 1,
           isolate: bool = False, template: str | Path | None = None,
           on_result: Callable[[BatchResult], None] | None = None,
-          anchors: AnchorSystem | None = None,
-          signable: bool = False) -> list[BatchResult]:
+          anchors: AnchorSystem | None = None, signable: bool = False,
+          timeout: float = 120.0, force: bool = False) -> list[BatchResult]:
     """Render every spec into ``outdir`` (``conv-07.yaml`` → ``conv-07.pdf``), going on past
     failures; return one ``BatchResult`` per spec, in the order given.
 
@@ -118,10 +176,17 @@ def batch(specs: Iterable[str | Path], outdir: str | Path, *,
     process feed them); with ``isolate=True``, the number of worker processes, each with its
     own instance (see the module's documentation). ``anchors``: a parapheur's text anchors
     in the signature blocks, as for ``render``. ``signable``: each PDF gets an empty
-    signature field per signatory.
+    signature field per signatory. ``timeout`` bounds each conversion (and
+    each start of LibreOffice); after ``GIVE_UP_AFTER`` failed conversions in a row, the
+    remaining conventions fail at once (a hanging LibreOffice).
+
+    A convention whose outputs are already up to date (same spec, template, logos, options
+    and library version, outputs untouched since) is not rebuilt (``BatchResult.skipped``)
+    unless ``force``; working folders that killed runs left in ``outdir`` are removed first
+    (:mod:`._batch_state`).
     """
     job = _Job(Path(outdir), tuple(formats), pdfa, str(template) if template else None,
-               check_system(anchors), signable)
+               check_system(anchors), signable, timeout, force)
     for fmt in job.formats:
         if fmt not in FORMATS:
             raise ConventionDocsError(f"format « {fmt} » inconnu, attendu : docx, pdf")
@@ -129,18 +194,25 @@ def batch(specs: Iterable[str | Path], outdir: str | Path, *,
         raise ConventionDocsError(f"{job.outdir} : ce n'est pas un dossier")
     items = list(_targets(specs))
     jobs = max(1, min(jobs, len(items)))
-    if isolate and jobs > 1:
-        from convention_docs import _batch_processes
-        return _batch_processes.run(items, job, jobs, on_result)
-    if jobs == 1:
-        return _in_process(items, job, on_result)
-    return _in_threads(items, job, jobs, on_result)
+    _state.cache_clear()  # read again: the template or the record may have changed
+    if job.outdir.is_dir():
+        remove_dead_workdirs(job.outdir)
+    try:
+        if isolate and jobs > 1:
+            from convention_docs import _batch_processes
+            return _batch_processes.run(items, job, jobs, on_result)
+        if jobs == 1:
+            return _in_process(items, job, on_result)
+        return _in_threads(items, job, jobs, on_result)
+    finally:
+        _state(job).compact()
 
 
 def _in_process(items: list[tuple[Path, str | None]], job: _Job,
                 on_result: Callable[[BatchResult], None] | None) -> list[BatchResult]:
     results = []
-    with ConverterPool(1) as converter:  # started at the first PDF only
+    with ConverterPool(1, timeout=job.timeout) as pool:  # started at the first PDF only
+        converter = _GivingUp(pool)
         for spec, problem in items:
             results.append(_one(spec, problem, job, converter))
             if on_result is not None:
@@ -184,8 +256,9 @@ def _in_threads(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
     Python work; specs are submitted a few at a time (a batch of thousands holds few futures)."""
     results: list[BatchResult | None] = [None] * len(items)
     queue = iter(enumerate(items))
-    with ConverterPool(jobs) as converter, ThreadPoolExecutor(
+    with ConverterPool(jobs, timeout=job.timeout) as instances, ThreadPoolExecutor(
             jobs + _EXTRA_THREADS, thread_name_prefix="convention-docs") as pool:
+        converter = _GivingUp(instances)
         running: dict[Future[BatchResult], int] = {}
 
         def submit() -> None:
@@ -195,7 +268,7 @@ def _in_threads(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
                     return
 
         if "pdf" in job.formats:
-            converter.start()  # LibreOffice starts while the first conventions are rendered
+            instances.start()  # LibreOffice starts while the first conventions are rendered
         try:
             _first_alone(queue, running, pool, job, converter)
             submit()

@@ -16,11 +16,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from convention_docs import _reaper
 from convention_docs.anchors import AnchorSystem, check_system
 from convention_docs.convert import Converter, PdfConverter, PdfOptions
 from convention_docs.docx import render_docx
 from convention_docs.drafting import checked
-from convention_docs.errors import ConventionDocsError, ConventionRejected, os_reason
+from convention_docs.errors import (
+    ConventionDocsError,
+    ConventionRejected,
+    ConversionError,
+    LimitExceeded,
+    os_reason,
+)
 from convention_docs.model import Convention
 from convention_docs.pdfmeta import set_metadata
 from convention_docs.spec import load, load_data
@@ -73,18 +80,23 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
               destinations: Sequence[str | Path], *, template: str | Path | None = None,
               pdfa: bool = False, converter: PdfConverter | None = None,
               draft: bool = False, anchors: AnchorSystem | None = None,
-              signable: bool = False) -> list[BuildResult]:
+              signable: bool = False, timeout: float = 120.0) -> list[BuildResult]:
     """Render ``convention`` once to every destination (.docx and/or .pdf), validate each, and
     write them all, or none: on errors ``ConventionRejected`` is raised and nothing is written.
 
     ``anchors`` (``"iparapheur"``, ``"yousign"``, ``"docusign"``) puts that parapheur's
     invisible text anchor in each signature block (see :mod:`convention_docs.anchors`).
     ``signable``: each PDF gets an empty signature field per signatory (validated with them).
+    ``timeout`` bounds the conversion when no ``converter`` is given.
     """
     check_system(anchors)
     model = _as_convention(convention)
     targets = [Path(d) for d in destinations]
     kinds = [_kind(target) for target in targets]
+    for target in targets:
+        if target.is_dir():
+            raise ConventionDocsError(f"{target} : c'est un dossier, attendu : un fichier "
+                                      f".{_kind(target)}")
     if not targets:
         return []
     model_report = validate(model)
@@ -95,6 +107,7 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
     # named after this process, so that whoever sees it die can remove what it left
     workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-",
                                     dir=targets[0].parent))
+    _reaper.watch_folder(workdir)  # removed if we die, even by SIGKILL
     try:
         docx_path = workdir / "convention.docx"
         render_docx(model, docx_path, template=template, draft=draft, anchors=anchors)
@@ -109,9 +122,13 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
                 with ExitStack() as stack:
                     # a one-off render starts LibreOffice once: cold mode costs the same
                     conv: PdfConverter = converter or stack.enter_context(
-                        Converter(warm=False))
-                    conv.convert(docx_path, path, PdfOptions(pdfa=pdfa))
-                set_metadata(path, **_pdf_metadata(model))
+                        Converter(warm=False, timeout=timeout))
+                    try:
+                        conv.convert(docx_path, path, PdfOptions(pdfa=pdfa))
+                    except ConversionError as exc:  # named after the output, not our folder
+                        raise type(exc)(str(exc).replace(str(docx_path), str(target)),
+                                        source=target, details=exc.details) from exc
+                _fixed_up(path, model, target)
                 if signable:
                     from convention_docs.signing import add_signature_fields
                     add_signature_fields(path, model, name=target)
@@ -129,6 +146,21 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
         return [BuildResult(target, report) for _, target, report in produced]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        _reaper.forget_folder(workdir)
+
+
+def _fixed_up(pdf: Path, model: Convention, target: Path) -> None:
+    """Set the metadata of the PDF the converter produced for ``target``; a PDF it cannot
+    read is the converter's failure (``ConversionError``), named after ``target``, not after
+    our temporary file."""
+    try:
+        set_metadata(pdf, **_pdf_metadata(model))
+    except (OSError, MemoryError, LimitExceeded):
+        raise
+    except Exception as exc:
+        raise ConversionError(f"{target} : LibreOffice a produit un PDF illisible (conversion "
+                              "ratée) ; rien n'a été écrit", source=target,
+                              details=str(exc)) from exc
 
 
 def _make_folder(folder: Path) -> None:
@@ -162,8 +194,8 @@ def _move(path: Path, target: Path) -> None:
 def build(convention: Convention | str | Path | Mapping[str, Any], destination: str | Path, *,
           template: str | Path | None = None, pdfa: bool = False,
           converter: PdfConverter | None = None, draft: bool = False,
-          anchors: AnchorSystem | None = None,
-          signable: bool = False) -> BuildResult:
+          anchors: AnchorSystem | None = None, signable: bool = False,
+          timeout: float = 120.0) -> BuildResult:
     """Render ``convention`` to ``destination`` (.docx or .pdf), validate it, and return both.
 
     Raises ``ConventionRejected`` (nothing written) when the validator finds errors, unless
@@ -173,13 +205,14 @@ def build(convention: Convention | str | Path | Mapping[str, Any], destination: 
     """
     return build_all(convention, [destination], template=template, pdfa=pdfa,
                      converter=converter, draft=draft, anchors=anchors,
-                     signable=signable)[0]
+                     signable=signable, timeout=timeout)[0]
 
 
 def render(convention: Convention | str | Path | Mapping[str, Any], destination: str | Path,
            *, template: str | Path | None = None, pdfa: bool = False,
            converter: PdfConverter | None = None, draft: bool = False,
-           anchors: AnchorSystem | None = None, signable: bool = False) -> Path:
+           anchors: AnchorSystem | None = None, signable: bool = False,
+           timeout: float = 120.0) -> Path:
     """Render ``convention`` to ``destination`` (.docx or .pdf) and return its path.
 
     The output is validated first; on errors nothing is written and ``ConventionRejected``
@@ -188,4 +221,4 @@ def render(convention: Convention | str | Path | Mapping[str, Any], destination:
     (docs/signature.md).
     """
     return build(convention, destination, template=template, pdfa=pdfa, converter=converter,
-                 draft=draft, anchors=anchors, signable=signable).path
+                 draft=draft, anchors=anchors, signable=signable, timeout=timeout).path

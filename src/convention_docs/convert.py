@@ -42,7 +42,7 @@ from pathlib import Path
 from select import select
 from typing import IO, Any, Literal, Protocol
 
-from convention_docs import _profile
+from convention_docs import _profile, _reaper
 from convention_docs._office import kill_group as _kill_group
 from convention_docs._office import office_env as _office_env
 from convention_docs.errors import ConversionError, ConversionTimeout, LibreOfficeNotFound
@@ -312,6 +312,7 @@ class _Resources:
             _kill_group(self.cold)
             self.cold = None
         shutil.rmtree(self.workdir, ignore_errors=True)
+        _reaper.forget_folder(self.workdir)
 
 
 @dataclass(frozen=True)
@@ -350,6 +351,7 @@ class Converter:
         self.uno_python = os.environ.get(UNO_PYTHON_ENV) or DEFAULT_UNO_PYTHON
         self._lock = threading.Lock()
         self._workdir = Path(tempfile.mkdtemp(prefix="convention-docs-lo-"))
+        _reaper.watch_folder(self._workdir)  # removed if we die, even by SIGKILL
         self._resources = _Resources(self._workdir)
         self._finalizer = weakref.finalize(self, self._resources.release)
         self._count = 0
@@ -499,6 +501,7 @@ class Converter:
                 )
             except OSError as exc:
                 raise ConversionError(f"soffice n'a pas pu être lancé ({exc})") from exc
+            _reaper.watch_group(resources.soffice.pid)  # killed if we die, even by SIGKILL
         with (self._workdir / "worker.log").open("ab") as log:
             try:
                 worker = subprocess.Popen(
@@ -510,6 +513,7 @@ class Converter:
             except OSError as exc:
                 resources.stop(graceful=False)
                 raise ConversionError(f"le pont UNO n'a pas démarré ({exc})") from exc
+        _reaper.watch_group(worker.pid)
         resources.worker = worker
         assert worker.stdout is not None
         resources.reader = _LineReader(worker.stdout)
@@ -683,6 +687,7 @@ class Converter:
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True, env=_office_env(self._workdir),
             )
+        _reaper.watch_group(proc.pid)
         self._resources.cold = proc
         timed_out = False
         try:

@@ -37,16 +37,16 @@ from docx.oxml.shape import CT_Inline
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, safe_range
 from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
-from convention_docs import wordml
+from convention_docs import _limits, wordml
 from convention_docs._cache import BoundedCache
 from convention_docs._docx_package import open_document, parsed_when_used, save
 from convention_docs.anchors import AnchorSystem, check_system
 from convention_docs.context import ImageSpec, build_context
-from convention_docs.errors import AssetError, TemplateError
+from convention_docs.errors import AssetError, ConventionDocsError, TemplateError
 from convention_docs.model import Convention
 
 __all__ = ["DEFAULT_TEMPLATE", "logo_file", "render_docx", "template_file"]
@@ -93,8 +93,13 @@ def _prepared(path: Path, mtime_ns: int, max_width_mm: float,
               max_height_mm: float) -> tuple[bytes, float, float]:
     """Return (PNG or original bytes, width mm, height mm) of a picture fitted to its box."""
     del mtime_ns  # part of the cache key only
+    def refuse(message: str) -> AssetError:
+        return AssetError(f"{path} : {message}")
+
+    _limits.check_regular(path, error=refuse, what="image")
     try:
         with Image.open(path) as picture:
+            _limits.check_picture(picture.size, error=refuse)
             picture.load()
             width_px, height_px = picture.size
             scale = min(max_width_mm / width_px, max_height_mm / height_px)
@@ -107,6 +112,8 @@ def _prepared(path: Path, mtime_ns: int, max_width_mm: float,
             buffer = io.BytesIO()
             smaller.save(buffer, "PNG", optimize=False)
             return buffer.getvalue(), width_mm, height_mm
+    except Image.DecompressionBombError as exc:
+        raise AssetError(f"{path} : {_limits.BOMB}") from exc
     except (OSError, UnidentifiedImageError, ValueError) as exc:
         raise AssetError(f"{path} : image illisible ({exc})") from exc
 
@@ -312,7 +319,7 @@ class _StrictTemplate(DocxTemplate):  # type: ignore[misc]
 
     def init_docx(self, reload: bool = True) -> None:
         if not self.docx or (self.is_rendered and reload):
-            self.docx = open_document(Path(self.template_file))
+            self.docx = open_document(Path(self.template_file), clean=True)
             self.is_rendered = False
 
     def patch_xml(self, src_xml: str) -> str:
@@ -328,7 +335,7 @@ class _StrictTemplate(DocxTemplate):  # type: ignore[misc]
         try:
             self.current_rendering_part = part
             template = jinja_env.from_string(source) if jinja_env else jinja2.Template(source)
-            dst_xml: str = template.render(context)
+            dst_xml = _limits.bounded_join(template.generate(context), SecurityError)
         except jinja2.TemplateError as exc:
             if getattr(exc, "lineno", None) is not None:
                 line_number = max(exc.lineno - 4, 0)  # type: ignore[attr-defined]
@@ -388,12 +395,23 @@ class _StrictTemplate(DocxTemplate):  # type: ignore[misc]
 
 class _Environment(SandboxedEnvironment):
     """The sandboxed environment, remembering compiled templates: docxtpl compiles the whole
-    document XML on every render, which is most of a render's time."""
+    document XML on every render, which is most of a render's time.
+
+    Bounded (``_limits``): no file is ever loaded (``include``, ``import``, ``extends``);
+    ``*`` and ``**`` cannot build huge values (they are also no longer folded at compile
+    time); filters and calls take no huge numbers or texts; the output of each part is
+    produced piece by piece under a size limit and the render's deadline
+    (``_StrictTemplate.render_xml_part``)."""
+
+    intercepted_binops = frozenset({"*", "**"})
 
     def __init__(self) -> None:
         super().__init__(autoescape=True, undefined=jinja2.StrictUndefined,
                          finalize=wordml.finalize, keep_trailing_newline=True)
         self._compiled: BoundedCache[str, jinja2.Template] = BoundedCache(32)
+        self.filters = {name: _limits.bounded_callable(function, SecurityError)
+                        for name, function in self.filters.items()}
+        self.globals.pop("lipsum", None)  # paragraphs of filler text, by the thousand
 
     def from_string(self, source: Any, globals: Any = None,
                     template_class: Any = None) -> jinja2.Template:
@@ -402,7 +420,27 @@ class _Environment(SandboxedEnvironment):
         compile_ = super().from_string
         return self._compiled.get_or_compute(source, lambda: compile_(source))
 
+    def _load_template(self, name: Any, globals: Any) -> jinja2.Template:
+        raise SecurityError(f"un modèle .docx ne peut inclure aucun autre fichier ({name!r} : "
+                            "include, import et extends sont interdits)")
 
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        _limits.check_binop(operator, left, right, SecurityError)
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any,  # noqa: N805
+             **kwargs: Any) -> Any:
+        _limits.checkpoint()
+        owner = getattr(__obj, "__self__", None)  # a method of a text or a list
+        methods = isinstance(owner, str | list)
+        _limits.check_arguments(args, kwargs, SecurityError,
+                                numbers=methods or __obj in _RANGES)
+        if methods:
+            _limits.check_growth(owner, args, kwargs, SecurityError)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+_RANGES = (range, safe_range)
 _ENVIRONMENT = _Environment()
 
 
@@ -413,15 +451,16 @@ def _environment() -> SandboxedEnvironment:
 def _set_properties(doc: Any, convention: Convention) -> None:
     meta = convention.metadata
     core = doc.core_properties
-    core.title = f"{convention.title} {convention.object}"
-    core.subject = meta.subject or convention.object
-    core.author = meta.drafting_organisation or ""
-    core.last_modified_by = meta.drafting_organisation or ""
-    core.keywords = ", ".join(meta.keywords or convention.territories)
+    fit = _limits.shorten  # a core property holds 255 characters at most
+    core.title = fit(f"{convention.title} {convention.object}")
+    core.subject = fit(meta.subject or convention.object)
+    core.author = fit(meta.drafting_organisation or "")
+    core.last_modified_by = fit(meta.drafting_organisation or "")
+    core.keywords = fit(", ".join(meta.keywords or convention.territories))
     core.comments = ""
     core.category = "Convention de partenariat"
-    core.identifier = meta.reference or ""
-    core.version = meta.version
+    core.identifier = fit(meta.reference or "")
+    core.version = fit(meta.version)
     core.language = "fr-FR"
     core.revision = 1
     now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
@@ -446,8 +485,9 @@ def render_docx(convention: Convention, destination: str | Path | IO[bytes], *,
         else:
             template_path = Path(template)
             name = str(template)
-            if not template_path.is_file():
-                raise TemplateError("modèle introuvable", template=name)
+            _limits.check_docx_archive(
+                template_path, what="modèle",
+                error=lambda message: TemplateError(message, template=name))
         try:
             tpl = _StrictTemplate(str(template_path))
             tpl.init_docx()
@@ -464,7 +504,8 @@ def render_docx(convention: Convention, destination: str | Path | IO[bytes], *,
         context = build_context(convention, image=lambda spec: _Image(tpl, spec),
                                 logo_path=logo_path, draft=draft, anchors=anchors)
         try:
-            tpl.render(context, _environment(), autoescape=True)
+            with _limits.deadline(f"{name} : rendu du modèle", _limits.TEMPLATE_SECONDS):
+                tpl.render(context, _environment(), autoescape=True)
         except jinja2.UndefinedError as exc:
             variable = str(exc.message or "").split("'")[1] if "'" in str(exc.message) else None
             raise TemplateError(
@@ -479,5 +520,13 @@ def render_docx(convention: Convention, destination: str | Path | IO[bytes], *,
                                 template=name) from exc
         except jinja2.TemplateError as exc:
             raise TemplateError(f"erreur de rendu du modèle : {exc}", template=name) from exc
+        except ConventionDocsError:
+            raise
+        except RecursionError as exc:
+            raise TemplateError("modèle trop récursif (macro qui s'appelle sans fin ?)",
+                                template=name) from exc
+        except Exception as exc:  # whatever the template's code raised (OverflowError…)
+            raise TemplateError(f"erreur de rendu du modèle ({type(exc).__name__} : {exc})",
+                                template=name) from exc
         _set_properties(tpl.docx, convention)
         save(tpl.docx, destination)

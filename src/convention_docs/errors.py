@@ -14,6 +14,7 @@ The tree::
     │   ├── LibreOfficeNotFound         no soffice on this machine
     │   └── ConversionTimeout           soffice did not finish in time (it was killed)
     ├── DocumentError                   a file given to ``validate``/``check`` cannot be read
+    ├── LimitExceeded                   an input goes past a bound on size or work (.what)
     ├── SigningError                    a PDF cannot get fields, be signed or be verified
     │   │                               (encrypted, no place to sign…) (.path)
     │   ├── SignatureFieldError         no such field (.known), already signed, no field
@@ -46,6 +47,7 @@ __all__ = [
     "ConversionTimeout",
     "DocumentError",
     "LibreOfficeNotFound",
+    "LimitExceeded",
     "SignatureFieldError",
     "SigningError",
     "SpecError",
@@ -145,6 +147,20 @@ class DocumentError(ConventionDocsError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild, (type(self), (self._message,), {"path": self.path}))
+
+
+class LimitExceeded(ConventionDocsError):
+    """An input goes past a bound on time or work (a document too complex to check, a template
+    whose loops never end); ``what`` names it. Bounds on size are reported by the error of the
+    input's kind (``SpecError``, ``DocumentError``…)."""
+
+    def __init__(self, what: str, seconds: float) -> None:
+        self.what = what
+        self.seconds = seconds
+        super().__init__(f"{what} : trop long à traiter (plus de {seconds:g} s), abandonné")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.what, self.seconds))
 
 
 class SigningError(ConventionDocsError):

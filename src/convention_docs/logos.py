@@ -32,11 +32,17 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from convention_docs import _limits
 from convention_docs.errors import AssetError
 from convention_docs.inspect._pixels import pixel_key
 
 __all__ = ["EmblemMatch", "LogoLibrary", "asset", "colour_name", "emblem_colours",
            "find_emblems"]
+
+# Pillow refuses (DecompressionBombError) a picture of more than twice this many pixels: set so
+# that every picture read here or by the readers (a 144-million-pixel PNG of 60 KB in a received
+# .docx took 8 s and 1.5 GB) stops at the bound of _limits.
+Image.MAX_IMAGE_PIXELS = _limits.MAX_IMAGE_PIXELS // 2
 
 Variant = Literal["colour", "black", "white"]
 FloatArray = npt.NDArray[np.float64]
@@ -711,13 +717,22 @@ class LogoLibrary:
         if isinstance(image, Image.Image):
             picture = image
         else:
+            label = "données fournies" if isinstance(image, bytes) else os.fspath(image)
+
+            def refuse(message: str) -> AssetError:
+                return AssetError(f"logo « {role} » illisible ({label}) : {message}")
+
+            data = image if isinstance(image, bytes) else _limits.read_regular(
+                image, error=refuse, what="logo")
             try:
-                with Image.open(io.BytesIO(image) if isinstance(image, bytes) else image) as f:
+                with Image.open(io.BytesIO(data)) as f:
+                    _limits.check_picture(f.size, error=refuse)
                     f.load()
                     picture = f.copy()
+            except Image.DecompressionBombError as error:
+                raise refuse(_limits.BOMB) from error
             except (OSError, UnidentifiedImageError) as error:
-                label = "données fournies" if isinstance(image, bytes) else os.fspath(image)
-                raise AssetError(f"logo « {role} » illisible ({label}) : {error}") from error
+                raise refuse(str(error)) from error
         signature = _signature(picture)
         if signature is None:
             raise AssetError(f"logo « {role} » inutilisable : l'image est d'une seule couleur")

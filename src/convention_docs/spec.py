@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from convention_docs import _limits
 from convention_docs._spec_help import (
     FRENCH_WORDS,
     enum_message,
@@ -26,7 +27,7 @@ from convention_docs._spec_help import (
     logo_problem,
     suggest,
 )
-from convention_docs.errors import SpecError, os_reason
+from convention_docs.errors import SpecError
 from convention_docs.model import Convention
 
 __all__ = ["FRENCH_WORDS", "MAX_SPEC_BYTES", "load", "load_data"]
@@ -35,7 +36,6 @@ MAX_SPEC_BYTES = 2_000_000
 """A spec larger than this is refused (a real convention is a few tens of kilobytes)."""
 
 _MAX_ALIASES = 100
-_MAX_EXPANDED_NODES = 200_000
 
 _MESSAGES = {
     "missing": "champ obligatoire manquant",
@@ -147,23 +147,6 @@ class _BoundedLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _expanded_size(data: Any) -> int:
-    """Return how many values ``data`` holds once YAML aliases are expanded (memoised)."""
-    memo: dict[int, int] = {}
-
-    def size(value: Any) -> int:
-        if not isinstance(value, dict | list):
-            return 1
-        key = id(value)
-        if key not in memo:
-            memo[key] = 0  # a cycle counts once
-            children = value.values() if isinstance(value, dict) else value
-            memo[key] = 1 + sum(size(child) for child in children)
-        return memo[key]
-
-    return size(data)
-
-
 def _resolve_paths(data: Any, base: Path) -> Any:
     """Resolve ``path`` entries of logo files relative to ``base``."""
 
@@ -226,7 +209,9 @@ def _read_yaml(text: str, path: Path) -> tuple[Any, Any]:
     """Return the data of a YAML text and its composed node tree (for line numbers)."""
     # Safe loading only (no object construction). Aliases are bounded by counting
     # (pure-Python loader) and, whichever loader, by the expanded size in load().
-    loader = (_BoundedLoader if text.count("*") > _MAX_ALIASES else _SAFE_LOADER)(text)
+    base = _BoundedLoader if text.count("*") > _MAX_ALIASES else _SAFE_LOADER
+    # numbers bounded; impossible dates are told below with their field path
+    loader = _limits.yaml_loader(base, dates=False)(text)
     try:
         root = loader.get_single_node()
         if root is None:
@@ -289,28 +274,22 @@ def load(path: str | Path) -> Convention:
     Raises ``SpecError`` naming the file, the field path and what was expected.
     """
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError as exc:
-        raise SpecError([("", "fichier introuvable")], path) from exc
-    except OSError as exc:
-        raise SpecError([("", f"fichier inaccessible ({os_reason(exc)})")], path) from exc
+
+    def refuse(message: str) -> SpecError:
+        return SpecError([("", message)], path)
+
     if path.is_dir():
-        raise SpecError([("", "c'est un dossier, pas un fichier de spécification")], path)
-    if size > MAX_SPEC_BYTES:
-        raise SpecError([("", f"fichier trop volumineux ({size} octets ; maximum "
-                              f"{MAX_SPEC_BYTES} octets)")], path)
+        raise refuse("c'est un dossier, pas un fichier de spécification")
+    raw = _limits.read_regular(path, limit=MAX_SPEC_BYTES, error=refuse)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8-sig")  # a byte order mark, as some editors write, is fine
     except UnicodeDecodeError as exc:
         raise SpecError([("", "le fichier n'est pas en UTF-8")], path) from exc
-    except OSError as exc:
-        raise SpecError([("", f"fichier illisible ({os_reason(exc)})")], path) from exc
     suffix = path.suffix.lower()
     nodes = None
     try:
         if suffix == ".json":
-            data = json.loads(text)
+            data = json.loads(text, parse_int=_limits.json_int)
         elif suffix in (".yaml", ".yml"):
             data, nodes = _read_yaml(text, path)
         else:
@@ -324,9 +303,13 @@ def load(path: str | Path) -> Convention:
     except json.JSONDecodeError as exc:
         raise SpecError([("", f"ligne {exc.lineno}, colonne {exc.colno} : JSON invalide "
                               f"({exc.msg})")], path) from exc
-    if _expanded_size(data) > _MAX_EXPANDED_NODES:
-        raise SpecError([("", "trop de valeurs une fois les alias YAML (*ancre) développés "
-                              f"(plus de {_MAX_EXPANDED_NODES}) : refusé")], path)
+    except ValueError as exc:  # a number too long for JSON (parse_int)
+        raise SpecError([("", f"JSON invalide ({exc})")], path) from exc
+    except RecursionError as exc:
+        raise SpecError([("", "données trop imbriquées")], path) from exc
+    problem = _limits.measure(data)
+    if problem:
+        raise SpecError([("", f"{problem} : refusé")], path)
     data = _resolve_paths(data, path.parent)
     if suffix == ".json":
         try:

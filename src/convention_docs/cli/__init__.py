@@ -6,7 +6,8 @@ added to ``COMMANDS``. Commands import the heavy stages inside ``run`` so that `
 fast.
 
 Exit codes: 0 success, 1 refused by the validator (or conversion failed), 2 bad input
-(unreadable spec or document, wrong option).
+(unreadable spec or document, wrong option). ``main`` is the one funnel for what a command did
+not expect: any exception becomes a French message (``_limits.as_error``) and exit 2.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from convention_docs.cli import (
     _template_check,
     _verify,
 )
-from convention_docs.cli._common import Command, console, print_report
+from convention_docs.cli._common import EXIT_BAD_INPUT, Command, console, error, print_report
 from convention_docs.cli._french import FrenchParser
 
 __all__ = ["main", "print_report"]
@@ -57,7 +58,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
         return int(exc.code or 0)
     command = {c.NAME: c for c in COMMANDS}[args.command]
-    return command.run(args, console(), console(sys.stderr))
+    err = console(sys.stderr)
+    try:
+        return command.run(args, console(), err)
+    except KeyboardInterrupt:
+        error(err, "interrompu")
+        return 130
+    except Exception as exc:  # the one funnel: never a traceback, always a French message
+        from convention_docs._limits import as_error
+
+        error(err, as_error(exc))
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from convention_docs.cli._common import EXIT_BAD_INPUT, EXIT_OK, error, positive
+from convention_docs.cli._common import EXIT_BAD_INPUT, EXIT_OK, error, positive, seconds
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -35,6 +35,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "signature")
     parser.add_argument("--signable", action="store_true",
                         help="PDF : un champ de signature vide par signataire")
+    parser.add_argument("--force", action="store_true",
+                        help="refait aussi les conventions déjà à jour (même spécification, "
+                             "même modèle, même version)")
+    parser.add_argument("--timeout", type=seconds, default=120.0,
+                        help="secondes accordées à LibreOffice par conversion (défaut : 120) ; "
+                             "après 2 échecs de suite, le lot cesse de l'attendre")
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -55,7 +61,9 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
 
         def report_line(result: BatchResult) -> None:
             progress.advance(task)
-            if result.ok:
+            if result.skipped:
+                out.print(f"[blue]à jour[/]  {result.spec}")
+            elif result.ok:
                 names = ", ".join(p.name for p in result.outputs)
                 warnings = sum(len(r.warnings) for r in result.reports)
                 out.print(f"[green]ok[/]      {result.spec} → {names}"
@@ -68,12 +76,15 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         try:
             results = batch(args.specs, Path(args.outdir), formats=formats, pdfa=args.pdfa,
                             jobs=args.jobs, isolate=args.isolate, template=args.template,
-                            on_result=report_line, anchors=args.anchors, signable=args.signable)
+                            on_result=report_line, anchors=args.anchors, signable=args.signable,
+                            timeout=args.timeout, force=args.force)
         except ConventionDocsError as exc:  # the arguments themselves (e.g. --outdir)
             error(err, exc)
             return EXIT_BAD_INPUT
     for result in results:
         worst = max(worst, result.exit_code)
-    done = sum(1 for r in results if r.ok)
-    out.print(f"{done}/{len(results)} convention(s) produite(s) dans {args.outdir}")
+    done = sum(1 for r in results if r.ok and not r.skipped)
+    skipped = sum(1 for r in results if r.skipped)
+    out.print(f"{done}/{len(results)} convention(s) produite(s) dans {args.outdir}"
+              + (f", {skipped} déjà à jour (--force pour les refaire)" if skipped else ""))
     return worst

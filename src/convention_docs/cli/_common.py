@@ -66,6 +66,18 @@ def error(err: Console, exc: BaseException | str) -> None:
     err.print(f"[red]erreur :[/] {exc}", markup=True, highlight=False, soft_wrap=True)
 
 
+def seconds(text: str) -> float:
+    """argparse type: a duration in seconds, more than 0 (``90`` or ``2.5``)."""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        value = 0.0
+    if not 0 < value < 1e6:
+        raise argparse.ArgumentTypeError(f"durée en secondes attendue (par exemple 120), "
+                                         f"pas « {text} »")
+    return value
+
+
 def positive(text: str) -> int:
     """argparse type: a whole number of at least 1."""
     try:

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from convention_docs.cli._common import EXIT_BAD_INPUT, EXIT_OK, EXIT_REFUSED, error, print_report
+from convention_docs.cli._common import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    EXIT_REFUSED,
+    error,
+    print_report,
+    seconds,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -21,6 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="fichier de sortie .docx ou .pdf")
     parser.add_argument("--pdfa", action="store_true", help="PDF/A-2b pour l'archivage")
     parser.add_argument("--template", metavar="MODELE", help="modèle .docx (papier à en-tête)")
+    parser.add_argument("--timeout", type=seconds, default=120.0,
+                        help="secondes accordées à LibreOffice pour la conversion (défaut : 120)")
     parser.add_argument("--draft", action="store_true",
                         help="écrit même si la validation échoue, marqué « PROJET »")
     parser.add_argument("--anchors", choices=("iparapheur", "yousign", "docusign"),
@@ -33,12 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     from convention_docs.build import build
     from convention_docs.errors import (
-        AssetError,
         ConventionDocsError,
         ConventionRejected,
-        DocumentError,
-        SpecError,
-        TemplateError,
+        ConversionError,
     )
 
     output = Path(args.output)
@@ -50,20 +57,26 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if not existing.is_dir():
         error(err, f"{existing} : ce n'est pas un dossier")
         return EXIT_BAD_INPUT
+    if output.is_dir():
+        error(err, f"{args.output} : c'est un dossier, attendu : un fichier .docx ou .pdf")
+        return EXIT_BAD_INPUT
+    if not os.access(existing, os.W_OK | os.X_OK):
+        error(err, f"{existing} : dossier en lecture seule, impossible d'y écrire")
+        return EXIT_BAD_INPUT
     try:
         result = build(Path(args.spec), output, template=args.template,
                        pdfa=args.pdfa, draft=args.draft, anchors=args.anchors,
-                       signable=args.signable)
+                       signable=args.signable, timeout=args.timeout)
     except ConventionRejected as exc:
         print_report(exc.report, out)
         err.print(f"[red]refusé :[/] rien n'a été écrit à {args.output}")
         return EXIT_REFUSED
-    except (SpecError, TemplateError, DocumentError, AssetError) as exc:
-        error(err, exc)
-        return EXIT_BAD_INPUT
-    except ConventionDocsError as exc:
+    except ConversionError as exc:
         error(err, exc)
         return EXIT_REFUSED
+    except ConventionDocsError as exc:  # the spec, the template, a bound, the destination
+        error(err, exc)
+        return EXIT_BAD_INPUT
     print_report(result.report, out)
     out.print(f"écrit : {result.path}")
     return EXIT_OK

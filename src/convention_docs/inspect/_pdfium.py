@@ -33,6 +33,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 from PIL import Image
 
+from convention_docs import _limits
 from convention_docs._cache import BoundedCache
 from convention_docs._pdfium import LOCK
 from convention_docs.inspect._pdf_events import (
@@ -314,6 +315,7 @@ def page_events(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, hidden_layers: fr
                     key, picture, matrix, alpha, layer,
                     picture.mode == "RGB" and alpha >= 1.0, where)))
             elif kind == _FORM:
+                _limits.checkpoint()  # nested forms: validate()'s deadline bounds the work
                 walk(handle, multiply(_matrix(handle), to_page), where, layer)
 
     walk(None, IDENTITY, None, False)

@@ -49,6 +49,7 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from convention_docs import _limits
 from convention_docs.errors import DocumentError
 from convention_docs.inspect._files import read_bytes
 from convention_docs.inspect._pdf_layout import (
@@ -104,6 +105,7 @@ def read_pdf(path: str | Path) -> DocumentView:
             pages = len(document)
             hidden = _hidden_layers(reader)
             for index in range(pages):
+                _limits.checkpoint()  # validate()'s deadline: too much to check in time
                 page = document[index]
                 try:
                     location = Location(file=source, page=index + 1)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from convention_docs import _limits
 from convention_docs._cache import BoundedCache
 from convention_docs.drafting import checked
 from convention_docs.errors import AssetError, DocumentError
@@ -60,18 +61,16 @@ def _official(path: Path) -> LogoLibrary:
     Kept by the file's content for the next conventions of a batch, which name the same file.
     Raises ``AssetError`` when the file cannot be read as a picture.
     """
-    try:
-        data = Path(path).read_bytes()
-    except OSError:
-        data = None
+    def refuse(message: str) -> AssetError:
+        return AssetError(f"logo « fse » illisible ({path}) : {message}")
+
+    data = _limits.read_regular(path, error=refuse, what="logo")
 
     def library() -> LogoLibrary:
         made = LogoLibrary.default()
-        made.register("fse", path if data is None else data)  # a missing file: register says so
+        made.register("fse", data)
         return made
 
-    if data is None:
-        return library()
     return _OFFICIAL.get_or_compute(hashlib.sha256(data).digest(), library)
 
 
@@ -173,25 +172,41 @@ def validate(source: Convention | str | Path, *, convention: Convention | None =
         return Report.of(None, "model", findings)
     path = Path(source)
     suffix = path.suffix.lower()
-    if suffix == ".docx":
-        view = read_docx(path)
-    elif suffix == ".pdf":
+
+    def refuse(message: str) -> DocumentError:
+        return DocumentError(message, path=path)
+
+    # Bounds first (regular file, size, archive members), then the whole check under a
+    # deadline that the readers' loops check (_limits.checkpoint).
+    with _limits.deadline(f"{path} : document trop complexe pour être vérifié",
+                          _limits.DOCUMENT_SECONDS):
+        if suffix == ".docx":
+            _limits.check_docx_archive(path, error=refuse)
+            return validate_view(read_docx(path), convention=convention, library=library)
+        if suffix == ".odt":
+            _limits.check_regular(path, error=refuse, what="fichier")
+            from convention_docs.inspect.odt import read_odt  # LibreOffice: only when needed
+
+            return replace(validate_view(read_odt(path), convention=convention,
+                                         library=library), kind="odt")
+        if suffix != ".pdf":
+            raise DocumentError("format non reconnu : attendu un fichier .docx, .odt ou .pdf",
+                                path=path)
         from convention_docs.validate.signatures import check_signatures
 
-        view = read_pdf(path)
+        _limits.check_regular(path, error=refuse, what="fichier")
+        with _limits.pdf_repairs() as repairs:
+            view = read_pdf(path)
         if is_scan(view):
             report = _validate_scan(view, convention=convention, library=library)
         else:
             report = validate_view(view, convention=convention, library=library,
                                    signature_fields=signature_fields(path))
-        return Report.of(report.source, report.kind,
-                         (*report.findings, *check_signatures(path)))
-    elif suffix == ".odt":
-        from convention_docs.inspect.odt import read_odt  # LibreOffice: only when needed
-
-        return replace(validate_view(read_odt(path), convention=convention, library=library),
-                       kind="odt")
-    else:
-        raise DocumentError("format non reconnu : attendu un fichier .docx, .odt ou .pdf",
-                            path=path)
-    return validate_view(view, convention=convention, library=library)
+        findings = [*report.findings, *check_signatures(path)]
+        if repairs.count:
+            findings.append(Finding(
+                "PDF_REPAIRED", Severity.WARNING,
+                f"PDF endommagé : {repairs.count} anomalie(s) de structure corrigée(s) à "
+                "la lecture (table des objets, longueurs…) ; le texte vérifié peut être "
+                "incomplet, demandez un nouvel exemplaire", Location(file=str(path))))
+        return Report.of(report.source, report.kind, findings)

@@ -12,7 +12,9 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
+from convention_docs import _limits
 from convention_docs.context import EMBLEM_HEIGHT_MM, party_logo_box
+from convention_docs.errors import AssetError
 from convention_docs.funding import FSE_PLUS_START
 from convention_docs.inspect.view import DocumentView, Location, TextLine
 from convention_docs.model import (
@@ -86,8 +88,19 @@ def model_view(convention: Convention) -> DocumentView:
 
 def _logo_file(path: Path, field: str) -> Iterator[Finding]:
     try:
+        # a regular file (a FIFO would block), of a bounded number of pixels (a bomb)
+        if Path(path).exists():  # a missing file is said below, as any unreadable one
+            _limits.check_regular(path, error=AssetError, what="logo")
         with Image.open(path) as picture:
+            _limits.check_picture(picture.size, error=AssetError)
             picture.verify()
+    except Image.DecompressionBombError:
+        yield Finding("LOGO_FILE_UNREADABLE", Severity.ERROR,
+                      f"fichier de logo inutilisable : {path} : {_limits.BOMB}",
+                      Location(field=field))
+    except AssetError as problem:
+        yield Finding("LOGO_FILE_UNREADABLE", Severity.ERROR,
+                      f"fichier de logo inutilisable : {path} : {problem}", Location(field=field))
     except (OSError, UnidentifiedImageError):
         yield Finding("LOGO_FILE_UNREADABLE", Severity.ERROR,
                       f"fichier de logo introuvable ou illisible : {path}", Location(field=field))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from babel.dates import get_month_names
 from PIL import Image
 
+from convention_docs import _limits
 from convention_docs._pdfium import render_page
 from convention_docs.funding import FSE_PLUS_START
 from convention_docs.inspect.view import DocumentView, Location, PlacedImage, TextLine
@@ -184,6 +185,7 @@ def _drawn_emblems(view: DocumentView, pages: int = 2) -> list[_Emblem]:
         return []
     found: list[_Emblem] = []
     for page, image in enumerate(pictures, start=1):
+        _limits.checkpoint()  # validate()'s deadline
         for match in find_emblems(image):
             left, top, right, bottom = (value / RASTER_DPI * 25.4 for value in match.bbox)
             crop = image.crop(match.bbox)

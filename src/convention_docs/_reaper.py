@@ -1,0 +1,116 @@
+"""A watcher that outlives this process: when it dies, however it dies (SIGKILL included), the
+LibreOffice process groups it started are killed and its temporary folders removed.
+
+Why not ``PR_SET_PDEATHSIG``: the kernel sends that signal when the *thread* that forked the
+child ends, not the process, and batches start LibreOffice from worker threads that end before
+the process does (or would, if the pool were resized); and it is Linux only. Instead, one small
+helper process per Python process, in a session of its own (a signal sent to our group does not
+reach it), reads a pipe whose only write end we hold, never inherited by any other child. We
+tell it what to watch (``g+ <pgid>``, ``d+ <folder>``) and what is over (``g- <pgid>``,
+``d- <folder>``); when we die the kernel closes our end, the helper reads the end of the pipe,
+kills every group still watched (named pipes ``/tmp/OSL_PIPE_…`` included, see
+:mod:`._office`) and removes every folder still watched, then exits.
+
+Everything here is best effort: a helper that cannot start leaves things as they were before
+(the next ``batch`` also removes what dead runs left in its output folder).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+__all__ = ["forget_folder", "forget_group", "watch_folder", "watch_group"]
+
+_lock = threading.Lock()
+_pipe: int | None = None
+_owner: int | None = None  # the pid the pipe belongs to (a forked child starts its own)
+_helper: subprocess.Popen[bytes] | None = None
+
+
+def _send(line: str) -> None:
+    global _pipe, _owner, _helper
+    with _lock:
+        if _owner != os.getpid():
+            _pipe = None
+            try:
+                read_end, write_end = os.pipe()  # not inheritable: only the helper gets it
+                try:
+                    _helper = subprocess.Popen(
+                        [sys.executable, "-I", "-m", "convention_docs._reaper"],
+                        stdin=read_end, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                        start_new_session=True, close_fds=True)
+                finally:
+                    os.close(read_end)
+            except OSError:
+                return
+            _pipe, _owner = write_end, os.getpid()
+        if _pipe is None:
+            return
+        with contextlib.suppress(OSError):
+            os.write(_pipe, line.encode("utf-8", "surrogateescape") + b"\n")
+
+
+def watch_group(pgid: int) -> None:
+    """Kill process group ``pgid`` if this process dies before :func:`forget_group`."""
+    _send(f"g+ {pgid}")
+
+
+def forget_group(pgid: int) -> None:
+    """``pgid`` was stopped by us: no longer watched."""
+    _send(f"g- {pgid}")
+
+
+def watch_folder(folder: Path) -> None:
+    """Remove ``folder`` if this process dies before :func:`forget_folder`."""
+    _send(f"d+ {folder}")
+
+
+def forget_folder(folder: Path) -> None:
+    """``folder`` was removed by us: no longer watched."""
+    _send(f"d- {folder}")
+
+
+def _serve(stream: object) -> None:
+    """The helper: read orders until the end of the pipe, then clean what is still watched."""
+    groups: set[int] = set()
+    folders: set[str] = set()
+    for raw in stream:  # type: ignore[attr-defined]
+        line = raw.decode("utf-8", "surrogateescape").rstrip("\n")
+        order, _, value = line.partition(" ")
+        with contextlib.suppress(ValueError):
+            if order == "g+":
+                groups.add(int(value))
+            elif order == "g-":
+                groups.discard(int(value))
+            elif order == "d+":
+                folders.add(value)
+            elif order == "d-":
+                folders.discard(value)
+    from convention_docs._office import kill_orphan_groups
+
+    kill_orphan_groups(sorted(groups), wait=0.0)  # at once, named pipes noted first
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    kill_orphan_groups(sorted(groups), wait=2.0)  # what a dying process wrote meanwhile
+    deadline = time.monotonic() + 10.0  # others (a worker's watcher) may remove inside too
+    while True:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        if not any(os.path.lexists(folder) for folder in folders) \
+                or time.monotonic() > deadline:
+            return
+        time.sleep(0.1)
+
+
+if __name__ == "__main__":  # pragma: no cover - the helper process
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C in the terminal is for the parent
+    _serve(sys.stdin.buffer)

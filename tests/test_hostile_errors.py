@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from convention_docs import ConventionRejected, SpecError, _limits, render
+from convention_docs import SpecError, _limits, render
 
 from .conftest import EXAMPLES, MINIMAL, needs_libreoffice
 from .hostile import encrypted_zip, hostile, is_root, left_in, run, spec, template_with

@@ -1,0 +1,56 @@
+"""What the speed work skips must never change a verdict: a PDF's form is looked for by its
+bytes first (:mod:`convention_docs.inspect._names`), and parsed whenever it may be there."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from convention_docs.inspect._names import may_hold
+from convention_docs.validate.signatures import has_signature_fields
+from convention_docs.validate.signing import signature_fields
+
+
+def _pdf(catalog_extra: bytes, *objects: bytes) -> bytes:
+    """A one-page PDF with a correct cross-reference table; ``objects`` are numbered from 4."""
+    bodies = [b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b" >>",
+              b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>", *objects]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(bodies) + 1, xref)
+    return bytes(out)
+
+
+_FIELD = b"<< /FT /Sig /T (Signature1) /Rect [0 0 0 0] >>"
+
+
+@pytest.mark.parametrize("spelling", [b"/AcroForm", b"/Acro#46orm", b"/#41cro#46#6frm"])
+def test_a_form_is_found_however_its_name_is_spelt(tmp_path: Path, spelling: bytes) -> None:
+    path = tmp_path / "form.pdf"
+    path.write_bytes(_pdf(spelling + b" 4 0 R", b"<< /Fields [5 0 R] >>", _FIELD))
+    assert may_hold(path.read_bytes(), "AcroForm")
+    assert signature_fields(path) == ("Signature1",)
+    assert has_signature_fields(path)
+
+
+def test_a_pdf_without_form_is_not_parsed_for_one(tmp_path: Path) -> None:
+    path = tmp_path / "plain.pdf"
+    path.write_bytes(_pdf(b"/Lang (fr-FR)"))
+    assert not may_hold(path.read_bytes(), "AcroForm")
+    assert signature_fields(path) == ()
+    assert not has_signature_fields(path)
+
+
+def test_an_object_stream_may_hide_any_name() -> None:
+    data = _pdf(b"", b"<< /Type /ObjStm /N 1 /First 4 /Length 0 >>")
+    assert may_hold(data, "AcroForm")
+    assert not may_hold(_pdf(b""), "AcroForm")

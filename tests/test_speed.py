@@ -3,11 +3,17 @@ bytes first (:mod:`convention_docs.inspect._names`), and parsed whenever it may 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
+from convention_docs import batch
 from convention_docs.inspect._names import may_hold
+from convention_docs.pool import ConverterPool
 from convention_docs.validate.signatures import has_signature_fields
 from convention_docs.validate.signing import signature_fields
 
@@ -54,3 +60,49 @@ def test_an_object_stream_may_hide_any_name() -> None:
     data = _pdf(b"", b"<< /Type /ObjStm /N 1 /First 4 /Length 0 >>")
     assert may_hold(data, "AcroForm")
     assert not may_hold(_pdf(b""), "AcroForm")
+
+
+_ORDER = """
+import sys
+from convention_docs.cli import main
+from convention_docs.pool import ConverterPool
+seen = []
+start = ConverterPool.start
+def recording(self):
+    seen.append(("start", "convention_docs.build" in sys.modules))
+    start(self)
+ConverterPool.start = recording
+code = main(sys.argv[1:])
+print(seen, code)
+"""
+
+
+@pytest.mark.libreoffice
+def test_batch_to_pdf_starts_libreoffice_before_the_heavy_imports(
+        tmp_path: Path, minimal: dict[str, Any]) -> None:
+    spec = tmp_path / "conv-01.yaml"
+    spec.write_text(yaml.safe_dump(minimal, allow_unicode=True), encoding="utf-8")
+    outdir = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-c", _ORDER, "batch", str(spec), "--outdir",
+                             str(outdir), "--format", "pdf"],
+                            capture_output=True, text=True, check=False, timeout=300)
+    # started once, before the rendering stages were imported; the batch then went through
+    assert result.stdout.strip().splitlines()[-1] == "[('start', False)] 0", result.stderr
+    assert [p.name for p in outdir.iterdir()] == ["conv-01.pdf"]
+
+
+@pytest.mark.libreoffice
+def test_batch_uses_the_instances_it_is_given_and_leaves_them_open(
+        tmp_path: Path, minimal: dict[str, Any]) -> None:
+    spec = tmp_path / "conv-01.yaml"
+    spec.write_text(yaml.safe_dump(minimal, allow_unicode=True), encoding="utf-8")
+    with ConverterPool(1) as converters:
+        converters.start()
+        results = batch([spec], tmp_path / "out", formats=["docx", "pdf"], jobs=1,
+                        converters=converters)
+        assert [r.ok for r in results] == [True]
+        assert converters.started == 1
+        # still open: it converts again
+        again = converters.convert(tmp_path / "out" / "conv-01.docx", tmp_path / "again.pdf")
+        assert again.read_bytes().startswith(b"%PDF-")
+        assert converters.started == 1

@@ -20,6 +20,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,7 +111,8 @@ def batch(specs: Iterable[str | Path], outdir: str | Path, *,
           isolate: bool = False, template: str | Path | None = None,
           on_result: Callable[[BatchResult], None] | None = None,
           anchors: AnchorSystem | None = None,
-          signable: bool = False) -> list[BatchResult]:
+          signable: bool = False,
+          converters: ConverterPool | None = None) -> list[BatchResult]:
     """Render every spec into ``outdir`` (``conv-07.yaml`` → ``conv-07.pdf``), going on past
     failures; return one ``BatchResult`` per spec, in the order given.
 
@@ -118,7 +120,9 @@ def batch(specs: Iterable[str | Path], outdir: str | Path, *,
     process feed them); with ``isolate=True``, the number of worker processes, each with its
     own instance (see the module's documentation). ``anchors``: a parapheur's text anchors
     in the signature blocks, as for ``render``. ``signable``: each PDF gets an empty
-    signature field per signatory.
+    signature field per signatory. ``converters``: LibreOffice instances the caller started
+    already (the command line starts them before importing the rendering stages), used in place
+    of a pool of ``jobs`` and left open (not with ``isolate=True``).
     """
     job = _Job(Path(outdir), tuple(formats), pdfa, str(template) if template else None,
                check_system(anchors), signable)
@@ -132,15 +136,18 @@ def batch(specs: Iterable[str | Path], outdir: str | Path, *,
     if isolate and jobs > 1:
         from convention_docs import _batch_processes
         return _batch_processes.run(items, job, jobs, on_result)
+    pool = nullcontext(converters) if converters is not None else None
     if jobs == 1:
-        return _in_process(items, job, on_result)
-    return _in_threads(items, job, jobs, on_result)
+        return _in_process(items, job, on_result, pool)
+    return _in_threads(items, job, jobs, on_result, pool)
 
 
 def _in_process(items: list[tuple[Path, str | None]], job: _Job,
-                on_result: Callable[[BatchResult], None] | None) -> list[BatchResult]:
+                on_result: Callable[[BatchResult], None] | None,
+                given: AbstractContextManager[ConverterPool] | None = None
+                ) -> list[BatchResult]:
     results = []
-    with ConverterPool(1) as converter:  # started at the first PDF only
+    with given or ConverterPool(1) as converter:  # started at the first PDF only
         for spec, problem in items:
             results.append(_one(spec, problem, job, converter))
             if on_result is not None:
@@ -179,12 +186,14 @@ def _first_alone(queue: Iterator[tuple[int, tuple[Path, str | None]]],
 
 
 def _in_threads(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
-                on_result: Callable[[BatchResult], None] | None) -> list[BatchResult]:
+                on_result: Callable[[BatchResult], None] | None,
+                given: AbstractContextManager[ConverterPool] | None = None
+                ) -> list[BatchResult]:
     """``_EXTRA_THREADS`` more threads than instances, so that an instance never waits for our
     Python work; specs are submitted a few at a time (a batch of thousands holds few futures)."""
     results: list[BatchResult | None] = [None] * len(items)
     queue = iter(enumerate(items))
-    with ConverterPool(jobs) as converter, ThreadPoolExecutor(
+    with given or ConverterPool(jobs) as converter, ThreadPoolExecutor(
             jobs + _EXTRA_THREADS, thread_name_prefix="convention-docs") as pool:
         running: dict[Future[BatchResult], int] = {}
 

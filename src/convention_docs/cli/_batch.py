@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from convention_docs.batching import BatchResult
+    from convention_docs.pool import ConverterPool
 
 NAME = "batch"
 HELP = "produit plusieurs conventions"
@@ -38,16 +39,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from convention_docs.batching import batch
-    from convention_docs.errors import ConventionDocsError
-
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in ("docx", "pdf")]
     if unknown or not formats:
         error(err, f"format inconnu : {', '.join(unknown) or '(vide)'} (attendu : docx, pdf)")
         return EXIT_BAD_INPUT
+    outdir = Path(args.outdir)
+    if "pdf" not in formats or args.isolate or (outdir.exists() and not outdir.is_dir()):
+        return _run(args, formats, None, out, err)
+    # LibreOffice starts first (it takes a second), while the rendering stages are imported
+    # (half a second): they no longer come one after the other.
+    from convention_docs.pool import ConverterPool
+
+    with ConverterPool(max(1, min(args.jobs, len(args.specs)))) as converters:
+        converters.start()
+        return _run(args, formats, converters, out, err)
+
+
+def _run(args: argparse.Namespace, formats: list[str], converters: ConverterPool | None,
+         out: Console, err: Console) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from convention_docs.batching import batch
+    from convention_docs.errors import ConventionDocsError
+
     worst = EXIT_OK
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   console=err, transient=True) as progress:
@@ -68,7 +83,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         try:
             results = batch(args.specs, Path(args.outdir), formats=formats, pdfa=args.pdfa,
                             jobs=args.jobs, isolate=args.isolate, template=args.template,
-                            on_result=report_line, anchors=args.anchors, signable=args.signable)
+                            on_result=report_line, anchors=args.anchors, signable=args.signable,
+                            converters=converters)
         except ConventionDocsError as exc:  # the arguments themselves (e.g. --outdir)
             error(err, exc)
             return EXIT_BAD_INPUT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,6 +64,9 @@ def _run(args: argparse.Namespace, formats: list[str], converters: ConverterPool
     from convention_docs.batching import batch
     from convention_docs.errors import ConventionDocsError
 
+    # What is imported lives as long as the process: out of the garbage collector's sight, its
+    # full collections (which stop every thread) no longer walk it again and again.
+    gc.freeze()
     worst = EXIT_OK
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   console=err, transient=True) as progress:

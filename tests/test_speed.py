@@ -3,6 +3,7 @@ bytes first (:mod:`convention_docs.inspect._names`), and parsed whenever it may 
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 import yaml
 
 from convention_docs import batch
+from convention_docs.cli import main
 from convention_docs.inspect._names import may_hold
 from convention_docs.pool import ConverterPool
 from convention_docs.validate.signatures import has_signature_fields
@@ -106,3 +108,23 @@ def test_batch_uses_the_instances_it_is_given_and_leaves_them_open(
         again = converters.convert(tmp_path / "out" / "conv-01.docx", tmp_path / "again.pdf")
         assert again.read_bytes().startswith(b"%PDF-")
         assert converters.started == 1
+
+
+def test_batch_leaves_the_garbage_collector_as_it_found_it(
+        tmp_path: Path, minimal: dict[str, Any]) -> None:
+    spec = tmp_path / "conv-01.yaml"
+    spec.write_text(yaml.safe_dump(minimal, allow_unicode=True), encoding="utf-8")
+    seen: list[int] = []
+    real = ConverterPool.__init__
+
+    def watching(self: ConverterPool, size: int, **options: Any) -> None:
+        seen.append(gc.get_freeze_count())  # the batch's own pool: inside the frozen stretch
+        real(self, size, **options)
+
+    assert gc.get_freeze_count() == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ConverterPool, "__init__", watching)
+        assert main(["batch", str(spec), "--outdir", str(tmp_path / "out"),
+                     "--format", "docx"]) == 0
+    assert seen and seen[0] > 0  # frozen while it ran
+    assert gc.get_freeze_count() == 0  # and undone

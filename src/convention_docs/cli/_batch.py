@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,12 +66,9 @@ def _run(args: argparse.Namespace, formats: list[str], converters: ConverterPool
     from convention_docs.batching import batch
     from convention_docs.errors import ConventionDocsError
 
-    # What is imported lives as long as the process: out of the garbage collector's sight, its
-    # full collections (which stop every thread) no longer walk it again and again.
-    gc.freeze()
     worst = EXIT_OK
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  console=err, transient=True) as progress:
+    with _frozen(), Progress(TextColumn("{task.description}"), BarColumn(),
+                             MofNCompleteColumn(), console=err, transient=True) as progress:
         task = progress.add_task("conventions", total=len(args.specs))
 
         def report_line(result: BatchResult) -> None:
@@ -97,3 +96,18 @@ def _run(args: argparse.Namespace, formats: list[str], converters: ConverterPool
     done = sum(1 for r in results if r.ok)
     out.print(f"{done}/{len(results)} convention(s) produite(s) dans {args.outdir}")
     return worst
+
+
+@contextmanager
+def _frozen() -> Iterator[None]:
+    """What is imported lives as long as the batch: out of the garbage collector's sight, its
+    full collections (which stop every thread) no longer walk it again and again. Undone at the
+    end (``main()`` may run inside a longer process); left alone if someone froze already."""
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.unfreeze()

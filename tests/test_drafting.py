@@ -316,9 +316,8 @@ def test_model_alone_tells_a_party_logo_too_large(logo_spec: Path,
 
 
 @pytest.mark.parametrize(("content", "expected"), [
-    (None, "est introuvable (attendu : une image PNG ou JPEG, chemin relatif au fichier de "
-           "spécification)"),
-    (b"not a picture", "n'est pas une image lisible (PNG ou JPEG)"),
+    (None, "fichier de logo introuvable"),
+    (b"not a picture", "fichier de logo illisible (ce n'est pas une image PNG ou JPEG valide)"),
 ])
 def test_missing_or_broken_party_logo_is_a_spec_error(logo_spec: Path, tmp_path: Path,
                                                       content: bytes | None,
@@ -330,7 +329,9 @@ def test_missing_or_broken_party_logo_is_a_spec_error(logo_spec: Path, tmp_path:
         logo.write_bytes(content)
     with pytest.raises(SpecError) as info:
         load(logo_spec)
-    assert info.value.issues == (("parties[1].logo.path", f"le fichier de logo {logo} {expected}"),)
+    assert info.value.issues == (("parties[1].logo.path", (
+        f"{expected} : {logo} (attendu : une image PNG ou JPEG, chemin relatif au fichier de "
+        "spécification)")),)
     assert str(logo_spec) in str(info.value)
     target = tmp_path / "c.docx"
     assert main(["render", str(logo_spec), "-o", str(target)]) == 2

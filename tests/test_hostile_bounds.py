@@ -12,6 +12,7 @@ import pytest
 
 from convention_docs import _limits, convert, validate
 from convention_docs.errors import LimitExceeded
+from convention_docs.inspect import read_pdf
 
 from .conftest import MINIMAL, needs_libreoffice
 from .hostile import hostile, left_in, run, spec, template_with, zip_bomb
@@ -129,11 +130,26 @@ def test_pdf_too_complex_to_check(tmp_path: Path, capsys: pytest.CaptureFixture[
     with pytest.raises(LimitExceeded) as caught:
         validate(path)
     assert time.monotonic() - started < 3.0 + 2.0
-    assert str(caught.value) == (f"{path} : document trop complexe pour être vérifié : trop long "
-                                 "à traiter (plus de 3 s), abandonné")
+    # counted before PDFium is asked to build the page (it would take 10^20 drawings, and
+    # all the memory there is): refused at once, saying why
+    assert str(caught.value) == (f"{path} : document trop complexe pour être vérifié : la page 1 "
+                                 "dessine plus de 100000 objets (formulaires imbriqués qui se "
+                                 "dessinent les uns les autres), abandonné")
     code, _, err = run(capsys, "check", path)
     assert code == 2
     assert "document trop complexe pour être vérifié" in err
+
+
+def test_modestly_nested_forms_are_read(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from convention_docs.inspect._complexity import page_draws
+
+    path = tmp_path / "formes.pdf"
+    path.write_bytes(nested_forms_pdf(levels=4))  # 10 + 100 + 1,000 drawings: a real page
+    assert page_draws(PdfReader(path), 0) == 1 + 10 + 100 + 1_000
+    view = read_pdf(path)  # not refused
+    assert view.pages == 1
 
 
 def test_damaged_pdf_is_a_finding_not_english_chatter(

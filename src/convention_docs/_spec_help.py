@@ -214,14 +214,29 @@ def impossible_date(loader: Any, root: Any) -> tuple[str, str, tuple[int, int]] 
 
 
 def logo_problem(path: Path) -> str | None:
-    """Return why a logo file cannot be used, or None."""
-    if not path.is_file():
-        return "fichier de logo introuvable"
+    """Return why a logo file cannot be used, or None (a regular file of bounded size, a
+    picture Pillow reads, of bounded pixels: no decompression bomb reaches the renderer)."""
     from PIL import Image, UnidentifiedImageError
 
+    from convention_docs import _limits
+
+    class _Problem(Exception):
+        pass
+
+    def problem(message: str) -> Exception:
+        return _Problem(message)
+
+    if not path.exists() and not path.is_symlink():
+        return "fichier de logo introuvable"
     try:
+        _limits.check_regular(path, error=problem, what="fichier de logo")
         with Image.open(path) as picture:
+            _limits.check_picture(picture.size, error=problem)
             picture.verify()
+    except _Problem as exc:
+        return str(exc)
+    except Image.DecompressionBombError:
+        return _limits.BOMB
     except (OSError, UnidentifiedImageError, ValueError, SyntaxError):
         return "fichier de logo illisible (ce n'est pas une image PNG ou JPEG valide)"
     return None

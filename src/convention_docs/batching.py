@@ -21,6 +21,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,7 +169,8 @@ def batch(specs: Iterable[str | Path], outdir: str | Path, *,
           isolate: bool = False, template: str | Path | None = None,
           on_result: Callable[[BatchResult], None] | None = None,
           anchors: AnchorSystem | None = None, signable: bool = False,
-          timeout: float = 120.0, force: bool = False) -> list[BatchResult]:
+          timeout: float = 120.0, force: bool = False,
+          converters: ConverterPool | None = None) -> list[BatchResult]:
     """Render every spec into ``outdir`` (``conv-07.yaml`` → ``conv-07.pdf``), going on past
     failures; return one ``BatchResult`` per spec, in the order given.
 
@@ -183,7 +185,9 @@ def batch(specs: Iterable[str | Path], outdir: str | Path, *,
     A convention whose outputs are already up to date (same spec, template, logos, options
     and library version, outputs untouched since) is not rebuilt (``BatchResult.skipped``)
     unless ``force``; working folders that killed runs left in ``outdir`` are removed first
-    (:mod:`._batch_state`).
+    (:mod:`._batch_state`). ``converters``: LibreOffice instances the caller started already
+    (the command line starts them before importing the rendering stages), used in place of a
+    pool of ``jobs`` and left open (not with ``isolate=True``).
     """
     job = _Job(Path(outdir), tuple(formats), pdfa, str(template) if template else None,
                check_system(anchors), signable, timeout, force)
@@ -201,17 +205,20 @@ def batch(specs: Iterable[str | Path], outdir: str | Path, *,
         if isolate and jobs > 1:
             from convention_docs import _batch_processes
             return _batch_processes.run(items, job, jobs, on_result)
+        pool = nullcontext(converters) if converters is not None else None
         if jobs == 1:
-            return _in_process(items, job, on_result)
-        return _in_threads(items, job, jobs, on_result)
+            return _in_process(items, job, on_result, pool)
+        return _in_threads(items, job, jobs, on_result, pool)
     finally:
         _state(job).compact()
 
 
 def _in_process(items: list[tuple[Path, str | None]], job: _Job,
-                on_result: Callable[[BatchResult], None] | None) -> list[BatchResult]:
+                on_result: Callable[[BatchResult], None] | None,
+                given: AbstractContextManager[ConverterPool] | None = None
+                ) -> list[BatchResult]:
     results = []
-    with ConverterPool(1, timeout=job.timeout) as pool:  # started at the first PDF only
+    with given or ConverterPool(1, timeout=job.timeout) as pool:  # started at the first PDF only
         converter = _GivingUp(pool)
         for spec, problem in items:
             results.append(_one(spec, problem, job, converter))
@@ -251,12 +258,14 @@ def _first_alone(queue: Iterator[tuple[int, tuple[Path, str | None]]],
 
 
 def _in_threads(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
-                on_result: Callable[[BatchResult], None] | None) -> list[BatchResult]:
+                on_result: Callable[[BatchResult], None] | None,
+                given: AbstractContextManager[ConverterPool] | None = None
+                ) -> list[BatchResult]:
     """``_EXTRA_THREADS`` more threads than instances, so that an instance never waits for our
     Python work; specs are submitted a few at a time (a batch of thousands holds few futures)."""
     results: list[BatchResult | None] = [None] * len(items)
     queue = iter(enumerate(items))
-    with ConverterPool(jobs, timeout=job.timeout) as instances, ThreadPoolExecutor(
+    with given or ConverterPool(jobs, timeout=job.timeout) as instances, ThreadPoolExecutor(
             jobs + _EXTRA_THREADS, thread_name_prefix="convention-docs") as pool:
         converter = _GivingUp(instances)
         running: dict[Future[BatchResult], int] = {}

@@ -154,13 +154,15 @@ class LimitExceeded(ConventionDocsError):
     whose loops never end); ``what`` names it. Bounds on size are reported by the error of the
     input's kind (``SpecError``, ``DocumentError``…)."""
 
-    def __init__(self, what: str, seconds: float) -> None:
+    def __init__(self, what: str, seconds: float, reason: str | None = None) -> None:
         self.what = what
         self.seconds = seconds
-        super().__init__(f"{what} : trop long à traiter (plus de {seconds:g} s), abandonné")
+        self.reason = reason
+        super().__init__(f"{what} : {reason or f'trop long à traiter (plus de {seconds:g} s)'}"
+                         ", abandonné")
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.what, self.seconds))
+        return (type(self), (self.what, self.seconds, self.reason))
 
 
 class SigningError(ConventionDocsError):

@@ -250,22 +250,16 @@ def _missing_logos(data: Any, root: Any, path: Path) -> None:
 
 
 def _party_logo_problems(convention: Convention) -> Iterator[tuple[str, str]]:
-    """A party's logo that is missing or is no picture (path relative to the spec file)."""
+    """A party's logo that is missing or is no usable picture (path relative to the spec
+    file): the same check as the funding logos (``logo_problem``)."""
     for index, party in enumerate(convention.parties):
         if party.logo is None:
             continue
-        field, path = f"parties[{index}].logo.path", party.logo.path
-        if not path.is_file():
-            what = "est un dossier" if path.is_dir() else "est introuvable"
-            yield field, (f"le fichier de logo {path} {what} (attendu : une image PNG ou JPEG, "
-                          "chemin relatif au fichier de spécification)")
-            continue
-        from PIL import Image, UnidentifiedImageError  # only when a party has a logo
-        try:
-            with Image.open(path) as picture:
-                picture.verify()
-        except (OSError, UnidentifiedImageError, SyntaxError, ValueError):
-            yield field, f"le fichier de logo {path} n'est pas une image lisible (PNG ou JPEG)"
+        problem = logo_problem(party.logo.path)
+        if problem:
+            yield (f"parties[{index}].logo.path",
+                   f"{problem} : {party.logo.path} (attendu : une image PNG ou JPEG, chemin "
+                   "relatif au fichier de spécification)")
 
 
 def load(path: str | Path) -> Convention:
@@ -303,6 +297,8 @@ def load(path: str | Path) -> Convention:
     except json.JSONDecodeError as exc:
         raise SpecError([("", f"ligne {exc.lineno}, colonne {exc.colno} : JSON invalide "
                               f"({exc.msg})")], path) from exc
+    except SpecError:
+        raise  # already said, with its field and line (an impossible date)
     except ValueError as exc:  # a number too long for JSON (parse_int)
         raise SpecError([("", f"JSON invalide ({exc})")], path) from exc
     except RecursionError as exc:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +16,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from convention_docs.batching import BatchResult
+    from convention_docs.pool import ConverterPool
 
 NAME = "batch"
 HELP = "produit plusieurs conventions"
@@ -44,19 +48,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from convention_docs.batching import batch
-    from convention_docs.errors import ConventionDocsError
-
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     unknown = [f for f in formats if f not in ("docx", "pdf")]
     if unknown or not formats:
         error(err, f"format inconnu : {', '.join(unknown) or '(vide)'} (attendu : docx, pdf)")
         return EXIT_BAD_INPUT
+    outdir = Path(args.outdir)
+    if "pdf" not in formats or args.isolate or (outdir.exists() and not outdir.is_dir()):
+        return _run(args, formats, None, out, err)
+    # LibreOffice starts first (it takes a second), while the rendering stages are imported
+    # (half a second): they no longer come one after the other.
+    from convention_docs.pool import ConverterPool
+
+    with ConverterPool(max(1, min(args.jobs, len(args.specs))),
+                       timeout=args.timeout) as converters:
+        converters.start()
+        return _run(args, formats, converters, out, err)
+
+
+def _run(args: argparse.Namespace, formats: list[str], converters: ConverterPool | None,
+         out: Console, err: Console) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from convention_docs.batching import batch
+    from convention_docs.errors import ConventionDocsError
+
     worst = EXIT_OK
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  console=err, transient=True) as progress:
+    with _frozen(), Progress(TextColumn("{task.description}"), BarColumn(),
+                             MofNCompleteColumn(), console=err, transient=True) as progress:
         task = progress.add_task("conventions", total=len(args.specs))
 
         def report_line(result: BatchResult) -> None:
@@ -77,7 +96,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             results = batch(args.specs, Path(args.outdir), formats=formats, pdfa=args.pdfa,
                             jobs=args.jobs, isolate=args.isolate, template=args.template,
                             on_result=report_line, anchors=args.anchors, signable=args.signable,
-                            timeout=args.timeout, force=args.force)
+                            timeout=args.timeout, force=args.force,
+                            converters=converters)
         except ConventionDocsError as exc:  # the arguments themselves (e.g. --outdir)
             error(err, exc)
             return EXIT_BAD_INPUT
@@ -88,3 +108,18 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     out.print(f"{done}/{len(results)} convention(s) produite(s) dans {args.outdir}"
               + (f", {skipped} déjà à jour (--force pour les refaire)" if skipped else ""))
     return worst
+
+
+@contextmanager
+def _frozen() -> Iterator[None]:
+    """What is imported lives as long as the batch: out of the garbage collector's sight, its
+    full collections (which stop every thread) no longer walk it again and again. Undone at the
+    end (``main()`` may run inside a longer process); left alone if someone froze already."""
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.unfreeze()

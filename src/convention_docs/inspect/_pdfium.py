@@ -398,6 +398,8 @@ def _page_runs(textpage: Any, texts: dict[bytes, _TextObject]
         begin = cut + 1
     x, y = ctypes.c_double(), ctypes.c_double()
     box, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
+    # The characters of one text object share its matrix and font size: read them once.
+    shapes: dict[bytes, tuple[float, float, float, tuple[float, float]]] = {}
     for first, last, key in stretches:  # characters first..last-1
         found = texts.get(key)
         run = text[first:last].translate(_HYPHENS)
@@ -405,17 +407,22 @@ def _page_runs(textpage: Any, texts: dict[bytes, _TextObject]
             continue
         raw.FPDFText_GetCharOrigin(textpage, first, x, y)
         ox, oy = x.value, y.value
-        raw.FPDFText_GetMatrix(textpage, first, matrix)
-        a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
-        determinant = a * d - b * c
-        length = math.hypot(a, b) or 1.0
-        cos, sin = a / length, b / length
-        size = raw.FPDFText_GetFontSize(textpage, first) * math.sqrt(abs(determinant))
-        flip = -1.0 if determinant < 0 else 1.0
-        up = (-sin * size * flip, cos * size * flip)
+        shape = shapes.get(key)
+        if shape is None:
+            raw.FPDFText_GetMatrix(textpage, first, matrix)
+            a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+            determinant = a * d - b * c
+            length = math.hypot(a, b) or 1.0
+            cos, sin = a / length, b / length
+            size = raw.FPDFText_GetFontSize(textpage, first) * math.sqrt(abs(determinant))
+            flip = -1.0 if determinant < 0 else 1.0
+            shape = shapes[key] = (cos, sin, size, (-sin * size * flip, cos * size * flip))
+        cos, sin, size, up = shape
         raw.FPDFText_GetLooseCharBox(textpage, last - 1, box)
-        advance = max(0.0, *((px - ox) * cos + (py - oy) * sin
-                             for px in (box.left, box.right) for py in (box.bottom, box.top)))
+        # the farthest corner of the last character's box along the baseline (the largest of
+        # the four sums is the sum of the largest terms, rounding included)
+        advance = max(0.0, max((box.left - ox) * cos, (box.right - ox) * cos)
+                      + max((box.bottom - oy) * sin, (box.top - oy) * sin))
         yield found.order, first, TextRun(
             run, (ox, oy), (ox + advance * cos, oy + advance * sin), up, size, found.color,
             found.alpha, found.hidden, found.font, found.clip, first)

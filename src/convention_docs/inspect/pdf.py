@@ -50,8 +50,10 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from convention_docs import _limits
-from convention_docs.errors import DocumentError
+from convention_docs.errors import DocumentError, LimitExceeded
+from convention_docs.inspect._complexity import MAX_DRAWS, page_draws
 from convention_docs.inspect._files import read_bytes
+from convention_docs.inspect._names import may_hold
 from convention_docs.inspect._pdf_layout import (
     MM_PER_PT,
     Drawn,
@@ -178,11 +180,11 @@ def render_pages(path: str | Path, dpi: float, pages: int | None = None) -> list
             document.close()
 
 
-def _pypdf(data: bytes) -> PdfReader | None:
-    """pypdf's reader, for what PDFium has no API for (XMP, optional content); ``None`` when
-    pypdf cannot read the file (PDFium may still)."""
-    if b"%PDF-" not in data[:1024] or not any(
-            name in data for name in (b"/OCProperties", b"/Metadata", b"/ObjStm")):
+def _pypdf(data: bytes, *, always: bool = False) -> PdfReader | None:
+    """pypdf's reader, for what PDFium has no API for (XMP, optional content, counting nested
+    forms); ``None`` when pypdf cannot read the file (PDFium may still)."""
+    if b"%PDF-" not in data[:1024] or not (always or any(
+            may_hold(data, name) for name in ("OCProperties", "Metadata", "Form"))):
         return None  # nothing PDFium leaves to pypdf: no need to parse the file twice
     try:
         reader = PdfReader(BytesIO(data))
@@ -214,7 +216,34 @@ def open_pdf(path: str | Path, data: bytes, reader: PdfReader | None = None
     if len(document) == 0:
         document.close()
         raise DocumentError("fichier PDF sans aucune page", path=path)
+    try:
+        _bounded(path, data, reader)
+    except BaseException:
+        document.close()
+        raise
     return document
+
+
+def _bounded(path: str | Path, data: bytes, reader: PdfReader | None) -> None:
+    """Refuse a document whose pages expand to more drawings than PDFium should be asked to
+    build (nested forms: see :mod:`._complexity`), before any page is loaded."""
+    if not may_hold(data, "Form"):
+        return  # no form XObject: nothing can multiply
+    reader = reader if reader is not None else _pypdf(data, always=True)
+    if reader is None:
+        return  # pypdf cannot read it: PDFium's own limits apply
+    try:
+        for index in range(len(reader.pages)):
+            _limits.checkpoint()
+            draws = page_draws(reader, index)
+            if draws > MAX_DRAWS:
+                raise LimitExceeded(
+                    f"{path} : document trop complexe pour être vérifié",
+                    _limits.DOCUMENT_SECONDS,
+                    f"la page {index + 1} dessine plus de {MAX_DRAWS} objets (formulaires "
+                    "imbriqués qui se dessinent les uns les autres)")
+    except _PARSE_ERRORS:
+        return
 
 
 def _check(path: str | Path, data: bytes) -> None:

@@ -1,16 +1,19 @@
 """The state of a PDF's signatures, as findings: ``check`` on a signed convention.
 
-A PDF without signature fields costs one look at its ``/AcroForm``; pyHanko is only imported
+A PDF without signature fields costs one look at its ``/AcroForm`` (none when its bytes have
+no such name, :mod:`convention_docs.inspect._names`); pyHanko is only imported
 when there are fields. A signature broken, or followed by changes other than later signatures
 and form filling, is an error; a sound signature and an empty field are information.
 """
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from convention_docs.errors import SigningError
+from convention_docs.inspect._names import may_hold
 from convention_docs.inspect.view import Location
 from convention_docs.validate.report import Finding, Severity
 
@@ -23,7 +26,10 @@ def has_signature_fields(path: Path) -> bool:
     from pypdf.errors import PyPdfError
 
     try:
-        reader = PdfReader(path)
+        data = path.read_bytes()
+        if not may_hold(data, "AcroForm"):
+            return False  # no form at all: no need to parse the file
+        reader = PdfReader(BytesIO(data))
         form: Any = reader.root_object.get("/AcroForm")
         if form is None:
             return False

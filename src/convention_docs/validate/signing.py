@@ -15,12 +15,14 @@ hidden text (a parapheur's anchors excepted).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from io import BytesIO
 from pathlib import Path
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from convention_docs.anchors import is_anchor
+from convention_docs.inspect._names import may_hold
 from convention_docs.inspect.view import Location, TextLine
 from convention_docs.model import Convention
 from convention_docs.validate._text import Reading, Texts
@@ -39,7 +41,10 @@ def signature_fields(path: str | Path) -> tuple[str, ...]:
     A PDF pypdf cannot read this way has none (the readers say what is wrong with it).
     """
     try:
-        fields = PdfReader(path).get_fields() or {}
+        data = Path(path).read_bytes()
+        if not may_hold(data, "AcroForm"):
+            return ()  # no form at all: no need to parse the file
+        fields = PdfReader(BytesIO(data)).get_fields() or {}
     except (PyPdfError, OSError, ValueError):
         return ()
     return tuple(name for name, field in fields.items() if field.get("/FT") == "/Sig")

@@ -17,6 +17,7 @@ Everything here is best effort: a helper that cannot start leaves things as they
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -55,6 +56,24 @@ def _send(line: str) -> None:
             return
         with contextlib.suppress(OSError):
             os.write(_pipe, line.encode("utf-8", "surrogateescape") + b"\n")
+
+
+def _close() -> None:
+    """At a normal exit: close our end, so that the helper sees the end of the pipe, does what
+    is left to do (nothing, when everything was forgotten) and exits; wait a moment for it."""
+    global _pipe
+    with _lock:
+        if _pipe is None or _owner != os.getpid():
+            return
+        with contextlib.suppress(OSError):
+            os.close(_pipe)
+        _pipe = None
+        if _helper is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                _helper.wait(timeout=2)
+
+
+atexit.register(_close)
 
 
 def watch_group(pgid: int) -> None:

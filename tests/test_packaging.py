@@ -20,7 +20,7 @@ def test_public_surface_is_stable() -> None:
     assert convention_docs.__all__ == [
         "Convention", "ConventionDocsError", "ConventionRejected", "ConversionError",
         "Converter", "DocumentError", "Report", "SpecError", "TemplateError", "batch", "build",
-        "check_template", "load", "render", "validate",
+        "check_template", "load", "preview", "render", "validate",
     ]
 
 def test_lazy_names_are_the_objects_not_the_modules_of_the_same_name() -> None:

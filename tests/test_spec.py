@@ -57,7 +57,7 @@ def test_rich_text_forms(minimal: dict[str, Any]) -> None:
 
 def test_model_is_immutable_and_schema_exports(minimal: dict[str, Any]) -> None:
     convention = load_data(minimal)
-    with pytest.raises(Exception, match="frozen"):
+    with pytest.raises(SpecError, match="title : valeur non modifiable"):
         convention.title = "autre"  # type: ignore[misc]
     schema = Convention.model_json_schema()
     assert "parties" in schema["properties"]

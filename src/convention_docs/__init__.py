@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         TemplateError,
     )
     from convention_docs.model import Convention
+    from convention_docs.previews import preview
     from convention_docs.spec import load
     from convention_docs.template_check import check_template
     from convention_docs.validate import Report, validate
@@ -48,6 +49,7 @@ __all__ = [
     "build",
     "check_template",
     "load",
+    "preview",
     "render",
     "validate",
 ]
@@ -68,6 +70,7 @@ _WHERE = {
     "build": "build",
     "check_template": "template_check",
     "load": "spec",
+    "preview": "previews",
     "render": "build",
     "validate": "validate",
 }

@@ -20,6 +20,7 @@ from convention_docs import _reaper
 from convention_docs.anchors import AnchorSystem, check_system
 from convention_docs.convert import Converter, PdfConverter, PdfOptions
 from convention_docs.docx import render_docx
+from convention_docs.drafting import checked
 from convention_docs.errors import (
     ConventionDocsError,
     ConventionRejected,
@@ -48,7 +49,8 @@ class BuildResult:
 
 def _as_convention(convention: Convention | str | Path | Mapping[str, Any]) -> Convention:
     if isinstance(convention, Convention):
-        return convention
+        # checked again (0.1 ms): model_copy(update=…) builds objects pydantic never checked
+        return checked(convention)
     if isinstance(convention, str | Path):
         return load(convention)
     return load_data(convention)

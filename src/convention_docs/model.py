@@ -16,7 +16,7 @@ import re
 import unicodedata
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -27,6 +27,7 @@ from pydantic import (
     Field,
     StringConstraints,
     Tag,
+    ValidationError,
     WithJsonSchema,
     model_validator,
 )
@@ -116,9 +117,61 @@ Key = Annotated[
 """An identifier chosen by the author: lower-case ASCII letters, digits, ``_``."""
 
 
-class _Model(BaseModel):
+def _french_errors_metaclass() -> Any:
+    """Return the metaclass of the models: pydantic's, except that a model built from Python
+    (``Convention(...)``) reports its errors as ``load()`` does, a French ``SpecError`` (a
+    ``ValueError``) with field paths, never pydantic's English ``ValidationError`` (kept as
+    ``__context__``, not shown). The call is wrapped, not ``__init__``: pydantic validates a
+    model that has its own ``__init__`` through it, nested models included (« custom init »).
+    See docs/drafting.md."""
+
+    class FrenchErrors(type(BaseModel)):  # type: ignore[misc]
+        def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return super().__call__(*args, **kwargs)
+            except ValidationError as exc:
+                from convention_docs.drafting import french_error
+                raise french_error(exc, cls) from None
+
+    return FrenchErrors
+
+
+if TYPE_CHECKING:  # the models are pydantic models; mypy need not see the metaclass
+    _Base = BaseModel
+else:
+    class _Base(BaseModel, metaclass=_french_errors_metaclass()):
+        pass
+
+
+class _Model(_Base):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False,
                               use_enum_values=False, validate_default=True)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            super().__setattr__(name, value)
+        except ValidationError:
+            from convention_docs.errors import SpecError
+            raise SpecError([(name, "valeur non modifiable : les objets du modèle sont "
+                                    "immuables ; convention.replace(…) renvoie une nouvelle "
+                                    "convention vérifiée")], type(self).__name__) from None
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            from convention_docs.drafting import french_error
+            raise french_error(exc, cls) from None
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, *args: Any,
+                            **kwargs: Any) -> Self:
+        try:
+            return super().model_validate_json(json_data, *args, **kwargs)
+        except ValidationError as exc:
+            from convention_docs.drafting import french_error
+            raise french_error(exc, cls) from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -602,6 +655,37 @@ class Convention(_Model):
     def signed_electronically(self) -> bool:
         """Return whether the convention is signed electronically (no paper originals)."""
         return self.signature.method is SignatureMethod.ELECTRONIC
+
+    # Drafting from Python (drafting.py) and notebooks (notebook.py) --------------------------
+
+    def replace(self, **changes: Any) -> Convention:
+        """Return a copy with ``changes`` (objects or plain data), validated as a whole;
+        ``SpecError`` (field path, French) if the result is invalid. A mapping given for a
+        sub-object changes only the keys it names: ``replace(signature={"date": …})``."""
+        from convention_docs.drafting import replace
+        return replace(self, **changes)
+
+    def with_article(self, article: Article | dict[str, Any],
+                     position: int | None = None) -> Convention:
+        """Return a copy with ``article`` inserted as number ``position`` (1 = « Article 1er »;
+        default: last), the others renumbered; validated as a whole (``SpecError``)."""
+        from convention_docs.drafting import with_article
+        return with_article(self, article, position)
+
+    def without_article(self, which: int | str) -> Convention:
+        """Return a copy without the article of number (1-based) or key ``which``, validated
+        as a whole (``SpecError``, e.g. when another article still refers to it)."""
+        from convention_docs.drafting import without_article
+        return without_article(self, which)
+
+    def __repr__(self) -> str:
+        from convention_docs.notebook import convention_repr
+        return convention_repr(self)
+
+    def _repr_html_(self) -> str:
+        """The convention laid out like the document, with the validator's findings."""
+        from convention_docs.notebook import convention_html
+        return convention_html(self)
 
 
 def _iter_refs(convention: Convention) -> list[tuple[str, str]]:

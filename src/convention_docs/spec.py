@@ -188,7 +188,10 @@ def _validate(data: Any, source: str | Path | None, nodes: Any) -> Convention:
         raise SpecError([("", "attendu : un objet (clé: valeur) décrivant la convention")],
                         source)
     try:
-        convention = Convention.model_validate(french_values(dict(data)))
+        # pydantic's validator itself: Convention.model_validate would already raise the
+        # French SpecError (drafting.py), without the file and before the translation here
+        convention: Convention = Convention.__pydantic_validator__.validate_python(
+            french_values(dict(data)))
     except ValidationError as exc:
         issues = suggest(_issues(exc), _MESSAGES["extra_forbidden"])
         locations = [location(nodes, path) for path, _ in issues] if nodes is not None \

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from convention_docs import _limits
 from convention_docs._cache import BoundedCache
+from convention_docs.drafting import checked
 from convention_docs.errors import AssetError, DocumentError
 from convention_docs.inspect import read_docx, read_pdf
 from convention_docs.inspect.view import DocumentView, Location
@@ -156,9 +157,11 @@ def validate(source: Convention | str | Path, *, convention: Convention | None =
 
     ``convention``, when given with a file, is the model the file was rendered from: its
     funding period is then the one checked. Raises ``DocumentError`` for a file that cannot be
-    read (not a .docx/.odt/.pdf, corrupt, encrypted).
+    read (not a .docx/.odt/.pdf, corrupt, encrypted), ``SpecError`` for a ``Convention`` that
+    is not valid (one built by pydantic's ``model_copy(update=…)``, which does not validate).
     """
     if isinstance(source, Convention):
+        source = checked(source)  # 0.1 ms; model_copy(update=…) builds unchecked objects
         lines = model_view(source).lines
         runs = Reading(lines).flow
         findings = check_model(source)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from typing import Any
 from convention_docs.errors import ConventionRejected
 from convention_docs.inspect.view import Location
 
-__all__ = ["Finding", "Report", "Severity"]
+__all__ = ["SEVERITY_COLOURS", "Finding", "Report", "Severity", "findings_html"]
 
 
 class Severity(StrEnum):
@@ -24,6 +25,11 @@ class Severity(StrEnum):
 
 _SEVERITY_FR = {Severity.ERROR: "erreur", Severity.WARNING: "avertissement",
                 Severity.INFO: "information"}
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+SEVERITY_COLOURS = {Severity.ERROR: "#b00020", Severity.WARNING: "#9a5b00",
+                    Severity.INFO: "#1565c0"}
+"""Colour of each severity in HTML (notebooks)."""
 
 
 @dataclass(frozen=True)
@@ -67,8 +73,7 @@ class Report:
     def of(cls, source: str | None, kind: str, findings: Iterable[Finding]) -> Report:
         """Return a report with ``findings`` sorted: errors first, the European funding's
         verdict first among them, then by code."""
-        order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-        ranked = sorted(findings, key=lambda f: (order[f.severity],
+        ranked = sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity],
                                                  not f.code.startswith(FUNDING_PREFIXES), f.code))
         return cls(source, kind, tuple(ranked))
 
@@ -113,6 +118,9 @@ class Report:
         return (f"{status} : {len(self.errors)} erreur(s), "
                 f"{len(self.warnings)} avertissement(s)")
 
+    def __repr__(self) -> str:
+        return f"<Report {self.source or '(modèle)'} : {self.summary()}>"
+
     def __str__(self) -> str:
         lines = [f"{self.source or '(modèle)'} — {self.summary()}"]
         for f in self.findings:
@@ -120,3 +128,39 @@ class Report:
             lines.append(f"  [{f.code}] {_SEVERITY_FR[f.severity]} : {f.message}"
                          + (f" ({where})" if where else ""))
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """The report as an HTML table for notebooks: errors first, French headers."""
+        colour = SEVERITY_COLOURS[Severity.ERROR] if self.errors else "#2e7d32"
+        caption = (f'<caption style="text-align:left;color:{colour}">'
+                   f"<b>{html.escape(self.source or '(modèle)')}</b> — "
+                   f"{html.escape(self.summary())}</caption>")
+        head = "".join(f'<th style="text-align:left">{h}</th>'
+                       for h in ("Gravité", "Code", "Message", "Emplacement"))
+        rows = []
+        for f in sorted(self.findings, key=lambda f: _SEVERITY_ORDER[f.severity]):
+            rows.append(
+                "<tr>"
+                f'<td style="text-align:left;color:{SEVERITY_COLOURS[f.severity]}">'
+                f"{_SEVERITY_FR[f.severity]}</td>"
+                f'<td style="text-align:left"><code>{html.escape(f.code)}</code></td>'
+                f'<td style="text-align:left">{html.escape(f.message)}</td>'
+                f'<td style="text-align:left">{html.escape(str(f.location))}</td></tr>')
+        if not rows:
+            rows.append('<tr><td colspan="4" style="text-align:left">aucune remarque</td></tr>')
+        return (f'<table class="convention-docs-report">{caption}<thead><tr>{head}</tr></thead>'
+                f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def findings_html(findings: Iterable[Finding]) -> str:
+    """Return findings as small HTML notes (severity, code, message, field), errors first."""
+    notes = []
+    for f in sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity]):
+        colour = SEVERITY_COLOURS[f.severity]
+        where = f" <small>({html.escape(str(f.location))})</small>" if str(f.location) else ""
+        notes.append(
+            f'<div class="finding {f.severity.value}" style="border-left:4px solid {colour};'
+            f'padding:2px 8px;margin:4px 0;font-size:88%"><b style="color:{colour}">'
+            f"{_SEVERITY_FR[f.severity]}</b> <code>{html.escape(f.code)}</code> "
+            f"{html.escape(f.message)}{where}</div>")
+    return "".join(notes)

@@ -179,14 +179,7 @@ def read_regular(path: str | os.PathLike[str], *, limit: int = MAX_DOCUMENT_BYTE
     except OSError as exc:
         raise error(f"{what} illisible ({os_reason(exc)})") from exc
     try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise error(f"{what} illisible (c'est un dossier)")
-        if not stat.S_ISREG(info.st_mode):
-            raise error(f"ce n'est pas un fichier ordinaire (tube, périphérique…), "
-                        f"attendu : un {what} ordinaire")
-        if info.st_size > limit:
-            raise error(f"{what} trop volumineux ({info.st_size} octets ; maximum {limit} octets)")
+        _regular(os.fstat(fd), limit, error, what)
         os.set_blocking(fd, True)
         chunks: list[bytes] = []
         total = 0
@@ -215,6 +208,13 @@ def check_regular(path: str | os.PathLike[str], *, limit: int = MAX_DOCUMENT_BYT
         raise error(f"{what} introuvable") from exc
     except OSError as exc:
         raise error(f"{what} inaccessible ({os_reason(exc)})") from exc
+    _regular(info, limit, error, what)
+
+
+def _regular(info: os.stat_result, limit: int, error: Callable[[str], Exception],
+             what: str) -> None:
+    """Raise ``error(message)`` unless ``info`` is that of a regular file of at most ``limit``
+    bytes."""
     if stat.S_ISDIR(info.st_mode):
         raise error(f"{what} illisible (c'est un dossier)")
     if not stat.S_ISREG(info.st_mode):

@@ -115,7 +115,7 @@ def _clip(handle: Any, to_page: Matrix) -> Rect | None:
 
 
 def _color(handle: Any, stroke: bool = False) -> tuple[RGB, float]:
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
     get = raw.FPDFPageObj_GetStrokeColor if stroke else raw.FPDFPageObj_GetFillColor
     if not get(handle, r, g, b, a):
         return (0, 0, 0), 1.0
@@ -384,8 +384,10 @@ def _page_runs(textpage: Any, texts: dict[bytes, _TextObject]
     if len(text) != count or _SURROGATE.search(text):  # one character a unit, or one by one
         text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i)) for i in range(count))
 
+    get_object = raw.FPDFText_GetTextObject
+
     def owner(index: int) -> bytes:
-        return _address(raw.FPDFText_GetTextObject(textpage, index))
+        return bytes(get_object(textpage, index))  # as _address
 
     # The spaces PDFium adds at gaps are found by _split (they belong to no object) and left
     # out: the layout puts a space back wherever the gap is wide.
@@ -400,12 +402,17 @@ def _page_runs(textpage: Any, texts: dict[bytes, _TextObject]
     box, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
     # The characters of one text object share its matrix and font size: read them once.
     shapes: dict[bytes, tuple[float, float, float, tuple[float, float]]] = {}
+    get_text, get_origin, get_box = texts.get, raw.FPDFText_GetCharOrigin, \
+        raw.FPDFText_GetLooseCharBox
+    hyphenated = text.translate(_HYPHENS)  # one character for one: slices stay aligned
     for first, last, key in stretches:  # characters first..last-1
-        found = texts.get(key)
-        run = text[first:last].translate(_HYPHENS)
-        if found is None or not run.strip("\x00"):
+        found = get_text(key)
+        if found is None:
             continue
-        raw.FPDFText_GetCharOrigin(textpage, first, x, y)
+        run = hyphenated[first:last]
+        if not run.strip("\x00"):
+            continue
+        get_origin(textpage, first, x, y)
         ox, oy = x.value, y.value
         shape = shapes.get(key)
         if shape is None:
@@ -418,7 +425,7 @@ def _page_runs(textpage: Any, texts: dict[bytes, _TextObject]
             flip = -1.0 if determinant < 0 else 1.0
             shape = shapes[key] = (cos, sin, size, (-sin * size * flip, cos * size * flip))
         cos, sin, size, up = shape
-        raw.FPDFText_GetLooseCharBox(textpage, last - 1, box)
+        get_box(textpage, last - 1, box)
         # the farthest corner of the last character's box along the baseline (the largest of
         # the four sums is the sum of the largest terms, rounding included)
         advance = max(0.0, max((box.left - ox) * cos, (box.right - ox) * cos)

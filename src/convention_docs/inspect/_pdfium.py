@@ -58,7 +58,6 @@ __all__ = ["LOCK", "Decoder", "page_events", "pdfium_lock", "render_page"]
 
 _JUMP_EM = 0.15
 _SUBSET = 7  # "ABCDEF+"
-_HYPHENS = str.maketrans({"\x02": "-", "\ufffe": "-"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NULL = bytes(ctypes.sizeof(ctypes.c_void_p))
 _ADDED = re.compile("[\r\n\x02\ufffe]")  # line ends PDFium may add of its own
@@ -286,13 +285,14 @@ def page_events(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, hidden_layers: fr
     def walk(container: Any, to_page: Matrix, clip: Rect | None, hidden: bool) -> None:
         nonlocal order
         form = container is not None
-        count = raw.FPDFFormObj_CountObjects(container) if form \
-            else raw.FPDFPage_CountObjects(page.raw)
+        parent = container if form else page.raw
+        count = (raw.FPDFFormObj_CountObjects if form else raw.FPDFPage_CountObjects)(parent)
+        get_object = raw.FPDFFormObj_GetObject if form else raw.FPDFPage_GetObject
+        get_type = raw.FPDFPageObj_GetType
         for index in range(count):
-            handle = raw.FPDFFormObj_GetObject(container, index) if form \
-                else raw.FPDFPage_GetObject(page.raw, index)
+            handle = get_object(parent, index)
             order += 1
-            kind = raw.FPDFPageObj_GetType(handle)
+            kind = get_type(handle)
             own = _clip(handle, to_page)
             where = clip if own is None else intersect(clip, own)
             layer = hidden or bool(hidden_layers and hidden_layers.intersection(
@@ -404,7 +404,8 @@ def _page_runs(textpage: Any, texts: dict[bytes, _TextObject]
     shapes: dict[bytes, tuple[float, float, float, tuple[float, float]]] = {}
     get_text, get_origin, get_box = texts.get, raw.FPDFText_GetCharOrigin, \
         raw.FPDFText_GetLooseCharBox
-    hyphenated = text.translate(_HYPHENS)  # one character for one: slices stay aligned
+    # Line-end hyphens read as "-": one character for one, so the slices stay aligned.
+    hyphenated = text.replace("\x02", "-").replace("\ufffe", "-")
     for first, last, key in stretches:  # characters first..last-1
         found = get_text(key)
         if found is None:

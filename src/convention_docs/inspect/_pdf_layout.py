@@ -120,11 +120,18 @@ class PageGeometry:
         """Whether these points of default user space lie on the page with a margin, so that
         their :meth:`bbox_mm`, rounding included, is wholly inside (``inside(...) == 1``);
         ``False`` also means "not sure"."""
-        if self.rotation != 0:
+        inner = self.inner()
+        if inner is None:
             return False
-        left, bottom = self.left + _MARGIN_PT, self.bottom + _MARGIN_PT
-        right, top = self.right - _MARGIN_PT, self.top - _MARGIN_PT
+        left, bottom, right, top = inner
         return all(left <= x <= right and bottom <= y <= top for x, y in points)
+
+    def inner(self) -> Rect | None:
+        """The rectangle :meth:`well_inside` tests points against, or ``None`` (never sure)."""
+        if self.rotation != 0:
+            return None
+        return (self.left + _MARGIN_PT, self.bottom + _MARGIN_PT,
+                self.right - _MARGIN_PT, self.top - _MARGIN_PT)
 
     def inside(self, box: BBox) -> float:
         """Return the fraction of ``box`` (display mm) that lies on the page."""
@@ -204,6 +211,7 @@ def build_lines(events: list[Event], page: PageGeometry, location: Location,
     after: list[Fill | ImageDraw] = []
     split = -1
     reasons: dict[tuple[Any, ...], str | None] = {}  # text_reason's answers, by its arguments
+    inner = page.inner()
     runs = sorted(((i, e) for i, e in enumerate(events) if isinstance(e, TextRun)),
                   key=lambda item: item[1].reading)
     for index, event in runs:
@@ -212,7 +220,7 @@ def build_lines(events: list[Event], page: PageGeometry, location: Location,
             before = [p for _, p in paints[:split]]
             after = [p for _, p in paints[split:]]
         corners = _corners(event)
-        reason = _verdict(event, page, before, after, corners, reasons)
+        reason = _verdict(event, page, before, after, corners, reasons, inner)
         if reason is None and drawn is not None and not drawn(corners, event.color):
             reason = "calque masqué"  # in optional content PDFium does not draw
         _add_run(lines, event, reason, corners)
@@ -221,7 +229,7 @@ def build_lines(events: list[Event], page: PageGeometry, location: Location,
 
 def _verdict(run: TextRun, page: PageGeometry, before: list[Fill | ImageDraw],
              after: list[Fill | ImageDraw], corners: list[tuple[float, float]],
-             reasons: dict[tuple[Any, ...], str | None]) -> str | None:
+             reasons: dict[tuple[Any, ...], str | None], inner: Rect | None) -> str | None:
     if run.hidden is not None:  # what text_reason says first, whatever the rest
         return run.hidden or ""
     covered = False
@@ -237,7 +245,7 @@ def _verdict(run: TextRun, page: PageGeometry, before: list[Fill | ImageDraw],
             middle = (sx + 0.5 * (ex - sx) + 0.3 * ux, sy + 0.5 * (ey - sy) + 0.3 * uy)
         if before:
             background = _background(middle, before)
-    outside = not page.well_inside(corners) and page.inside(
+    outside = not _well_inside(corners, inner) and page.inside(
         page.bbox_mm(corners)) < MIN_INSIDE_FRACTION
     clipped = False
     clip = run.clip
@@ -253,6 +261,18 @@ def _verdict(run: TextRun, page: PageGeometry, before: list[Fill | ImageDraw],
             alpha=run.alpha, outside=outside, covered=covered, clipped=clipped,
         )
     return reasons[key]
+
+
+def _well_inside(corners: list[tuple[float, float]], inner: Rect | None) -> bool:
+    """:meth:`PageGeometry.well_inside` of a run's four corners, ``inner`` from
+    :meth:`PageGeometry.inner` (the same comparisons, unrolled)."""
+    if inner is None:
+        return False
+    left, bottom, right, top = inner
+    (ax, ay), (bx, by), (cx, cy), (dx, dy) = corners
+    return (left <= ax <= right and bottom <= ay <= top and left <= bx <= right
+            and bottom <= by <= top and left <= cx <= right and bottom <= cy <= top
+            and left <= dx <= right and bottom <= dy <= top)
 
 
 def _under(point: tuple[float, float], paints: list[Fill | ImageDraw]) -> bool:
@@ -284,12 +304,15 @@ def _add_run(lines: list[_Line], run: TextRun, reason: str | None,
     earlier = False
     if lines:
         gap = along - lines[-1].end
+        near = -0.5 * em <= gap <= _MAX_GAP_EM * em
         for line in reversed(lines):  # the lines continuing the same baseline, latest first
             line_cos, line_sin = line.direction
+            line_size = line.size  # max(line_size, size) spelt out below: the same value
             if (line_cos * cos + line_sin * sin < 0.999
-                    or abs(line.offset - offset) > 0.5 * max(line.size, size)):
+                    or abs(line.offset - offset) > 0.5 * (size if size > line_size
+                                                          else line_size)):
                 break
-            if line.reason == reason and -0.5 * em <= gap <= _MAX_GAP_EM * em:
+            if line.reason == reason and near:
                 target = line
                 break
         if target is None:  # painted out of order (a table of contents: titles, then leaders)
@@ -315,11 +338,15 @@ def _earlier_line(lines: list[_Line], direction: tuple[float, float], offset: fl
                   along: float, size: float, reason: str | None) -> _Line | None:
     """A recent line on the same baseline whose own end the run continues, or ``None``."""
     em = max(size, 1.0)
+    low, high = -0.5 * em, _MAX_GAP_EM * em
+    cos, sin = direction
     for line in reversed(lines[-_LOOKBACK:]):
-        if (abs(line.offset - offset) <= 0.5 * max(line.size, size)
+        line_size = line.size
+        # max(line_size, size), spelt out (the same value, NaN included: it is hot here)
+        if (abs(line.offset - offset) <= 0.5 * (size if size > line_size else line_size)
                 and line.reason == reason
-                and line.direction[0] * direction[0] + line.direction[1] * direction[1] >= 0.999
-                and -0.5 * em <= along - line.end <= _MAX_GAP_EM * em):
+                and line.direction[0] * cos + line.direction[1] * sin >= 0.999
+                and low <= along - line.end <= high):
             return line
     return None
 

@@ -58,7 +58,6 @@ __all__ = ["LOCK", "Decoder", "page_events", "pdfium_lock", "render_page"]
 
 _JUMP_EM = 0.15
 _SUBSET = 7  # "ABCDEF+"
-_HYPHENS = str.maketrans({"\x02": "-", "\ufffe": "-"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NULL = bytes(ctypes.sizeof(ctypes.c_void_p))
 _ADDED = re.compile("[\r\n\x02\ufffe]")  # line ends PDFium may add of its own
@@ -115,7 +114,7 @@ def _clip(handle: Any, to_page: Matrix) -> Rect | None:
 
 
 def _color(handle: Any, stroke: bool = False) -> tuple[RGB, float]:
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
     get = raw.FPDFPageObj_GetStrokeColor if stroke else raw.FPDFPageObj_GetFillColor
     if not get(handle, r, g, b, a):
         return (0, 0, 0), 1.0
@@ -286,13 +285,14 @@ def page_events(pdf: pdfium.PdfDocument, page: pdfium.PdfPage, hidden_layers: fr
     def walk(container: Any, to_page: Matrix, clip: Rect | None, hidden: bool) -> None:
         nonlocal order
         form = container is not None
-        count = raw.FPDFFormObj_CountObjects(container) if form \
-            else raw.FPDFPage_CountObjects(page.raw)
+        parent = container if form else page.raw
+        count = (raw.FPDFFormObj_CountObjects if form else raw.FPDFPage_CountObjects)(parent)
+        get_object = raw.FPDFFormObj_GetObject if form else raw.FPDFPage_GetObject
+        get_type = raw.FPDFPageObj_GetType
         for index in range(count):
-            handle = raw.FPDFFormObj_GetObject(container, index) if form \
-                else raw.FPDFPage_GetObject(page.raw, index)
+            handle = get_object(parent, index)
             order += 1
-            kind = raw.FPDFPageObj_GetType(handle)
+            kind = get_type(handle)
             own = _clip(handle, to_page)
             where = clip if own is None else intersect(clip, own)
             layer = hidden or bool(hidden_layers and hidden_layers.intersection(
@@ -384,8 +384,10 @@ def _page_runs(textpage: Any, texts: dict[bytes, _TextObject]
     if len(text) != count or _SURROGATE.search(text):  # one character a unit, or one by one
         text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i)) for i in range(count))
 
+    get_object = raw.FPDFText_GetTextObject
+
     def owner(index: int) -> bytes:
-        return _address(raw.FPDFText_GetTextObject(textpage, index))
+        return bytes(get_object(textpage, index))  # as _address
 
     # The spaces PDFium adds at gaps are found by _split (they belong to no object) and left
     # out: the layout puts a space back wherever the gap is wide.
@@ -400,12 +402,18 @@ def _page_runs(textpage: Any, texts: dict[bytes, _TextObject]
     box, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
     # The characters of one text object share its matrix and font size: read them once.
     shapes: dict[bytes, tuple[float, float, float, tuple[float, float]]] = {}
+    get_text, get_origin, get_box = texts.get, raw.FPDFText_GetCharOrigin, \
+        raw.FPDFText_GetLooseCharBox
+    # Line-end hyphens read as "-": one character for one, so the slices stay aligned.
+    hyphenated = text.replace("\x02", "-").replace("\ufffe", "-")
     for first, last, key in stretches:  # characters first..last-1
-        found = texts.get(key)
-        run = text[first:last].translate(_HYPHENS)
-        if found is None or not run.strip("\x00"):
+        found = get_text(key)
+        if found is None:
             continue
-        raw.FPDFText_GetCharOrigin(textpage, first, x, y)
+        run = hyphenated[first:last]
+        if not run.strip("\x00"):
+            continue
+        get_origin(textpage, first, x, y)
         ox, oy = x.value, y.value
         shape = shapes.get(key)
         if shape is None:
@@ -418,7 +426,7 @@ def _page_runs(textpage: Any, texts: dict[bytes, _TextObject]
             flip = -1.0 if determinant < 0 else 1.0
             shape = shapes[key] = (cos, sin, size, (-sin * size * flip, cos * size * flip))
         cos, sin, size, up = shape
-        raw.FPDFText_GetLooseCharBox(textpage, last - 1, box)
+        get_box(textpage, last - 1, box)
         # the farthest corner of the last character's box along the baseline (the largest of
         # the four sums is the sum of the largest terms, rounding included)
         advance = max(0.0, max((box.left - ox) * cos, (box.right - ox) * cos)

@@ -94,3 +94,19 @@ def descendants(root: int) -> set[int]:
         if ancestor == root or ancestor in found:
             found.add(pid)
     return found
+
+
+def pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF whose objects are ``objects`` (numbered from 1, the first the catalog), with a
+    correct cross-reference table."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)

@@ -14,7 +14,7 @@ from convention_docs import _limits, convert, validate
 from convention_docs.errors import LimitExceeded
 from convention_docs.inspect import read_pdf
 
-from .conftest import MINIMAL, needs_libreoffice
+from .conftest import MINIMAL, needs_libreoffice, pdf_file
 from .hostile import hostile, left_in, run, spec, template_with, zip_bomb
 
 pytestmark = hostile("bounds")
@@ -107,17 +107,7 @@ def nested_forms_pdf(levels: int = 20, fanout: int = 10) -> bytes:
             first_form + level - 1)
         objects.append(b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] " + resources
                        + b"/Length %d >>\nstream\n" % len(body) + body + b"\nendstream")
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_file(objects)
 
 
 def test_pdf_too_complex_to_check(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -304,17 +294,7 @@ def many_pages_pdf(pages: int) -> bytes:
                b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"]
     objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
                 b"/Resources << /Font << /F1 3 0 R >> >> >>"] * pages
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_file(objects)
 
 
 def test_pdf_of_too_many_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,23 +19,15 @@ from convention_docs.pool import ConverterPool
 from convention_docs.validate.signatures import has_signature_fields
 from convention_docs.validate.signing import signature_fields
 
+from .conftest import pdf_file
+
 
 def _pdf(catalog_extra: bytes, *objects: bytes) -> bytes:
     """A one-page PDF with a correct cross-reference table; ``objects`` are numbered from 4."""
     bodies = [b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b" >>",
               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>", *objects]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(bodies, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(bodies) + 1, xref)
-    return bytes(out)
+    return pdf_file(bodies)
 
 
 _FIELD = b"<< /FT /Sig /T (Signature1) /Rect [0 0 0 0] >>"

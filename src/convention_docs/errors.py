@@ -136,8 +136,8 @@ class ConversionTimeout(ConversionError):
     """LibreOffice did not finish in time; its whole process group was killed."""
 
 
-class DocumentError(ConventionDocsError):
-    """A document given to the validator cannot be read (not a .docx/.pdf, corrupt, encrypted)."""
+class _FileError(ConventionDocsError):
+    """An error about one file: its message starts with the file's path (``.path``)."""
 
     def __init__(self, message: str, *, path: str | Path | None = None):
         self.path = str(path) if path is not None else None
@@ -147,6 +147,10 @@ class DocumentError(ConventionDocsError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (_rebuild, (type(self), (self._message,), {"path": self.path}))
+
+
+class DocumentError(_FileError):
+    """A document given to the validator cannot be read (not a .docx/.pdf, corrupt, encrypted)."""
 
 
 class LimitExceeded(ConventionDocsError):
@@ -165,18 +169,9 @@ class LimitExceeded(ConventionDocsError):
         return (type(self), (self.what, self.seconds, self.reason))
 
 
-class SigningError(ConventionDocsError):
+class SigningError(_FileError):
     """A PDF cannot be given signature fields, be signed or be verified (the message says
     why: encrypted, unreadable, no room to sign above a name…)."""
-
-    def __init__(self, message: str, *, path: str | Path | None = None):
-        self.path = str(path) if path is not None else None
-        prefix = f"{self.path} : " if self.path else ""
-        super().__init__(prefix + message)
-        self._message = message
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild, (type(self), (self._message,), {"path": self.path}))
 
 
 class SignatureFieldError(SigningError):

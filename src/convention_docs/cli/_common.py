@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -87,3 +89,30 @@ def positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"nombre entier positif attendu, pas « {text} »")
     return value
+
+
+def each_file(files: Sequence[str], judge: Callable[[Path], Any], show: Callable[[Any], None],
+              fmt: str, out: Console, err: Console) -> int:
+    """Judge every file (``judge`` returns something with ``.ok`` and ``.as_dict()``), show
+    each result as text or all of them as JSON, and return the exit code: 2 when a file could
+    not be read, else 1 when one is not ``ok``, else 0."""
+    from convention_docs.errors import ConventionDocsError
+
+    worst = EXIT_OK
+    results = []
+    for name in files:
+        try:
+            result = judge(Path(name))
+        except ConventionDocsError as exc:
+            error(err, exc)
+            worst = EXIT_BAD_INPUT
+            continue
+        results.append(result)
+        if not result.ok:
+            worst = max(worst, EXIT_REFUSED)
+        if fmt == "text":
+            show(result)
+    if fmt == "json":
+        import json
+        out.print_json(json.dumps([r.as_dict() for r in results], ensure_ascii=False))
+    return worst

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from convention_docs.cli._common import EXIT_BAD_INPUT, EXIT_OK, EXIT_REFUSED, error
+from convention_docs.cli._common import each_file
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -55,24 +54,7 @@ def _print(result: Verification, out: Console) -> None:
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from convention_docs.errors import ConventionDocsError
     from convention_docs.signing import verify
 
-    worst = EXIT_OK
-    results = []
-    for name in args.files:
-        try:
-            result = verify(Path(name), trust=args.trust)
-        except ConventionDocsError as exc:
-            error(err, exc)
-            worst = EXIT_BAD_INPUT
-            continue
-        results.append(result)
-        if not result.ok:
-            worst = max(worst, EXIT_REFUSED)
-        if args.format == "text":
-            _print(result, out)
-    if args.format == "json":
-        import json
-        out.print_json(json.dumps([r.as_dict() for r in results], ensure_ascii=False))
-    return worst
+    return each_file(args.files, lambda path: verify(path, trust=args.trust),
+                     lambda result: _print(result, out), args.format, out, err)

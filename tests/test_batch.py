@@ -357,7 +357,7 @@ def test_threads_start_once_the_first_spec_filled_the_caches(
     threads starting together would each fill the same caches at the same time."""
     from convention_docs import batching
 
-    real_build = batching.build_all
+    real_build = batching._build_all
     events: list[tuple[str, str]] = []
 
     def recording_build(model: Any, destinations: Any, **options: Any) -> Any:
@@ -368,7 +368,7 @@ def test_threads_start_once_the_first_spec_filled_the_caches(
         finally:
             events.append(("end", name))
 
-    monkeypatch.setattr(batching, "build_all", recording_build)
+    monkeypatch.setattr(batching, "_build_all", recording_build)
     specs = [spec_file(tmp_path, minimal, f"conv-{i}.yaml") for i in range(6)]
     results = batch(specs, tmp_path / "out", formats=("docx",), jobs=2)
     assert all(r.ok for r in results)

@@ -258,6 +258,35 @@ def test_a_picture_drawn_on_several_pages_is_decoded_once(image_pdf: DocumentVie
     assert on_page_2.image is image_pdf.images[0].image
 
 
+def test_an_emblem_comes_with_the_page_as_painted_around_it(tmp_path: Path) -> None:
+    """``drawn``: what the page shows where a picture holding the EU emblem is drawn, painted
+    over included (the picture's own pixels do not change); ``None`` for other pictures."""
+    from convention_docs.docx import logo_file
+    from convention_docs.logos import find_emblems
+
+    with logo_file("eu-emblem.png") as path, Image.open(path) as picture:
+        flag = picture.convert("RGB").resize((300, 200))
+    pdf = RawPdf()
+    emblem, other = pdf.image(flag), pdf.image(_flag())
+    resources = pdf.add(f"<< /XObject << /E {emblem} 0 R /O {other} 0 R >> >>")
+    page = (b"q 85 0 0 56.7 72 700 cm /E Do Q\n"  # 30 x 20 mm, nothing over it
+            b"q 85 0 0 56.7 72 500 cm /E Do Q 1 1 1 rg 90 505 50 47 re f\n"  # stars painted out
+            b"q 85 0 0 56.7 300 700 cm /O Do Q\n")
+    view = read_pdf(pdf.write(tmp_path / "emblems.pdf", [(page, f"{resources} 0 R")]))
+    clear, painted, other_picture = view.images
+    assert clear.visible and painted.visible  # a white patch over part of it hides it not
+    for placed in (clear, painted):
+        assert find_emblems(placed.image)
+        assert placed.drawn is not None and placed.drawn.mode == "RGB"
+        # 1 mm around the picture, its height at about 80 pixels
+        assert placed.drawn.height == pytest.approx(80 * 22 / 20, abs=3)
+    assert find_emblems(clear.drawn)
+    assert not find_emblems(painted.drawn)
+    assert other_picture.drawn is None
+    assert clear == PlacedImage(clear.image, clear.width_mm, clear.height_mm, clear.location,
+                                clear.bbox_mm)  # left out of equality, like ``image``
+
+
 @pytest.mark.parametrize(("index", "visible", "reason"), [
     (1, False, "image trop petite (1 × 1 mm)"),
     (2, False, "image recouverte"),

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
-__all__ = ["LOCK", "page_count", "page_size_mm", "render_page"]
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium
+
+__all__ = ["LOCK", "page_count", "page_size_mm", "render_page", "render_region"]
 
 LOCK = threading.RLock()
 """Held around every PDFium call (document open, render, close)."""
@@ -62,18 +66,26 @@ def render_page(path: str | Path, page: int, dpi: float,
         try:
             pdf_page = document[page - 1]
             try:
-                scale = dpi / 72
-                crop = (0.0, 0.0, 0.0, 0.0)
-                if crop_mm is not None:
-                    width, height = pdf_page.get_size()  # points
-                    left, top, right, bottom = (v / MM_PER_INCH * 72 for v in crop_mm)
-                    crop = (max(0.0, left), max(0.0, height - bottom), max(0.0, width - right),
-                            max(0.0, top))
-                bitmap = pdf_page.render(scale=scale, crop=crop)
-                image: Image.Image = bitmap.to_pil().convert("RGB")
-                bitmap.close()
-                return image
+                return render_region(pdf_page, dpi, crop_mm)
             finally:
                 pdf_page.close()
         finally:
             document.close()
+
+
+def render_region(pdf_page: pdfium.PdfPage, dpi: float,
+                  crop_mm: tuple[float, float, float, float] | None = None) -> Image.Image:
+    """:func:`render_page` for a page already loaded (call under :data:`LOCK`)."""
+    scale = dpi / 72
+    crop = (0.0, 0.0, 0.0, 0.0)
+    if crop_mm is not None:
+        width, height = pdf_page.get_size()  # points
+        left, top, right, bottom = (v / MM_PER_INCH * 72 for v in crop_mm)
+        crop = (max(0.0, left), max(0.0, height - bottom), max(0.0, width - right),
+                max(0.0, top))
+    bitmap = pdf_page.render(scale=scale, crop=crop)
+    try:
+        image: Image.Image = bitmap.to_pil().convert("RGB")
+    finally:
+        bitmap.close()
+    return image

@@ -28,7 +28,7 @@ from pathlib import Path
 from convention_docs._batch_state import BatchState, remove_dead_workdirs
 from convention_docs._limits import as_error
 from convention_docs.anchors import AnchorSystem, check_system
-from convention_docs.build import FORMATS, build_all
+from convention_docs.build import FORMATS, _build_all
 from convention_docs.convert import PdfConverter, PdfOptions
 from convention_docs.errors import (
     ConventionDocsError,
@@ -144,8 +144,9 @@ def _one(spec: Path, problem: str | None, job: _Job, converter: PdfConverter) ->
             result.outputs.extend(targets)
             result.skipped = True
             return result
-        outcomes = build_all(model, targets, template=job.template, pdfa=job.pdfa,
-                             converter=converter, anchors=job.anchors, signable=job.signable)
+        outcomes = _build_all(model, targets, template=job.template, pdfa=job.pdfa,
+                              converter=converter, anchors=job.anchors,
+                              signable=job.signable)
         result.outputs.extend(outcome.path for outcome in outcomes)
         result.reports.extend(outcome.report for outcome in outcomes)
         state.record(result.outputs, key)

@@ -90,7 +90,18 @@ def build_all(convention: Convention | str | Path | Mapping[str, Any],
     ``timeout`` bounds the conversion when no ``converter`` is given.
     """
     check_system(anchors)
-    model = _as_convention(convention)
+    return _build_all(_as_convention(convention), destinations, template=template, pdfa=pdfa,
+                      converter=converter, draft=draft, anchors=anchors, signable=signable,
+                      timeout=timeout)
+
+
+def _build_all(model: Convention, destinations: Sequence[str | Path], *,
+               template: str | Path | None = None, pdfa: bool = False,
+               converter: PdfConverter | None = None, draft: bool = False,
+               anchors: AnchorSystem | None = None, signable: bool = False,
+               timeout: float = 120.0) -> list[BuildResult]:
+    """``build_all`` for a model already checked (``load`` made it: a batch does not check
+    each convention twice)."""
     targets = [Path(d) for d in destinations]
     kinds = [_kind(target) for target in targets]
     for target in targets:

@@ -370,11 +370,13 @@ def _rewritten(reader: PdfReader, data: bytes, info: Mapping[str, str],
 
 def _object_end(data: bytes, start: int) -> int:
     """The offset just after the ``endobj`` of the object starting at ``start``."""
-    stream = data.find(b"stream", start)
     end = data.find(b"endobj", start)
     if end == -1:
         raise _NotInPlace
-    if stream != -1 and stream < end:  # the stream's data may hold anything: skip it whole
+    # looked for before ``end`` only: searching on would cross every object up to the next
+    # stream, for each object (a quadratic cost on files of many small objects)
+    stream = data.find(b"stream", start, end)
+    if stream != -1:  # the stream's data may hold anything: skip it whole
         finish = data.find(b"endstream", stream)
         end = data.find(b"endobj", finish) if finish != -1 else -1
         if end == -1:

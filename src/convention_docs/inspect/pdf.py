@@ -50,6 +50,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from convention_docs import _limits
+from convention_docs._pdfium import render_region
 from convention_docs.errors import DocumentError, LimitExceeded
 from convention_docs.inspect._complexity import MAX_DRAWS, page_draws
 from convention_docs.inspect._files import read_bytes
@@ -58,6 +59,7 @@ from convention_docs.inspect._pdf_layout import (
     MM_PER_PT,
     Drawn,
     PageGeometry,
+    Placement,
     build_lines,
     place_images,
 )
@@ -85,6 +87,9 @@ _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 _DAMAGED = "fichier PDF endommagé ou tronqué : impossible de le lire"
+MM_PER_INCH = 25.4
+EMBLEM_REGION_PIXELS = 80
+"""Pixels for the height of a picture holding an emblem in its :attr:`PlacedImage.drawn`."""
 
 
 def read_pdf(path: str | Path) -> DocumentView:
@@ -116,6 +121,8 @@ def read_pdf(path: str | Path) -> DocumentView:
                                                page.get_rotation())
                     events = page_events(document, page, hidden, decoder, fonts)
                     drawn = _drawn(page, geometry) if hidden else None
+                    placements = place_images(events, geometry, drawn)
+                    regions = [_emblem_region(page, p) for p in placements]
                 finally:
                     page.close()
                 lines.extend(build_lines(events, geometry, location, drawn))
@@ -123,9 +130,9 @@ def read_pdf(path: str | Path) -> DocumentView:
                     PlacedImage(
                         image=p.draw.handle, width_mm=p.width_mm, height_mm=p.height_mm,
                         location=location, bbox_mm=p.bbox_mm, visible=p.reason is None,
-                        invisible_reason=p.reason,
+                        invisible_reason=p.reason, drawn=region,
                     )
-                    for p in place_images(events, geometry, drawn)
+                    for p, region in zip(placements, regions, strict=True)
                 )
             metadata = _metadata(document, reader)
         except (pdfium.PdfiumError, ArithmeticError, ValueError, OSError) as error:
@@ -135,6 +142,24 @@ def read_pdf(path: str | Path) -> DocumentView:
     if decoder.failed:
         metadata["undecoded_images"] = str(decoder.failed)
     return DocumentView("pdf", source, tuple(lines), tuple(images), pages, metadata)
+
+
+def _emblem_region(page: pdfium.PdfPage, placement: Placement) -> Image.Image | None:
+    """:attr:`PlacedImage.drawn`: the page around a visible picture holding an EU emblem,
+    rendered while the page is loaded (the validator would load it again), at about
+    ``EMBLEM_REGION_PIXELS`` for the picture's height (100 to 400 dpi); ``None`` for any other
+    picture, or when PDFium cannot render it."""
+    from convention_docs.logos import find_emblems  # the logos module reads these views
+
+    if placement.reason is not None or not find_emblems(placement.draw.handle):
+        return None
+    dpi = min(400.0, max(100.0, EMBLEM_REGION_PIXELS * MM_PER_INCH
+                         / max(placement.height_mm, 1.0)))
+    left, top, right, bottom = placement.bbox_mm
+    try:
+        return render_region(page, dpi, (left - 1.0, top - 1.0, right + 1.0, bottom + 1.0))
+    except Exception:  # PDFium refusing to render: the picture's own pixels are judged
+        return None
 
 
 def _drawn(page: pdfium.PdfPage, geometry: PageGeometry) -> Drawn:

@@ -124,6 +124,10 @@ class PlacedImage:
     """Shares of the picture cut off on the left, top, right and bottom (.docx ``a:srcRect``)."""
     rotation: float = 0.0
     """Degrees the picture is turned clockwise (.docx ``a:xfrm/@rot``)."""
+    drawn: Image.Image | None = field(default=None, compare=False, hash=False, repr=False)
+    """PDF: the part of the page where a visible picture holding an EU emblem is drawn, as
+    PDFium paints it with everything else on the page (1 mm around it included); ``None``
+    for any other picture. What covers the emblem shows there, not in ``image``."""
 
 
 @dataclass(frozen=True)

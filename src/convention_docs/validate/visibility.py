@@ -22,7 +22,6 @@ from babel.dates import get_month_names
 from PIL import Image
 
 from convention_docs import _limits
-from convention_docs._pdfium import render_page
 from convention_docs.funding import FSE_PLUS_START
 from convention_docs.inspect.view import DocumentView, Location, PlacedImage, TextLine
 from convention_docs.logos import LogoLibrary, find_emblems
@@ -103,19 +102,10 @@ def _emblems(view: DocumentView) -> tuple[list[_Emblem], list[PlacedImage], list
 
 
 def _rendered(view: DocumentView, placed: PlacedImage) -> Image.Image | None:
-    """The part of a PDF page where ``placed`` is drawn, rendered by PDFium (None: not a PDF
-    picture holding an emblem, or no box to render)."""
-    if view.kind != "pdf" or view.source is None or placed.bbox_mm is None or not placed.visible \
-            or placed.location.page is None or not find_emblems(placed.image):
-        return None
-    dpi = min(400.0, max(100.0, 80 * 25.4 / max(placed.height_mm, 1.0)))
-    left, top, right, bottom = placed.bbox_mm
-    margin = 1.0
-    try:
-        return render_page(view.source, placed.location.page, dpi,
-                           (left - margin, top - margin, right + margin, bottom + margin))
-    except Exception:  # PDFium refusing the file: judge the pixels only
-        return None
+    """The part of a PDF page where ``placed`` is drawn, as PDFium paints it (None: not a PDF
+    picture holding a visible emblem), rendered by the PDF reader while the page was loaded
+    (:attr:`~convention_docs.inspect.PlacedImage.drawn`)."""
+    return placed.drawn if view.kind == "pdf" else None
 
 
 def _too_small_to_tell(others: Sequence[PlacedImage]) -> PlacedImage | None:

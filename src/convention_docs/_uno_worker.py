@@ -14,6 +14,7 @@ false, …}`` and exits). Then, for each JSON line read on stdin, it writes one 
   the document's keywords, set before the export) → ``{"ok": true}`` or
   ``{"ok": false, "error": "…", "fatal": false}``; ``fatal`` means the connection to
   LibreOffice is lost, and the worker exits after saying so.
+- ``{"terminate": true}`` → asks LibreOffice to quit, answers ``{"ok": true}``, exits.
 
 At the end of its input (its parent died or closed the pipe) it asks LibreOffice to quit too.
 """
@@ -132,10 +133,14 @@ def _describe(exc: BaseException) -> str:
 
 
 def serve(desktop: Any, requests: TextIO, reply: Callable[..., None]) -> int:
-    """Answer requests until the end of input; return the exit code."""
+    """Answer requests until ``terminate`` or the end of input; return the exit code."""
     for line in requests:
         try:
             request = json.loads(line)
+            if request.get("terminate"):
+                _terminate(desktop)
+                reply(ok=True)
+                return 0
             convert(desktop, request["docx"], request["pdf"], request["filter_data"],
                     request.get("keywords"))
         except Exception as exc:

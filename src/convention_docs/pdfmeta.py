@@ -19,7 +19,8 @@ new ones). LibreOffice's own output (one revision, a classic cross-reference tab
 right ``/Lang``) is rewritten byte for byte but for its Info dictionary and XMP stream, which are
 replaced where they stand, the cross-reference table being written again for the objects'
 new offsets; any other PDF is rewritten whole by pypdf (public API only), which costs several
-times more.
+times more. When LibreOffice was given the keywords whole (``PdfOptions.keywords``: it cuts the
+.docx's at spaces), a PDF without XMP already says everything right, and is left as it is.
 """
 
 from __future__ import annotations
@@ -192,6 +193,8 @@ def set_metadata(pdf: Path, *, title: str, author: str, subject: str,
     Empty values are left out of both. The file is rewritten atomically (temporary file, then
     rename) and only after checking that PDF/A identification, tagging, structure tree, output
     intent and named destinations survived; otherwise ``DocumentError`` and ``pdf`` unchanged.
+    A single-revision PDF without XMP whose Info dictionary and ``/Lang`` already say exactly
+    this (LibreOffice given the keywords, ``PdfOptions.keywords``) is left as it is.
     """
     pdf = Path(pdf)
     keyword_text = ", ".join(k.strip() for k in keywords if k.strip())

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -40,23 +41,36 @@ from convention_docs import load
 from convention_docs.convert import find_soffice
 from convention_docs.docx import render_docx
 
-_CLI = "import sys; from convention_docs.cli import main; sys.exit(main(sys.argv[1:]))"
+# The command line, then the CPU time of its own process on stderr's last line.
+_CLI = ("import resource, sys; from convention_docs.cli import main; code = main(sys.argv[1:]); "
+        "usage = resource.getrusage(resource.RUSAGE_SELF); "
+        "print(usage.ru_utime + usage.ru_stime, file=sys.stderr); sys.exit(code)")
 
 
-def ours(specs: list[Path], outdir: Path, pythonpath: Path | None) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def ours(specs: list[Path], outdir: Path, pythonpath: Path | None
+         ) -> tuple[float, float, float]:
+    """Seconds of the whole batch, then CPU seconds of all its processes and of its Python."""
     env = dict(os.environ)
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
+    cpu = _children_cpu()
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", _CLI, "batch", *map(str, specs), "--outdir",
-                    str(outdir), "--format", "docx,pdf"], check=True, capture_output=True,
-                   env=env)
+    done = subprocess.run([sys.executable, "-c", _CLI, "batch", *map(str, specs), "--outdir",
+                           str(outdir), "--format", "docx,pdf"], check=True,
+                          capture_output=True, env=env, text=True)
     elapsed = time.perf_counter() - start
     assert len(list(outdir.glob("*.pdf"))) == len(specs), "batch left PDFs out"
-    return elapsed
+    python = float(done.stderr.strip().splitlines()[-1])
+    return elapsed, _children_cpu() - cpu, python
 
 
-def floor(files: list[Path], work: Path) -> float:
+def floor(files: list[Path], work: Path) -> tuple[float, float]:
+    """Seconds of LibreOffice's own conversion, then its CPU seconds."""
     soffice = find_soffice()
     halves = [files[0::2], files[1::2]]
 
@@ -66,12 +80,13 @@ def floor(files: list[Path], work: Path) -> float:
                         "--convert-to", "pdf", "--outdir", str(work / "pdf"),
                         *map(str, halves[index])], check=True, capture_output=True, timeout=900)
 
+    cpu = _children_cpu()
     start = time.perf_counter()
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(convert, range(2)))
     elapsed = time.perf_counter() - start
     assert len(list((work / "pdf").glob("*.pdf"))) == len(files), "LibreOffice left PDFs out"
-    return elapsed
+    return elapsed, _children_cpu() - cpu
 
 
 def main() -> None:
@@ -93,12 +108,19 @@ def main() -> None:
             if tree is not None:
                 compileall.compile_dir(tree, quiet=1)
         times: dict[str, list[float]] = {"ours": [], "floor": [], "before": []}
+        cpu: dict[str, list[tuple[float, ...]]] = {"ours": [], "floor": [], "before": []}
         for round_ in range(args.rounds):
             folder = work / f"round-{round_}"
-            times["ours"].append(ours(specs, folder / "ours", None))
-            times["floor"].append(floor(files, folder / "floor"))
+            elapsed, *used = ours(specs, folder / "ours", None)
+            times["ours"].append(elapsed)
+            cpu["ours"].append(tuple(used))
+            elapsed, *used = floor(files, folder / "floor")
+            times["floor"].append(elapsed)
+            cpu["floor"].append(tuple(used))
             if old is not None:
-                times["before"].append(ours(specs, folder / "before", old))
+                elapsed, *used = ours(specs, folder / "before", old)
+                times["before"].append(elapsed)
+                cpu["before"].append(tuple(used))
             line = "  ".join(f"{name} {values[-1]:.1f} s" for name, values in times.items()
                              if values)
             print(f"round {round_ + 1}: {line}", flush=True)
@@ -109,6 +131,15 @@ def main() -> None:
                 ratios = [a / b for a, b in zip(times[name], times["floor"], strict=True)]
                 print(f"  {name}/floor: median of rounds {statistics.median(ratios):.2f}, "
                       f"best/best {min(times[name]) / min(times['floor']):.2f}")
+        # Both cores are busy in either (the ratio of times is one of CPU): where it goes.
+        print("CPU seconds, median of rounds (all processes; of which our Python process)")
+        for name in ("ours", "before", "floor"):
+            if cpu[name]:
+                total = statistics.median(c[0] for c in cpu[name])
+                line = f"  {name:6s} {total:5.1f}"
+                if name != "floor":
+                    line += f"  (Python {statistics.median(c[1] for c in cpu[name]):.1f})"
+                print(line)
 
 
 if __name__ == "__main__":

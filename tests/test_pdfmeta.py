@@ -259,7 +259,9 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Pa
     docx = make_docx(folder / "convention.docx")
     with Converter(timeout=60) as converter:
         yield {"pdfa": converter.convert(docx, folder / "pdfa.pdf", PdfOptions(pdfa=True)),
-               "tagged": converter.convert(docx, folder / "tagged.pdf")}
+               "tagged": converter.convert(docx, folder / "tagged.pdf"),
+               "keywords": converter.convert(docx, folder / "keywords.pdf", PdfOptions(
+                   keywords=("insertion", "clauses sociales")))}
 
 
 @pytest.mark.libreoffice
@@ -316,6 +318,26 @@ def test_set_metadata_on_libreoffice_tagged_pdf(converted: dict[str, Path],
     reader = PdfReader(pdf)
     assert reader.xmp_metadata is None
     assert "/StructTreeRoot" in reader.root_object and all_fonts_embedded(reader)
+
+
+@pytest.mark.libreoffice
+def test_keywords_given_to_libreoffice_leave_nothing_to_rewrite(converted: dict[str, Path],
+                                                               tmp_path: Path) -> None:
+    """A warm converter sets the keywords whole (PdfOptions.keywords): the metadata are then
+    right as LibreOffice wrote them, and set_metadata leaves the file as it is."""
+    pdf = tmp_path / "keywords.pdf"
+    pdf.write_bytes(converted["keywords"].read_bytes())
+    assert read_metadata(pdf)["keywords"] == "insertion, clauses sociales"  # not cut at spaces
+    before, stamp = pdf.read_bytes(), pdf.stat().st_mtime_ns
+    lo_values = {"title": "Convention d'insertion", "author": "Maison de l'emploi",
+                 "subject": "Clauses sociales", "keywords": ["insertion", "clauses sociales"]}
+    set_metadata(pdf, **lo_values)  # type: ignore[arg-type]
+    assert pdf.read_bytes() == before and pdf.stat().st_mtime_ns == stamp
+    set_metadata(pdf, **{**lo_values, "subject": "Autre objet"})  # type: ignore[arg-type]
+    meta = read_metadata(pdf)
+    assert (meta["subject"], meta["keywords"], meta["title"]) == (
+        "Autre objet", "insertion, clauses sociales", "Convention d'insertion")
+    assert b"Clauses sociales" not in pdf.read_bytes()  # one revision: the old one is gone
 
 
 # -- the incremental update ------------------------------------------------------------------

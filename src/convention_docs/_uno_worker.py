@@ -10,7 +10,8 @@ until the deadline, and writes ``{"ok": true, "ready": true, "seconds": …}`` (
 false, …}`` and exits). Then, for each JSON line read on stdin, it writes one JSON line:
 
 - ``{"docx": "/abs/in.docx", "pdf": "/abs/out.pdf", "filter_data": {"UseTaggedPDF":
-  {"type": "boolean", "value": "true"}, …}}`` → ``{"ok": true}`` or
+  {"type": "boolean", "value": "true"}, …}, "keywords": ["…", …]}`` (``keywords`` optional:
+  the document's keywords, set before the export) → ``{"ok": true}`` or
   ``{"ok": false, "error": "…", "fatal": false}``; ``fatal`` means the connection to
   LibreOffice is lost, and the worker exits after saying so.
 - ``{"terminate": true}`` → asks LibreOffice to quit, answers ``{"ok": true}``, exits.
@@ -26,7 +27,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
 import uno  # type: ignore[import-not-found]
@@ -80,8 +81,10 @@ def connect(pipe: str, deadline: float) -> Any:
                                                             context)
 
 
-def convert(desktop: Any, docx: str, pdf: str, filter_data: Mapping[str, Any]) -> None:
-    """Load ``docx`` hidden and read-only, export it to ``pdf``, close it."""
+def convert(desktop: Any, docx: str, pdf: str, filter_data: Mapping[str, Any],
+            keywords: Sequence[str] | None = None) -> None:
+    """Load ``docx`` hidden and read-only, export it to ``pdf``, close it; ``keywords``, when
+    given, replace the document's own (which LibreOffice cut at every space)."""
     load = (
         _property("Hidden", True),
         _property("ReadOnly", True),
@@ -93,6 +96,8 @@ def convert(desktop: Any, docx: str, pdf: str, filter_data: Mapping[str, Any]) -
     if document is None:
         raise LoadError("document illisible, ce n'est pas un .docx valide")
     try:
+        if keywords is not None:
+            document.getDocumentProperties().Keywords = tuple(str(k) for k in keywords)
         data = uno.Any("[]com.sun.star.beans.PropertyValue",
                        tuple(_property(name, _typed(name, spec))
                              for name, spec in filter_data.items()))
@@ -136,7 +141,8 @@ def serve(desktop: Any, requests: TextIO, reply: Callable[..., None]) -> int:
                 _terminate(desktop)
                 reply(ok=True)
                 return 0
-            convert(desktop, request["docx"], request["pdf"], request["filter_data"])
+            convert(desktop, request["docx"], request["pdf"], request["filter_data"],
+                    request.get("keywords"))
         except Exception as exc:
             fatal = not _alive(desktop)
             reply(ok=False, error=_describe(exc), fatal=fatal)

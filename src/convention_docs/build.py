@@ -67,6 +67,12 @@ def _pdf_metadata(convention: Convention) -> dict[str, Any]:
     }
 
 
+def _keywords(convention: Convention) -> tuple[str, ...]:
+    """The PDF's keywords as ``set_metadata`` writes them (given to LibreOffice too, so that
+    a warm converter leaves the metadata right and nothing is rewritten)."""
+    return tuple(k.strip() for k in _pdf_metadata(convention)["keywords"] if k.strip())
+
+
 def _kind(destination: Path) -> str:
     kind = destination.suffix.lower().lstrip(".")
     if kind not in FORMATS:
@@ -135,7 +141,8 @@ def _build_all(model: Convention, destinations: Sequence[str | Path], *,
                     conv: PdfConverter = converter or stack.enter_context(
                         Converter(warm=False, timeout=timeout))
                     try:
-                        conv.convert(docx_path, path, PdfOptions(pdfa=pdfa))
+                        conv.convert(docx_path, path, PdfOptions(
+                            pdfa=pdfa, keywords=_keywords(model)))
                     except ConversionError as exc:  # named after the output, not our folder
                         raise type(exc)(str(exc).replace(str(docx_path), str(target)),
                                         source=target, details=exc.details) from exc

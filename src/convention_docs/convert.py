@@ -102,6 +102,12 @@ class PdfOptions:
     - ``bookmarks``: headings become PDF bookmarks and Word bookmarks become named destinations
       (see ``pdf_destination_name`` for the names LibreOffice gives them).
 
+    - ``keywords``: the PDF's ``/Keywords``, one per item, where LibreOffice would take the
+      .docx's and cut them at spaces too (``clauses sociales`` → ``clauses, sociales``). Set
+      by a warm converter (through UNO, before the export); a cold one (``--convert-to``)
+      cannot, and leaves LibreOffice's: ``render`` writes the metadata afterwards anyway
+      (:func:`convention_docs.pdfmeta.set_metadata`), which then has nothing left to change.
+
     LibreOffice ignores a misspelled or mistyped option without a word, so the tests check the
     PDFs, not these strings. Every option is sent explicitly, whatever the profile says.
     ``EmbedStandardFonts`` is not sent: LibreOffice 7.4 does not know it, and embeds every font.
@@ -111,6 +117,7 @@ class PdfOptions:
     tagged: bool = True
     lossless_images: bool = True
     bookmarks: bool = True
+    keywords: tuple[str, ...] | None = None
 
     def filter_data(self) -> dict[str, dict[str, str]]:
         """Return the filter options, typed as LibreOffice's ``--convert-to`` JSON expects."""
@@ -568,8 +575,10 @@ class Converter:
         assert worker is not None and worker.stdin is not None
         self._count += 1
         produced = self._workdir / f"warm-{self._count:05d}.pdf"
-        request = {"docx": str(job.docx.resolve()), "pdf": str(produced),
-                   "filter_data": options.filter_data()}
+        request: dict[str, Any] = {"docx": str(job.docx.resolve()), "pdf": str(produced),
+                                   "filter_data": options.filter_data()}
+        if options.keywords is not None:
+            request["keywords"] = list(options.keywords)
         try:
             worker.stdin.write(json.dumps(request).encode() + b"\n")
             worker.stdin.flush()

@@ -19,7 +19,8 @@ new ones). LibreOffice's own output (one revision, a classic cross-reference tab
 right ``/Lang``) is rewritten byte for byte but for its Info dictionary and XMP stream, which are
 replaced where they stand, the cross-reference table being written again for the objects'
 new offsets; any other PDF is rewritten whole by pypdf (public API only), which costs several
-times more.
+times more. When LibreOffice was given the keywords whole (``PdfOptions.keywords``: it cuts the
+.docx's at spaces), a PDF without XMP already says everything right, and is left as it is.
 """
 
 from __future__ import annotations
@@ -192,6 +193,8 @@ def set_metadata(pdf: Path, *, title: str, author: str, subject: str,
     Empty values are left out of both. The file is rewritten atomically (temporary file, then
     rename) and only after checking that PDF/A identification, tagging, structure tree, output
     intent and named destinations survived; otherwise ``DocumentError`` and ``pdf`` unchanged.
+    A single-revision PDF without XMP whose Info dictionary and ``/Lang`` already say exactly
+    this (LibreOffice given the keywords, ``PdfOptions.keywords``) is left as it is.
     """
     pdf = Path(pdf)
     keyword_text = ", ".join(k.strip() for k in keywords if k.strip())
@@ -276,11 +279,13 @@ def _set_in_place(pdf: Path, title: str, author: str, subject: str, keywords: Se
     Info and XMP replaced where they stand; ``False`` (nothing done) for any other PDF."""
     try:
         reader = _strict_open(pdf)
-        before = _facts(reader)
         info, new_packet, _ = _new_metadata(reader, title, author, subject, keywords, language)
         data = reader.stream.getvalue() if isinstance(reader.stream, BytesIO) else None
         if data is None:
             return False
+        if _already_set(reader, data, info, new_packet, language):
+            return True  # e.g. the keywords given to LibreOffice (PdfOptions.keywords)
+        before = _facts(reader)
         rewritten = _rewritten(reader, data, info, new_packet, language)
 
         def write(out: BinaryIO) -> None:
@@ -292,21 +297,43 @@ def _set_in_place(pdf: Path, title: str, author: str, subject: str, keywords: Se
     return True
 
 
+def _already_set(reader: PdfReader, data: bytes, info: Mapping[str, str],
+                 new_packet: bytes | None, language: str) -> bool:
+    """Whether the file holds exactly ``info`` as its only Info dictionary, the catalog
+    ``language``, and no XMP packet (which would be rebuilt): nothing left to rewrite."""
+    if new_packet is not None or not language or _single_revision(reader, data) is None:
+        return False
+    old: Mapping[str, Any] = reader.metadata or {}
+    return (reader.root_object.get("/Lang") == language
+            and {key: str(value) for key, value in old.items()} == dict(info))
+
+
+def _single_revision(reader: PdfReader, data: bytes) -> int | None:
+    """The offset of the file's only cross-reference table (classic, no earlier revision, no
+    object stream), or ``None``."""
+    end = _STARTXREF.search(data, max(0, len(data) - 1024))
+    trailer = reader.trailer
+    if end is None or reader.xref_objStm:
+        return None
+    previous = int(end.group(1))
+    if (not data.startswith(b"xref", previous) or b"/Prev" in data[previous:end.start()]
+            or any(key in trailer for key in ("/Prev", "/XRefStm", "/Encrypt"))):
+        return None
+    return previous
+
+
 def _rewritten(reader: PdfReader, data: bytes, info: Mapping[str, str],
                new_packet: bytes | None, language: str) -> bytes:
     """``data`` with its Info dictionary and XMP stream replaced, a new cross-reference table
     and trailer; :class:`_NotInPlace` when the file is not a single revision with a classic
     table that pypdf read as written and every object where the table says, or when its
     ``/Lang`` is not ``language``."""
-    end = _STARTXREF.search(data, max(0, len(data) - 1024))
+    previous = _single_revision(reader, data)
     trailer = reader.trailer
-    if end is None or not language or reader.xref_objStm:
+    if previous is None or not language:
         raise _NotInPlace
-    previous = int(end.group(1))
     root = trailer.raw_get("/Root") if "/Root" in trailer else None
-    if (not data.startswith(b"xref", previous) or b"/Prev" in data[previous:end.start()]
-            or any(key in trailer for key in ("/Prev", "/XRefStm", "/Encrypt"))
-            or not isinstance(root, IndirectObject)
+    if (not isinstance(root, IndirectObject)
             or reader.root_object.get("/Lang") != language or set(reader.xref) - {0, 65535}):
         raise _NotInPlace
     offsets = dict(reader.xref[0])

@@ -97,7 +97,9 @@ def convert(desktop: Any, docx: str, pdf: str, filter_data: Mapping[str, Any],
         raise LoadError("document illisible, ce n'est pas un .docx valide")
     try:
         if keywords is not None:
-            document.getDocumentProperties().Keywords = tuple(str(k) for k in keywords)
+            # best effort: the metadata are written again afterwards when they are not right
+            with contextlib.suppress(Exception):
+                document.getDocumentProperties().Keywords = tuple(str(k) for k in keywords)
         data = uno.Any("[]com.sun.star.beans.PropertyValue",
                        tuple(_property(name, _typed(name, spec))
                              for name, spec in filter_data.items()))

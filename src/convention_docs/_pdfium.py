@@ -74,8 +74,10 @@ def render_page(path: str | Path, page: int, dpi: float,
 
 
 def render_region(pdf_page: pdfium.PdfPage, dpi: float,
-                  crop_mm: tuple[float, float, float, float] | None = None) -> Image.Image:
-    """:func:`render_page` for a page already loaded (call under :data:`LOCK`)."""
+                  crop_mm: tuple[float, float, float, float] | None = None, *,
+                  forms: bool = True) -> Image.Image:
+    """:func:`render_page` for a page already loaded (call under :data:`LOCK`); ``forms``:
+    whether form fields are painted too."""
     scale = dpi / 72
     crop = (0.0, 0.0, 0.0, 0.0)
     if crop_mm is not None:
@@ -83,7 +85,7 @@ def render_region(pdf_page: pdfium.PdfPage, dpi: float,
         left, top, right, bottom = (v / MM_PER_INCH * 72 for v in crop_mm)
         crop = (max(0.0, left), max(0.0, height - bottom), max(0.0, width - right),
                 max(0.0, top))
-    bitmap = pdf_page.render(scale=scale, crop=crop)
+    bitmap = pdf_page.render(scale=scale, crop=crop, may_draw_forms=forms)
     try:
         image: Image.Image = bitmap.to_pil().convert("RGB")
     finally:

@@ -29,7 +29,7 @@ from convention_docs.errors import (
     os_reason,
 )
 from convention_docs.model import Convention
-from convention_docs.pdfmeta import set_metadata
+from convention_docs.pdfmeta import set_metadata, written_keywords
 from convention_docs.spec import load, load_data
 from convention_docs.validate import Report, validate
 
@@ -70,7 +70,7 @@ def _pdf_metadata(convention: Convention) -> dict[str, Any]:
 def _keywords(convention: Convention) -> tuple[str, ...]:
     """The PDF's keywords as ``set_metadata`` writes them (given to LibreOffice too, so that
     a warm converter leaves the metadata right and nothing is rewritten)."""
-    return tuple(k.strip() for k in _pdf_metadata(convention)["keywords"] if k.strip())
+    return written_keywords(_pdf_metadata(convention)["keywords"])
 
 
 def _kind(destination: Path) -> str:

@@ -51,7 +51,7 @@ from pypdf.generic import (
 
 from convention_docs.errors import DocumentError
 
-__all__ = ["read_metadata", "set_metadata"]
+__all__ = ["read_metadata", "set_metadata", "written_keywords"]
 
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*\Z")
 _OBJECT = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b")
@@ -186,6 +186,11 @@ def _facts(reader: PdfReader) -> dict[str, bool]:
     }
 
 
+def written_keywords(keywords: Sequence[str]) -> tuple[str, ...]:
+    """The keywords as the metadata hold them: each stripped, the empty ones left out."""
+    return tuple(k.strip() for k in keywords if k.strip())
+
+
 def set_metadata(pdf: Path, *, title: str, author: str, subject: str,
                  keywords: Sequence[str], language: str = "fr-FR") -> None:
     """Make ``pdf``'s Info dictionary, XMP packet (if any) and ``/Lang`` carry these values.
@@ -197,7 +202,7 @@ def set_metadata(pdf: Path, *, title: str, author: str, subject: str,
     this (LibreOffice given the keywords, ``PdfOptions.keywords``) is left as it is.
     """
     pdf = Path(pdf)
-    keyword_text = ", ".join(k.strip() for k in keywords if k.strip())
+    keyword_text = ", ".join(written_keywords(keywords))
     for field, value in (("title", title), ("author", author), ("subject", subject),
                          ("keywords", keyword_text), ("language", language)):
         _check_text(field, value)
@@ -224,7 +229,7 @@ def _new_metadata(reader: PdfReader, title: str, author: str, subject: str,
                   ) -> tuple[dict[str, str], bytes | None, set[str]]:
     """The new Info entries, the new XMP packet (``None`` when the PDF has none) and every
     string the two hold."""
-    keyword_text = ", ".join(k.strip() for k in keywords if k.strip())
+    keyword_text = ", ".join(written_keywords(keywords))
     old_info: Mapping[str, Any] = reader.metadata or {}
     info = {key: str(old_info[key]) for key in _INFO_KEPT if key in old_info}
     info.update({key: value for key, value in (
@@ -249,7 +254,7 @@ def _new_metadata(reader: PdfReader, title: str, author: str, subject: str,
             kept[prefix][name] = info[key]
     dc: dict[str, str | list[str]] = {
         "title": title, "creator": author, "description": subject,
-        "subject": [k.strip() for k in keywords if k.strip()], "language": language,
+        "subject": list(written_keywords(keywords)), "language": language,
     }
     if keyword_text:
         kept["pdf"]["Keywords"] = keyword_text

@@ -35,7 +35,7 @@ from PIL import Image
 
 from convention_docs import _limits
 from convention_docs._cache import BoundedCache
-from convention_docs._pdfium import LOCK
+from convention_docs._pdfium import LOCK, render_region
 from convention_docs.inspect._pdf_events import (
     IDENTITY,
     RGB,
@@ -453,8 +453,6 @@ def render_page(pdf: pdfium.PdfDocument, index: int, dpi: float) -> Image.Image:
     """Return page ``index`` (0-based) rasterised at ``dpi`` in RGB (call under :data:`LOCK`)."""
     page = pdf[index]
     try:
-        bitmap = page.render(scale=dpi / 72, may_draw_forms=False)
-        picture: Image.Image = bitmap.to_pil().convert("RGB")
-        return picture
+        return render_region(page, dpi, forms=False)
     finally:
         page.close()

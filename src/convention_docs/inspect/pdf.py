@@ -50,7 +50,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from convention_docs import _limits
-from convention_docs._pdfium import render_region
+from convention_docs._pdfium import MM_PER_INCH, render_region
 from convention_docs.errors import DocumentError, LimitExceeded
 from convention_docs.inspect._complexity import MAX_DRAWS, page_draws
 from convention_docs.inspect._files import read_bytes
@@ -87,7 +87,6 @@ _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
 _DAMAGED = "fichier PDF endommagé ou tronqué : impossible de le lire"
-MM_PER_INCH = 25.4
 EMBLEM_REGION_PIXELS = 80
 """Pixels for the height of a picture holding an emblem in its :attr:`PlacedImage.drawn`."""
 

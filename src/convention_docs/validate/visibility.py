@@ -84,7 +84,7 @@ def _emblems(view: DocumentView) -> tuple[list[_Emblem], list[PlacedImage], list
         key = (id(placed.image), placed.crop, placed.rotation,
                round(placed.width_mm / max(placed.height_mm, 0.01), 2))
         if key not in cache or view.kind == "pdf":
-            cache[key] = examine(view, placed, _rendered(view, placed))
+            cache[key] = examine(view, placed, placed.drawn)  # PDF: the page there
         examined = cache[key]
         width_px, height_px = examined.size
         defects += [replace(d, placed=placed) for d in examined.defects]
@@ -99,13 +99,6 @@ def _emblems(view: DocumentView) -> tuple[list[_Emblem], list[PlacedImage], list
                                    fraction_w > 0.85 and fraction_h > 0.85,
                                    examined.image, match.bbox))
     return emblems, others, defects
-
-
-def _rendered(view: DocumentView, placed: PlacedImage) -> Image.Image | None:
-    """The part of a PDF page where ``placed`` is drawn, as PDFium paints it (None: not a PDF
-    picture holding a visible emblem), rendered by the PDF reader while the page was loaded
-    (:attr:`~convention_docs.inspect.PlacedImage.drawn`)."""
-    return placed.drawn if view.kind == "pdf" else None
 
 
 def _too_small_to_tell(others: Sequence[PlacedImage]) -> PlacedImage | None:

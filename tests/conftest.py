@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -94,6 +96,17 @@ def descendants(root: int) -> set[int]:
         if ancestor == root or ancestor in found:
             found.add(pid)
     return found
+
+
+def tool(name: str) -> ModuleType:
+    """The script ``tools/<name>.py``, imported from the source tree (not part of the
+    package)."""
+    spec = importlib.util.spec_from_file_location(
+        name, Path(__file__).resolve().parent.parent / "tools" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def pdf_file(objects: list[bytes]) -> bytes:

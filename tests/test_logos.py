@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import io
 import math
 import statistics
@@ -25,6 +24,8 @@ from convention_docs.errors import AssetError
 from convention_docs.inspect import _pixels
 from convention_docs.logos import EmblemMatch, LogoLibrary, asset, find_emblems
 
+from .conftest import tool
+
 REFLEX_BLUE = (0x00, 0x33, 0x99)
 GOLD = (0xFF, 0xCC, 0x00)
 GENERATED = ["README.md", "eu-emblem-black.png", "eu-emblem-white.png", "eu-emblem.png",
@@ -37,12 +38,7 @@ Box = tuple[int, int, int, int]
 @pytest.fixture(scope="module")
 def make_logos() -> ModuleType:
     """tools/make_logos.py, imported from the source tree (it is not part of the package)."""
-    path = Path(__file__).resolve().parent.parent / "tools" / "make_logos.py"
-    spec = importlib.util.spec_from_file_location("make_logos", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return tool("make_logos")
 
 
 def load(name: str) -> Image.Image:

@@ -7,11 +7,9 @@ as a .docx and, for the LibreOffice-marked tests, as the PDF LibreOffice prints 
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from docx import Document
@@ -25,6 +23,7 @@ from convention_docs.convert import Converter
 from convention_docs.inspect import read_docx
 from convention_docs.validate import Report, Severity, validate
 
+from .conftest import tool
 from .test_validate_received import STATEMENT, _convention
 
 needs_libreoffice = pytest.mark.skipif(
@@ -36,16 +35,7 @@ needs_tesseract = pytest.mark.skipif(not ocr.available(),
 REFLEX_BLUE, GOLD = "#003399", "#FFCC00"
 
 
-def _make_logos() -> ModuleType:
-    path = Path(__file__).resolve().parent.parent / "tools" / "make_logos.py"
-    spec = importlib.util.spec_from_file_location("make_logos_artwork", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-LOGOS = _make_logos()
+LOGOS = tool("make_logos")
 
 
 def emblem(background: str = REFLEX_BLUE, stars: str = GOLD,

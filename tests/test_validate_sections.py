@@ -31,6 +31,19 @@ def _fill(story: Any, emblem: Path) -> None:
     story.add_paragraph().add_run(STATEMENT).font.name = "Arial"
 
 
+def _emblem_in_an_annex_footer(path: Path) -> Path:
+    """A convention whose emblem and statement stand only in the footer of a second section
+    (an annex), not on the first page."""
+    _base(path)
+    doc = Document(str(path))
+    last = doc.add_section(WD_SECTION.NEW_PAGE)
+    doc.add_paragraph("Annexe : liste des contacts.")
+    last.footer.is_linked_to_previous = False
+    _fill(last.footer, _emblem(path.parent / "e.png"))
+    doc.save(str(path))
+    return path
+
+
 def test_emblem_in_the_default_header_is_on_the_first_page(tmp_path: Path) -> None:
     path = _base(tmp_path / "header.docx")
     doc = Document(str(path))
@@ -42,13 +55,7 @@ def test_emblem_in_the_default_header_is_on_the_first_page(tmp_path: Path) -> No
 
 def test_emblem_only_in_the_last_sections_footer_is_not_on_the_first_page(
         tmp_path: Path) -> None:
-    path = _base(tmp_path / "last.docx")
-    doc = Document(str(path))
-    last = doc.add_section(WD_SECTION.NEW_PAGE)
-    doc.add_paragraph("Annexe : liste des contacts.")
-    last.footer.is_linked_to_previous = False
-    _fill(last.footer, _emblem(tmp_path / "e.png"))
-    doc.save(str(path))
+    path = _emblem_in_an_annex_footer(tmp_path / "last.docx")
     report = validate(path)
     assert _codes(report) == {"FUNDING_NOT_ON_FIRST_PAGE"}, str(report)
     [finding] = report.errors
@@ -110,13 +117,7 @@ def test_cli_check_says_where_in_word_terms(tmp_path: Path,
 
     from convention_docs.cli import main
 
-    path = _base(tmp_path / "footer.docx")
-    doc = Document(str(path))
-    last = doc.add_section(WD_SECTION.NEW_PAGE)
-    doc.add_paragraph("Annexe : liste des contacts.")
-    last.footer.is_linked_to_previous = False
-    _fill(last.footer, _emblem(tmp_path / "e.png"))
-    doc.save(str(path))
+    path = _emblem_in_an_annex_footer(tmp_path / "footer.docx")
     assert main(["check", str(path)]) == 1
     said = " ".join(capsys.readouterr().out.split())
     assert "FUNDING_NOT_ON_FIRST_PAGE" in said and "pied de page de la section 2" in said

@@ -72,18 +72,24 @@ LONG_OBJECT = ("relative à la mise en œuvre des clauses sociales d'insertion d
                "Alpes-Maritimes")
 
 
+def _render_long(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> Path:
+    """A realistic 248-character object line and 40 keywords, rendered to ``name``."""
+    data = minimal()
+    data["object"] = LONG_OBJECT
+    data["metadata"] = {"keywords": [f"mot-clé numéro {i}" for i in range(40)]}
+    out = tmp_path / name
+    code, printed, _ = run(capsys, "render", spec(tmp_path, data), "-o", out)
+    assert code == 0, printed
+    return out
+
+
 @needs_libreoffice
 def test_long_title_object_and_keywords_in_a_pdf(tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     """The PDF's metadata has no such limit: it keeps the whole title."""
     from pypdf import PdfReader
 
-    data = minimal()
-    data["object"] = LONG_OBJECT
-    data["metadata"] = {"keywords": [f"mot-clé numéro {i}" for i in range(40)]}
-    out = tmp_path / "out.pdf"
-    code, printed, _ = run(capsys, "render", spec(tmp_path, data), "-o", out)
-    assert code == 0, printed
+    out = _render_long(tmp_path, capsys, "out.pdf")
     info = PdfReader(out).metadata
     assert info is not None and info.title == f"CONVENTION DE PARTENARIAT {LONG_OBJECT}"
 
@@ -94,12 +100,7 @@ def test_long_title_object_and_keywords_are_written(tmp_path: Path,
     characters at most) are shortened at a word, the document itself keeps every word."""
     import docx
 
-    data = minimal()
-    data["object"] = LONG_OBJECT
-    data["metadata"] = {"keywords": [f"mot-clé numéro {i}" for i in range(40)]}
-    out = tmp_path / "out.docx"
-    code, printed, _ = run(capsys, "render", spec(tmp_path, data), "-o", out)
-    assert code == 0, printed
+    out = _render_long(tmp_path, capsys, "out.docx")
     core = docx.Document(str(out)).core_properties
     assert len(core.title) <= 255 and core.title.endswith("…")
     assert core.title.startswith("CONVENTION DE PARTENARIAT relative à la mise en œuvre")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -21,6 +23,12 @@ def settings_in(profile: Path) -> list[int]:
     return [text.count(f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse">'
                        f"<value>{value}</value></prop></item>")
             for path, name, value in _profile.SETTINGS]
+
+
+def version_item(soffice: str) -> str:
+    """The registry item recording ``soffice``'s version as the last one run."""
+    return ('<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" '
+            f'oor:op="fuse"><value>{_profile.product_version(soffice)}</value></prop></item>')
 
 
 def soffice_or_skip() -> str:
@@ -59,9 +67,15 @@ def test_a_converter_starts_from_the_kept_profile(tmp_path: Path,
     render_docx(load(EXAMPLES / "paca-2026.yaml"), docx)
     with Converter() as converter:
         converter.convert(docx, tmp_path / "out.pdf")
-        assert (converter.workdir / "profile" / "user").is_dir()
+        user = converter.workdir / "profile" / "user"
+        assert user.is_dir()
         # our settings, kept by LibreOffice in the registry it rewrites
         assert settings_in(converter.workdir / "profile") == [1] * len(_profile.SETTINGS)
+        # the version it runs is recorded: no graphics render tests at its start (they write
+        # their log into the profile when they run)
+        registry = (user / "registrymodifications.xcu").read_text(encoding="utf-8")
+        assert version_item(converter.soffice) in registry
+        assert not list(user.rglob("GraphicsRenderTests*"))
     assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF-")
     assert len(list((tmp_path / "cache" / "convention-docs").iterdir())) == 1
 
@@ -108,3 +122,40 @@ def test_settings_are_written_once_into_an_empty_or_a_built_profile(tmp_path: Pa
     text = (built / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
     assert own in text and settings_in(built) == [1] * len(_profile.SETTINGS)
     ElementTree.fromstring(text.encode())
+
+
+@needs_libreoffice
+@pytest.mark.libreoffice
+def test_the_version_recorded_is_the_one_libreoffice_says(tmp_path: Path) -> None:
+    soffice = soffice_or_skip()
+    version = _profile.product_version(soffice)
+    said = subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'p').as_uri()}",
+                           "--version"], capture_output=True, text=True, timeout=120).stdout
+    # "LibreOffice 7.4.7.2 40(Build:2)": its major.minor
+    assert version is not None and re.fullmatch(r"\d+\.\d+", version)
+    assert re.search(rf"\b{re.escape(version)}\.\d", said), said
+    _profile.configure(tmp_path / "q", soffice)
+    registry = (tmp_path / "q" / "user" / "registrymodifications.xcu").read_text(
+        encoding="utf-8")
+    _profile.configure(tmp_path / "q", soffice)  # once only
+    assert registry.count(version_item(soffice)) == 1
+    assert registry == (tmp_path / "q" / "user" / "registrymodifications.xcu").read_text(
+        encoding="utf-8")
+
+
+def test_no_version_without_a_libreoffice_installation(tmp_path: Path) -> None:
+    fake = tmp_path / "program" / "soffice"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    assert _profile.product_version(str(fake)) is None
+    registry = tmp_path / "share" / "registry" / "main.xcd"
+    registry.parent.mkdir(parents=True)
+    registry.write_text("<oor:data>no version here</oor:data>", encoding="utf-8")
+    assert _profile.product_version(str(fake)) is None
+    _profile.configure(tmp_path / "p", str(fake))
+    text = (tmp_path / "p" / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
+    assert "ooSetupLastVersion" not in text and settings_in(tmp_path / "p") == [1] * len(
+        _profile.SETTINGS)
+    registry.write_text('<prop oor:name="ooSetupVersion">\n <value>24.8</value>\n</prop>',
+                        encoding="utf-8")
+    assert _profile.product_version(str(fake)) == "24.8"  # read again: the file changed

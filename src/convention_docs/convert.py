@@ -460,7 +460,7 @@ class Converter:
         """The private profile, seeded from the kept one (first start only) and configured."""
         profile = self._workdir / "profile"
         _profile.seed(profile, self.soffice)
-        _profile.configure(profile)
+        _profile.configure(profile, self.soffice)
 
     @property
     def _profile_arg(self) -> str:

@@ -13,6 +13,8 @@ False
 True
 >>> may_hold(b"%PDF-1.7 3 0 obj << /Type /ObjStm /N 4 >> stream", "AcroForm")
 True
+>>> may_hold(b"%PDF-1.7 1 0 obj << /Type /Catalog /Metadata 2 0 R >> endobj", "Form", "Metadata")
+True
 """
 
 from __future__ import annotations
@@ -23,17 +25,24 @@ from functools import lru_cache
 __all__ = ["may_hold"]
 
 
-@lru_cache(maxsize=16)
-def _pattern(name: str) -> re.Pattern[bytes]:
-    """``/name`` in every spelling (a longer name that begins so matches too: harmless)."""
+def _spelled(name: str) -> str:
+    """``/name`` in every spelling, as a pattern (a longer name that begins so matches too:
+    harmless)."""
     spellings = []
     for char in name:
         code = "".join(f"[{d.lower()}{d.upper()}]" if d.isalpha() else d
                        for d in f"{ord(char):02X}")
         spellings.append(f"(?:{re.escape(char)}|#{code})")
-    return re.compile(("/" + "".join(spellings)).encode("ascii"))
+    return "/" + "".join(spellings)
 
 
-def may_hold(data: bytes, name: str) -> bool:
-    """Whether the PDF ``data`` may have the name ``/name`` in one of its dictionaries."""
-    return any(_pattern(candidate).search(data) is not None for candidate in (name, "ObjStm"))
+@lru_cache(maxsize=16)
+def _pattern(names: tuple[str, ...]) -> re.Pattern[bytes]:
+    """Any of ``names`` or ``/ObjStm``, in every spelling: one pass over the file."""
+    return re.compile("|".join(_spelled(name) for name in (*names, "ObjStm")).encode("ascii"))
+
+
+def may_hold(data: bytes, *names: str) -> bool:
+    """Whether the PDF ``data`` may have one of the names ``/name`` in one of its
+    dictionaries (one pass over the bytes, whatever the number of names)."""
+    return _pattern(names).search(data) is not None

@@ -59,7 +59,7 @@ def read_odt(path: str | Path) -> DocumentView:
         work = Path(folder)
         profile = work / "profile"
         seed(profile, soffice)
-        configure(profile)
+        configure(profile, soffice)
         out = work / "out"
         out.mkdir()
         command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",

@@ -207,8 +207,8 @@ def render_pages(path: str | Path, dpi: float, pages: int | None = None) -> list
 def _pypdf(data: bytes, *, always: bool = False) -> PdfReader | None:
     """pypdf's reader, for what PDFium has no API for (XMP, optional content, counting nested
     forms); ``None`` when pypdf cannot read the file (PDFium may still)."""
-    if b"%PDF-" not in data[:1024] or not (always or any(
-            may_hold(data, name) for name in ("OCProperties", "Metadata", "Form"))):
+    if b"%PDF-" not in data[:1024] or not (
+            always or may_hold(data, "OCProperties", "Metadata", "Form")):
         return None  # nothing PDFium leaves to pypdf: no need to parse the file twice
     try:
         reader = PdfReader(BytesIO(data))

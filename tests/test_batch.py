@@ -264,9 +264,11 @@ class _FakeInstance:
     def __init__(self, timeout: float) -> None:
         time.sleep(self.delay)
         self.closed = False
+        self.converted: list[str] = []  # the names of the documents it converted
         _FakeInstance.made.append(self)
 
     def convert(self, docx: Path, pdf: Path, options: object = None) -> Path:
+        self.converted.append(docx.name)
         pdf.write_bytes(b"%PDF-fake")
         return pdf
 
@@ -303,6 +305,27 @@ def test_pool_starts_its_instances_ahead_and_stops_them_all_at_once(
     pool.close()
     assert len(fake_instances.made) == 2
     assert all(instance.closed for instance in fake_instances.made)
+
+
+def test_pool_warms_up_the_instances_it_starts_ahead_only(
+        tmp_path: Path, fake_instances: type[_FakeInstance]) -> None:
+    from convention_docs.docx import DEFAULT_TEMPLATE
+    from convention_docs.pool import ConverterPool
+
+    with ConverterPool(2) as ahead:
+        ahead.start()
+        deadline = time.monotonic() + 10
+        while (len(fake_instances.made) < 2 or not all(i.converted for i in fake_instances.made)
+               ) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        # each converted the built-in template before anything was asked of it
+        assert [i.converted for i in fake_instances.made] == [[DEFAULT_TEMPLATE]] * 2
+        ahead.convert(tmp_path / "a.docx", tmp_path / "a.pdf")
+        assert sorted(i.converted for i in fake_instances.made) == [
+            [DEFAULT_TEMPLATE], [DEFAULT_TEMPLATE, "a.docx"]]
+    with ConverterPool(1) as on_demand:  # started for a conversion waiting: no warm-up
+        on_demand.convert(tmp_path / "b.docx", tmp_path / "b.pdf")
+        assert fake_instances.made[-1].converted == ["b.docx"]
 
 
 def test_pool_closed_while_instances_start_stops_them_too(

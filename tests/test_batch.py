@@ -12,6 +12,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -21,6 +22,7 @@ import yaml
 from convention_docs import _batch_processes, batch
 from convention_docs.batching import BatchResult
 from convention_docs.errors import (
+    AssetError,
     ConventionRejected,
     ConversionError,
     DocumentError,
@@ -326,6 +328,23 @@ def test_pool_warms_up_the_instances_it_starts_ahead_only(
     with ConverterPool(1) as on_demand:  # started for a conversion waiting: no warm-up
         on_demand.convert(tmp_path / "b.docx", tmp_path / "b.pdf")
         assert fake_instances.made[-1].converted == ["b.docx"]
+
+
+def test_pool_lends_an_instance_whose_warm_up_failed(
+        tmp_path: Path, fake_instances: type[_FakeInstance],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from convention_docs import docx
+    from convention_docs.pool import ConverterPool
+
+    def missing(name: str = docx.DEFAULT_TEMPLATE) -> Any:
+        raise AssetError("ressource introuvable dans le paquet : templates/convention.docx")
+
+    monkeypatch.setattr(docx, "template_file", missing)  # a damaged installation
+    with ThreadPoolExecutor(1) as threads, ConverterPool(1) as pool:  # closed first
+        pool.start()
+        converting = threads.submit(pool.convert, tmp_path / "a.docx", tmp_path / "a.pdf")
+        assert converting.result(timeout=10).read_bytes() == b"%PDF-fake"  # not left waiting
+        assert fake_instances.made[0].converted == ["a.docx"]
 
 
 def test_pool_closed_while_instances_start_stops_them_too(

@@ -28,7 +28,7 @@ import threading
 from pathlib import Path
 
 from convention_docs.convert import Converter, PdfOptions
-from convention_docs.errors import ConversionError
+from convention_docs.errors import ConventionDocsError, ConversionError
 
 __all__ = ["ConverterPool"]
 
@@ -130,10 +130,12 @@ class ConverterPool:
         except Exception:  # the conversion that needs an instance will try and say why
             return
         if converter is not None:
-            _warm_up(converter)
-            with self._changed:
-                self._free.append(converter)
-                self._changed.notify()
+            try:
+                _warm_up(converter)
+            finally:  # lent whatever happened: threads may be waiting for it
+                with self._changed:
+                    self._free.append(converter)
+                    self._changed.notify()
 
     def _new_instance(self) -> Converter | None:
         """A new instance for a slot already counted in ``_starting``; None if the pool was
@@ -161,5 +163,5 @@ def _warm_up(converter: Converter) -> None:
         with tempfile.TemporaryDirectory(prefix="convention-docs-warm-up-") as folder, \
                 template_file() as template:
             converter.convert(template, Path(folder) / "warm-up.pdf")
-    except (ConversionError, OSError):
+    except (ConventionDocsError, OSError):  # conversion failed, template missing
         pass

@@ -56,8 +56,9 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     outdir = Path(args.outdir)
     if "pdf" not in formats or args.isolate or (outdir.exists() and not outdir.is_dir()):
         return _run(args, formats, None, out, err)
-    # LibreOffice starts first (it takes a second), while the rendering stages are imported
-    # (half a second): they no longer come one after the other.
+    # LibreOffice starts first (0.2-0.3 s, then it warms up on the template: see pool.py),
+    # while the rendering stages are imported (a third of a second): they no longer come one
+    # after the other.
     from convention_docs.pool import ConverterPool
 
     with ConverterPool(max(1, min(args.jobs, len(args.specs))),

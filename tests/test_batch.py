@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -267,6 +268,7 @@ class _FakeInstance:
         time.sleep(self.delay)
         self.closed = False
         self.converted: list[str] = []  # the names of the documents it converted
+        self.workdir = Path(tempfile.mkdtemp(prefix="fake-instance-"))
         _FakeInstance.made.append(self)
 
     def convert(self, docx: Path, pdf: Path, options: object = None) -> Path:
@@ -278,6 +280,7 @@ class _FakeInstance:
         if self.barrier is not None:
             self.barrier.wait()  # times out unless every instance is being closed at once
         self.closed = True
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 @pytest.fixture

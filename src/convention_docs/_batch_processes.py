@@ -126,8 +126,7 @@ def run(items: list[tuple[Path, str | None]], job: _Job, jobs: int,
     remaining = len(items)
     started_any = False  # a worker that dies before it is ready cannot be helped by a new one
     deaths = 0
-    scratch = Path(tempfile.mkdtemp(prefix="convention-docs-batch-"))
-    _reaper.watch_folder(scratch)  # removed if we die, even by SIGKILL
+    scratch = _reaper.new_folder("convention-docs-batch-")  # removed if we die, even by SIGKILL
 
     def finish(index: int, result: BatchResult) -> None:
         nonlocal remaining

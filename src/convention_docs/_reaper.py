@@ -20,14 +20,16 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 
-__all__ = ["forget_folder", "forget_group", "watch_folder", "watch_group"]
+__all__ = ["forget_folder", "forget_group", "new_folder", "watch_folder", "watch_group"]
 
 _lock = threading.Lock()
 _pipe: int | None = None
@@ -89,6 +91,30 @@ def forget_group(pgid: int) -> None:
 def watch_folder(folder: Path) -> None:
     """Remove ``folder`` if this process dies before :func:`forget_folder`."""
     _send(f"d+ {folder}")
+
+
+def new_folder(prefix: str, parent: Path | None = None) -> Path:
+    """Create a private folder, as ``tempfile.mkdtemp(prefix=..., dir=parent)`` does, removed if
+    this process dies before :func:`forget_folder`.
+
+    Its name is watched *before* the folder is made: a process killed between ``mkdtemp`` and
+    :func:`watch_folder` (a thread waiting for the interpreter's lock makes that moment last up
+    to milliseconds) left the folder behind, unwatched. Raises ``OSError`` as ``mkdtemp`` does.
+    """
+    where = Path(parent if parent is not None else tempfile.gettempdir()).absolute()
+    for _ in range(100):
+        folder = where / f"{prefix}{secrets.token_hex(8)}"
+        watch_folder(folder)
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:  # another's, by a chance of one in 2**64: try another name
+            forget_folder(folder)
+            continue
+        except BaseException:
+            forget_folder(folder)
+            raise
+        return folder
+    raise FileExistsError(f"{where} : aucun nom de dossier libre")
 
 
 def forget_folder(folder: Path) -> None:

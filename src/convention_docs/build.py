@@ -122,9 +122,8 @@ def _build_all(model: Convention, destinations: Sequence[str | Path], *,
     for target in targets:
         _make_folder(target.parent)
     # named after this process, so that whoever sees it die can remove what it left
-    workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-",
-                                    dir=targets[0].parent))
-    _reaper.watch_folder(workdir)  # removed if we die, even by SIGKILL
+    # removed if we die, even by SIGKILL
+    workdir = _reaper.new_folder(f"{WORKDIR_PREFIX}{os.getpid()}-", targets[0].parent)
     try:
         docx_path = workdir / "convention.docx"
         render_docx(model, docx_path, template=template, draft=draft, anchors=anchors)

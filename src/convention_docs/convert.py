@@ -31,7 +31,6 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import threading
 import time
 import uuid
@@ -357,8 +356,7 @@ class Converter:
         self.startup_seconds: float | None = None
         self.uno_python = os.environ.get(UNO_PYTHON_ENV) or DEFAULT_UNO_PYTHON
         self._lock = threading.Lock()
-        self._workdir = Path(tempfile.mkdtemp(prefix="convention-docs-lo-"))
-        _reaper.watch_folder(self._workdir)  # removed if we die, even by SIGKILL
+        self._workdir = _reaper.new_folder("convention-docs-lo-")  # removed if we die
         self._resources = _Resources(self._workdir)
         self._finalizer = weakref.finalize(self, self._resources.release)
         self._count = 0

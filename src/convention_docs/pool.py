@@ -23,7 +23,6 @@ the seam for a pool of LibreOffice servers on other machines.
 
 from __future__ import annotations
 
-import tempfile
 import threading
 from pathlib import Path
 
@@ -160,8 +159,8 @@ def _warm_up(converter: Converter) -> None:
     from convention_docs.docx import template_file  # not at import: the CLI starts us first
 
     try:
-        with tempfile.TemporaryDirectory(prefix="convention-docs-warm-up-") as folder, \
-                template_file() as template:
-            converter.convert(template, Path(folder) / "warm-up.pdf")
+        with template_file() as template:
+            # in its own private folder, which goes with it (even if we are killed)
+            converter.convert(template, converter.workdir / "warm-up.pdf").unlink()
     except (ConventionDocsError, OSError):  # conversion failed, template missing
         pass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from convention_docs import _reaper
+from convention_docs._office import leaders_naming
 
 
 def test_a_new_folder_is_watched_before_it_exists(tmp_path: Path,
@@ -60,3 +62,56 @@ def test_the_folders_of_a_killed_process_are_removed(tmp_path: Path) -> None:
         time.sleep(0.05)
     assert not folder.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_libreoffice_started_before_its_group_was_told_dies_with_us(tmp_path: Path) -> None:
+    # killed between starting LibreOffice in its private folder and telling its group
+    code = ("import os, signal, subprocess, sys; from pathlib import Path; "
+            "from convention_docs import _reaper; "
+            "folder = _reaper.new_folder('convention-docs-lo-', Path(sys.argv[1])); "
+            "office = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)', "
+            "f'-env:UserInstallation={(folder / \"profile\").as_uri()}'], "
+            "start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+            "print(office.pid, flush=True); os.kill(os.getpid(), signal.SIGKILL)")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL
+    office = int(done.stdout.strip())
+    deadline = time.monotonic() + 15
+    while (_alive(office) or list(tmp_path.iterdir())) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = _alive(office)
+    if alive:
+        os.kill(office, signal.SIGKILL)
+    assert not alive
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_only_group_leaders_naming_the_folder_are_found(tmp_path: Path) -> None:
+    folder = tmp_path / "convention-docs-lo-x"
+    leader = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)",
+                               folder.as_uri()], start_new_session=True)
+    member = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)",
+                               str(folder)])  # in our own group: never to be killed as one
+    try:
+        deadline = time.monotonic() + 10
+        found: list[int] = []
+        while leader.pid not in found and time.monotonic() < deadline:  # its argv, once exec'd
+            found = leaders_naming([str(folder)])
+            time.sleep(0.02)
+        assert found == [leader.pid]
+        assert leaders_naming([str(tmp_path / "elsewhere")]) == []
+        assert leaders_naming([]) == []
+    finally:
+        for process in (leader, member):
+            process.kill()
+            process.wait()
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, reaped by nobody yet, counts as dead)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != b"Z"

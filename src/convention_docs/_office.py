@@ -17,7 +17,8 @@ from pathlib import Path
 
 from convention_docs import _reaper
 
-__all__ = ["kill_group", "kill_orphan_group", "kill_orphan_groups", "office_env"]
+__all__ = ["kill_group", "kill_orphan_group", "kill_orphan_groups", "leaders_naming",
+           "office_env"]
 
 _KILL_GRACE = 0.5  # seconds between SIGTERM and SIGKILL
 _OSL_PIPE_PREFIX = "/tmp/OSL_PIPE_"
@@ -101,6 +102,30 @@ def kill_orphan_groups(pgids: list[int], wait: float = 2.0) -> None:
     while any(_group_members(pgid) for pgid in pgids) and time.monotonic() < deadline:
         time.sleep(0.02)
     _remove(pipes)
+
+
+def leaders_naming(folders: list[str]) -> list[int]:
+    """The process-group leaders (our LibreOffice launchers: ``start_new_session``) whose
+    command line names one of ``folders`` (Linux; empty elsewhere). A LibreOffice started in
+    a watched folder but whose group the watcher was not yet told is found this way; a process
+    that is not the leader of its group is never returned (its group may be someone else's)."""
+    marks = [mark for folder in folders
+             for mark in {os.fsencode(folder), os.fsencode(Path(folder).as_uri())}]
+    leaders: list[int] = []
+    if not marks:
+        return leaders
+    with contextlib.suppress(OSError):
+        for entry in _PROC.iterdir():
+            if not entry.name.isdigit():
+                continue
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                fields = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()
+                if int(fields[2]) != int(entry.name):  # not the leader of its group
+                    continue
+                command = (entry / "cmdline").read_bytes()
+                if any(mark in command for mark in marks):
+                    leaders.append(int(entry.name))
+    return leaders
 
 
 def office_env(workdir: Path) -> dict[str, str]:

@@ -9,7 +9,10 @@ reach it), reads a pipe whose only write end we hold, never inherited by any oth
 tell it what to watch (``g+ <pgid>``, ``d+ <folder>``) and what is over (``g- <pgid>``,
 ``d- <folder>``); when we die the kernel closes our end, the helper reads the end of the pipe,
 kills every group still watched (named pipes ``/tmp/OSL_PIPE_…`` included, see
-:mod:`._office`) and removes every folder still watched, then exits.
+:mod:`._office`) and every group whose leader names a watched folder on its command line (a
+LibreOffice started in its private folder, killed before we could say its group: folders are
+watched before they exist, :func:`new_folder`), removes every folder still watched, then
+exits.
 
 Everything here is best effort: a helper that cannot start leaves things as they were before
 (the next ``batch`` also removes what dead runs left in its output folder).
@@ -138,8 +141,10 @@ def _serve(stream: object) -> None:
                 folders.add(value)
             elif order == "d-":
                 folders.discard(value)
-    from convention_docs._office import kill_orphan_groups
+    from convention_docs._office import kill_orphan_groups, leaders_naming
 
+    # also a LibreOffice started in a watched folder before we were told its group
+    groups.update(leaders_naming(sorted(folders)))
     kill_orphan_groups(sorted(groups), wait=0.0)  # at once, named pipes noted first
     for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)

@@ -47,15 +47,9 @@ def test_a_folder_that_cannot_be_made_is_forgotten(tmp_path: Path,
 
 
 def test_the_folders_of_a_killed_process_are_removed(tmp_path: Path) -> None:
-    code = ("import os, signal, sys; from pathlib import Path; "
-            "from convention_docs import _reaper; "
-            "folder = _reaper.new_folder('work-', Path(sys.argv[1])); "
-            "(folder / 'half-written.pdf').write_bytes(b'%PDF-'); "
-            "print(folder, flush=True); os.kill(os.getpid(), signal.SIGKILL)")
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
-                          text=True, timeout=60)
-    assert done.returncode == -signal.SIGKILL
-    folder = Path(done.stdout.strip())
+    folder = Path(_killed_after(
+        "folder = _reaper.new_folder('work-', Path(sys.argv[1])); "
+        "(folder / 'half-written.pdf').write_bytes(b'%PDF-'); print(folder)", tmp_path))
     assert folder.parent == tmp_path
     deadline = time.monotonic() + 15
     while folder.exists() and time.monotonic() < deadline:
@@ -66,17 +60,12 @@ def test_the_folders_of_a_killed_process_are_removed(tmp_path: Path) -> None:
 
 def test_a_libreoffice_started_before_its_group_was_told_dies_with_us(tmp_path: Path) -> None:
     # killed between starting LibreOffice in its private folder and telling its group
-    code = ("import os, signal, subprocess, sys; from pathlib import Path; "
-            "from convention_docs import _reaper; "
-            "folder = _reaper.new_folder('convention-docs-lo-', Path(sys.argv[1])); "
-            "office = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)', "
-            "f'-env:UserInstallation={(folder / \"profile\").as_uri()}'], "
-            "start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
-            "print(office.pid, flush=True); os.kill(os.getpid(), signal.SIGKILL)")
-    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
-                          text=True, timeout=60)
-    assert done.returncode == -signal.SIGKILL
-    office = int(done.stdout.strip())
+    office = int(_killed_after(
+        "folder = _reaper.new_folder('convention-docs-lo-', Path(sys.argv[1])); "
+        "office = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)', "
+        "f'-env:UserInstallation={(folder / \"profile\").as_uri()}'], "
+        "start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+        "print(office.pid)", tmp_path))
     deadline = time.monotonic() + 15
     while (_alive(office) or list(tmp_path.iterdir())) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -106,6 +95,18 @@ def test_only_group_leaders_naming_the_folder_are_found(tmp_path: Path) -> None:
         for process in (leader, member):
             process.kill()
             process.wait()
+
+
+def _killed_after(code: str, folder: Path) -> str:
+    """Run ``code`` in a new Python process (``sys.argv[1]`` is ``folder``), which then dies
+    by SIGKILL; return what it printed."""
+    script = ("import os, signal, subprocess, sys; from pathlib import Path; "
+              f"from convention_docs import _reaper; {code}; sys.stdout.flush(); "
+              "os.kill(os.getpid(), signal.SIGKILL)")
+    done = subprocess.run([sys.executable, "-c", script, str(folder)], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    return done.stdout.strip()
 
 
 def _alive(pid: int) -> bool:

@@ -263,6 +263,7 @@ class _FakeInstance:
     made: ClassVar[list[_FakeInstance]] = []
     delay: ClassVar[float] = 0.1
     barrier: ClassVar[threading.Barrier | None] = None
+    mode: ClassVar[str] = "warm"  # "cold": LibreOffice started anew for each conversion
 
     def __init__(self, timeout: float) -> None:
         time.sleep(self.delay)
@@ -331,6 +332,18 @@ def test_pool_warms_up_the_instances_it_starts_ahead_only(
     with ConverterPool(1) as on_demand:  # started for a conversion waiting: no warm-up
         on_demand.convert(tmp_path / "b.docx", tmp_path / "b.pdf")
         assert fake_instances.made[-1].converted == ["b.docx"]
+
+
+def test_pool_does_not_warm_up_a_cold_converter(
+        tmp_path: Path, fake_instances: type[_FakeInstance],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from convention_docs.pool import ConverterPool
+
+    monkeypatch.setattr(_FakeInstance, "mode", "cold")  # no UNO bridge on this machine
+    with ConverterPool(1) as pool:
+        pool.start()
+        pool.convert(tmp_path / "a.docx", tmp_path / "a.pdf")  # waits for the one started
+        assert [i.converted for i in fake_instances.made] == [["a.docx"]]
 
 
 def test_pool_lends_an_instance_whose_warm_up_failed(

@@ -10,8 +10,8 @@ shared), which is what ``batch(jobs=N)`` uses.
 Instances start at the first conversion that finds none free (a batch of .docx only starts
 none), up to ``size``, or ahead of time with :meth:`ConverterPool.start` (a batch that makes
 PDFs starts them while it renders its first documents); a crashed instance restarts itself (see
-:class:`Converter`). An instance started ahead of time converts the built-in template once
-before it is lent: LibreOffice loads its Writer, its .docx filter, fonts and PDF export at its
+:class:`Converter`). A warm instance started ahead of time converts the built-in template
+once before it is lent: LibreOffice loads its Writer, its .docx filter, fonts and PDF export at its
 first document, which takes twice as long as the next ones, and nothing waits for it yet
 (ready 0.3 s after the command starts, it would otherwise wait for our imports and first
 render; measured on a batch of 100: 0.15 s sooner in all).
@@ -156,6 +156,8 @@ class ConverterPool:
 def _warm_up(converter: Converter) -> None:
     """Have ``converter`` convert the built-in template once (see the module's documentation).
     Best effort: a failure here is for the next conversion to meet and report."""
+    if converter.mode != "warm":
+        return  # a cold converter starts a LibreOffice for each document: nothing to warm
     from convention_docs.docx import template_file  # not at import: the CLI starts us first
 
     try:

@@ -35,10 +35,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_pdf_reader import old_code
-from run import make_specs
+from run import make_specs, soffice_convert
 
 from convention_docs import load
-from convention_docs.convert import find_soffice
 from convention_docs.docx import render_docx
 
 # The command line, then the CPU time of its own process on stderr's last line.
@@ -71,14 +70,10 @@ def ours(specs: list[Path], outdir: Path, pythonpath: Path | None
 
 def floor(files: list[Path], work: Path) -> tuple[float, float]:
     """Seconds of LibreOffice's own conversion, then its CPU seconds."""
-    soffice = find_soffice()
     halves = [files[0::2], files[1::2]]
 
     def convert(index: int) -> None:
-        profile = work / f"profile-{index}"
-        subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(work / "pdf"),
-                        *map(str, halves[index])], check=True, capture_output=True, timeout=900)
+        soffice_convert(halves[index], work / "pdf", work / f"profile-{index}")
 
     cpu = _children_cpu()
     start = time.perf_counter()

@@ -123,3 +123,16 @@ def pdf_file(objects: list[bytes]) -> bytes:
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
         len(objects) + 1, xref)
     return bytes(out)
+
+
+def retitle(docx: Path, which: Callable[[str], bool], text: str) -> Path:
+    """``docx`` with the first run of every paragraph whose text ``which`` accepts set to
+    ``text`` (its other runs left as they are), saved in place."""
+    from docx import Document
+
+    document = Document(str(docx))
+    for paragraph in document.paragraphs:
+        if which(paragraph.text):
+            paragraph.runs[0].text = text
+    document.save(str(docx))
+    return docx

@@ -9,6 +9,7 @@ from docx import Document
 
 from convention_docs.validate import validate
 
+from .conftest import retitle
 from .test_validate_received import _convention
 
 TOC = ["Sommaire", "Article 1er : OBJET ........................ 2",
@@ -44,12 +45,8 @@ def test_contents_and_annexes_give_no_numbering_error(tmp_path: Path) -> None:
 
 
 def test_a_real_gap_in_the_body_is_still_found(tmp_path: Path) -> None:
-    path = _noisy(tmp_path / "gap.docx")
-    doc = Document(str(path))
-    for paragraph in doc.paragraphs:
-        if paragraph.text == "Article 3 : SUIVI":
-            paragraph.runs[0].text = "Article 6 : SUIVI"
-    doc.save(str(path))
+    path = retitle(_noisy(tmp_path / "gap.docx"), lambda text: text == "Article 3 : SUIVI",
+                   "Article 6 : SUIVI")
     report = validate(path)
     gaps = [f for f in report.errors if f.code.startswith("ARTICLE")]
     assert [f.code for f in gaps] == ["ARTICLE_NUMBERING_GAP", "ARTICLE_NUMBER_REPEATED",
@@ -60,22 +57,15 @@ def test_a_real_gap_in_the_body_is_still_found(tmp_path: Path) -> None:
 
 def test_without_the_rules_for_annexes_they_would_be_read_as_articles(tmp_path: Path) -> None:
     # the same annexes without an « ANNEXE » heading: their articles are the convention's
-    path = _noisy(tmp_path / "bare.docx", toc=False)
-    doc = Document(str(path))
-    for paragraph in doc.paragraphs:
-        if paragraph.text.startswith("ANNEXE"):
-            paragraph.runs[0].text = "Pièces jointes"
-    doc.save(str(path))
+    path = retitle(_noisy(tmp_path / "bare.docx", toc=False),
+                   lambda text: text.startswith("ANNEXE"), "Pièces jointes")
     assert any(f.code == "ARTICLE_NUMBER_REPEATED" for f in validate(path).errors)
 
 
 def test_many_findings_of_one_kind_are_folded(tmp_path: Path) -> None:
-    path = _noisy(tmp_path / "many.docx", toc=False, annexes=False)
-    doc = Document(str(path))
-    for paragraph in doc.paragraphs:
-        if paragraph.text.startswith("Article"):
-            paragraph.runs[0].text = "Article 9 : TITRE"  # five headings numbered 9
-    doc.save(str(path))
+    path = retitle(_noisy(tmp_path / "many.docx", toc=False, annexes=False),
+                   lambda text: text.startswith("Article"),
+                   "Article 9 : TITRE")  # five headings numbered 9
     report = validate(path)
     repeated = [f for f in report.findings if f.code == "ARTICLE_NUMBER_REPEATED"]
     assert len(repeated) == 3, str(report)

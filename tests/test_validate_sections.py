@@ -14,6 +14,7 @@ from docx.shared import Mm
 from convention_docs.inspect import read_docx
 from convention_docs.validate import Report, validate
 
+from .conftest import retitle
 from .test_validate_received import STATEMENT, _convention, _emblem
 
 
@@ -89,21 +90,13 @@ def test_first_page_different_shows_the_first_page_header(tmp_path: Path) -> Non
 
 
 def test_body_findings_name_the_article_and_quote_the_paragraph(tmp_path: Path) -> None:
-    path = _base(tmp_path / "typo.docx")
-    doc = Document(str(path))
-    for paragraph in doc.paragraphs:
-        if paragraph.text.startswith("Article 3"):
-            paragraph.runs[0].text = "Article 5 : SUIVI"
-    doc.save(str(path))
+    path = retitle(_base(tmp_path / "typo.docx"), lambda text: text.startswith("Article 3"),
+                   "Article 5 : SUIVI")
     report = validate(path)
     [gap] = [f for f in report.errors if f.code == "ARTICLE_NUMBERING_GAP"]
     assert gap.location.label == "« Article 5 : SUIVI »"
-    path = _base(tmp_path / "originals.docx")
-    doc = Document(str(path))
-    for paragraph in doc.paragraphs:
-        if paragraph.text.startswith("Fait à"):
-            paragraph.runs[0].text = "Fait à Marseille, le 1er décembre 2026."
-    doc.save(str(path))
+    path = retitle(_base(tmp_path / "originals.docx"), lambda text: text.startswith("Fait à"),
+                   "Fait à Marseille, le 1er décembre 2026.")
     [missing] = [f for f in validate(path).errors if f.code == "ORIGINALS_MISSING"]
     assert missing.location.label == ("sous « Article 5 : DISPOSITIONS DIVERSES », « Fait à "
                                       "Marseille, le 1er décembre 2026. »")

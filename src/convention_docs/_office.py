@@ -30,18 +30,23 @@ def _signal_group(pgid: int, sig: signal.Signals) -> None:
         os.killpg(pgid, sig)
 
 
-def _group_members(pgid: int) -> list[Path]:
-    """The ``/proc`` folders of the processes of group ``pgid`` (Linux; empty elsewhere)."""
-    members = []
+def _processes() -> list[tuple[Path, int]]:
+    """The ``/proc`` folder and the process group of every live process (Linux; empty
+    elsewhere)."""
+    found = []
     with contextlib.suppress(OSError):
         for entry in _PROC.iterdir():
             if entry.name.isdigit():
                 with contextlib.suppress(OSError, ValueError, IndexError):
                     # after "pid (name)": state, parent, group…
                     fields = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()
-                    if int(fields[2]) == pgid:
-                        members.append(entry)
-    return members
+                    found.append((entry, int(fields[2])))
+    return found
+
+
+def _group_members(pgid: int) -> list[Path]:
+    """The ``/proc`` folders of the processes of group ``pgid`` (Linux; empty elsewhere)."""
+    return [entry for entry, group in _processes() if group == pgid]
 
 
 def _office_pipes(pgid: int) -> list[Path]:
@@ -111,20 +116,14 @@ def leaders_naming(folders: list[str]) -> list[int]:
     that is not the leader of its group is never returned (its group may be someone else's)."""
     marks = [mark for folder in folders
              for mark in {os.fsencode(folder), os.fsencode(Path(folder).as_uri())}]
-    leaders: list[int] = []
     if not marks:
-        return leaders
-    with contextlib.suppress(OSError):
-        for entry in _PROC.iterdir():
-            if not entry.name.isdigit():
-                continue
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                fields = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()
-                if int(fields[2]) != int(entry.name):  # not the leader of its group
-                    continue
-                command = (entry / "cmdline").read_bytes()
-                if any(mark in command for mark in marks):
-                    leaders.append(int(entry.name))
+        return []
+    leaders = []
+    for entry, group in _processes():
+        if group == int(entry.name):  # the leader of its group
+            with contextlib.suppress(OSError):  # gone meanwhile
+                if any(mark in (entry / "cmdline").read_bytes() for mark in marks):
+                    leaders.append(group)
     return leaders
 
 

@@ -121,8 +121,8 @@ def _build_all(model: Convention, destinations: Sequence[str | Path], *,
         raise ConventionRejected(model_report, destination=targets[0])
     for target in targets:
         _make_folder(target.parent)
-    # named after this process, so that whoever sees it die can remove what it left
-    # removed if we die, even by SIGKILL
+    # named after this process, so that whoever sees it die can remove what it left (and
+    # removed by our watcher if we die, even by SIGKILL)
     workdir = _reaper.new_folder(f"{WORKDIR_PREFIX}{os.getpid()}-", targets[0].parent)
     try:
         docx_path = workdir / "convention.docx"

@@ -11,9 +11,9 @@ Instances start at the first conversion that finds none free (a batch of .docx o
 none), up to ``size``, or ahead of time with :meth:`ConverterPool.start` (a batch that makes
 PDFs starts them while it renders its first documents); a crashed instance restarts itself (see
 :class:`Converter`). A warm instance started ahead of time converts the built-in template
-once before it is lent: LibreOffice loads its Writer, its .docx filter, fonts and PDF export at its
-first document, which takes twice as long as the next ones, and nothing waits for it yet
-(ready 0.3 s after the command starts, it would otherwise wait for our imports and first
+once before it is lent: LibreOffice loads its Writer, its .docx filter, fonts and PDF export
+at its first document, which takes twice as long as the next ones, and nothing waits for it
+yet (ready 0.3 s after the command starts, it would otherwise wait for our imports and first
 render; measured on a batch of 100: 0.15 s sooner in all).
 
 The pool is a drop-in ``converter=`` for ``render``/``build``: anything with
